@@ -1,0 +1,263 @@
+//! What the subcommands do, without the terminal: load and validate a
+//! scenario, run it into an output directory, describe it. The binary parses
+//! arguments, calls these, and prints.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::output::{CsvSink, Manifest, OutputDir, OutputError, files};
+use crate::runner::{self, RunConfig, RunError};
+use crate::scenario::{Cadence, Override, Participation, Scenario, ScenarioError};
+
+/// Everything that can stop a subcommand.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The scenario or an override is wrong.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// Output could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// The run failed.
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// The manifest could not be serialized.
+    #[error("cannot write manifest.json")]
+    Manifest(#[from] serde_json::Error),
+}
+
+/// A `run` request.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    /// The scenario file.
+    pub scenario: PathBuf,
+    /// Overrides, in order.
+    pub overrides: Vec<Override>,
+    /// The output directory.
+    pub out: PathBuf,
+    /// Worker threads (`None`: every core).
+    pub threads: Option<usize>,
+    /// Whether to write `events.csv`.
+    pub events: bool,
+}
+
+/// What a finished run wrote.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    /// Work units run.
+    pub work_units: u64,
+    /// Files written, manifest last.
+    pub files: Vec<PathBuf>,
+    /// Seconds taken.
+    pub wall_time_seconds: f64,
+    /// Worker threads used.
+    pub threads: usize,
+}
+
+/// Loads and validates a scenario with overrides.
+pub fn load(scenario: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
+    Scenario::load(scenario, overrides)
+}
+
+/// Validates the scenario, then runs it into the output directory. Nothing
+/// is created before the scenario is valid; on any failure the directory is
+/// left as it was.
+pub fn run(
+    request: &RunRequest,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<RunReport, AppError> {
+    let started = Instant::now();
+    let scenario = load(&request.scenario, &request.overrides)?;
+    let points = std::slice::from_ref(&scenario);
+    let mut out = OutputDir::create(&request.out)?;
+    let labs = out.stage(files::LAB_OUTCOMES)?;
+    let system = out.stage(files::SYSTEM_OUTCOMES)?;
+    let events = request
+        .events
+        .then(|| out.stage(files::EVENTS))
+        .transpose()?;
+    let csv_error = |source: csv::Error| OutputError::File {
+        file: out_path(&request.out, files::LAB_OUTCOMES),
+        source: source.into(),
+    };
+    let mut sink = CsvSink::new(&scenario, labs, system, events).map_err(csv_error)?;
+    let threads = request.threads.unwrap_or_else(rayon::current_num_threads);
+    let config = RunConfig {
+        threads: Some(threads),
+        log_events: request.events,
+    };
+    let work_units = runner::run(points, &config, &mut sink, progress)?;
+    sink.finish().map_err(RunError::from)?;
+
+    let mut manifest = Manifest::new(&scenario, points.len() as u64);
+    manifest.overrides = request.overrides.iter().map(|ov| ov.arg.clone()).collect();
+    manifest.threads = threads;
+    manifest.files = [files::LAB_OUTCOMES, files::SYSTEM_OUTCOMES]
+        .into_iter()
+        .chain(request.events.then_some(files::EVENTS))
+        .map(String::from)
+        .collect();
+    manifest.wall_time_seconds = started.elapsed().as_secs_f64();
+    let mut writer = out.stage(files::MANIFEST)?;
+    serde_json::to_writer_pretty(&mut writer, &manifest)?;
+    std::io::Write::write_all(&mut writer, b"\n").map_err(RunError::from)?;
+    std::io::Write::flush(&mut writer).map_err(RunError::from)?;
+    drop(writer);
+    let files = out.commit()?;
+    Ok(RunReport {
+        work_units,
+        files,
+        wall_time_seconds: started.elapsed().as_secs_f64(),
+        threads,
+    })
+}
+
+fn out_path(dir: &Path, name: &str) -> String {
+    dir.join(name).display().to_string()
+}
+
+/// A plain-text account of what a scenario would run.
+pub fn describe(scenario: &Scenario) -> String {
+    let mut text = String::new();
+    let review = &scenario.review;
+    let horizon_days = scenario.horizon.as_days();
+    let end = crate::output::date_of(scenario.start_date, scenario.horizon);
+    let _ = writeln!(text, "scenario  {} ({})", scenario.name, scenario.file);
+    let _ = writeln!(
+        text,
+        "period    {} to {} ({horizon_days} days)",
+        scenario.start_date, end
+    );
+    let _ = writeln!(
+        text,
+        "runs      1 point x {} replications = {} work units; seed {}; common random numbers {}",
+        scenario.replications,
+        scenario.work_units(),
+        scenario.seed,
+        if scenario.common_random_numbers {
+            "on"
+        } else {
+            "off"
+        }
+    );
+    if review.is_active() {
+        let _ = writeln!(
+            text,
+            "review    window {} days, clock from {}, on expiry {}",
+            review.window.as_days(),
+            match review.clock_start {
+                crate::scenario::ClockStart::Submission => "submission",
+                crate::scenario::ClockStart::ReviewStart => "review start",
+            },
+            match review.on_expiry {
+                crate::scenario::OnExpiry::Release => "release (voluntary)",
+                crate::scenario::OnExpiry::Hold => "hold (mandatory preclearance)",
+            }
+        );
+        let _ = writeln!(
+            text,
+            "          operational {} (day {}); covered models ready before then {}",
+            crate::output::date_of(scenario.start_date, review.operational),
+            review.operational.as_days(),
+            match review.before_operational {
+                crate::scenario::BeforeOperational::Release => "release unreviewed",
+                crate::scenario::BeforeOperational::Wait => "wait for it",
+            }
+        );
+        let access: Vec<&str> = review
+            .covered_access
+            .iter()
+            .map(|a| access_name(*a))
+            .collect();
+        let places: Vec<&str> = review
+            .covered_jurisdictions
+            .iter()
+            .map(|j| jurisdiction_name(*j))
+            .collect();
+        let _ = writeln!(
+            text,
+            "          covers {} lines of {} labs that participate",
+            or_none(&access),
+            or_none(&places)
+        );
+        for track in &review.tracks {
+            let _ = writeln!(
+                text,
+                "          track {:<12} {} team(s), {} days per review",
+                track.id, track.capacity, track.duration_spec
+            );
+        }
+    } else {
+        let _ = writeln!(text, "review    none (window of 0 days or no tracks)");
+    }
+    let _ = writeln!(text, "labs");
+    for lab in &scenario.labs {
+        let participation = match lab.participation {
+            Participation::Signed => "signed".to_string(),
+            Participation::Never => "not participating".to_string(),
+            Participation::From(time) => format!(
+                "participates from {} (day {})",
+                crate::output::date_of(scenario.start_date, time),
+                time.as_days()
+            ),
+        };
+        let window = lab
+            .expedited_window
+            .map(|w| format!(", expedited window {} days", w.as_days()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            text,
+            "  {:<12} {:<20} {:<8} {participation}{window}",
+            lab.id,
+            lab.name,
+            jurisdiction_name(lab.jurisdiction)
+        );
+        for line in &lab.lines {
+            let in_scope = review.is_active() && review.covers(line.access, lab.jurisdiction);
+            let coverage = match (in_scope, lab.participation) {
+                (false, _) => "not covered",
+                (true, Participation::Never) => "in scope, lab not participating",
+                (true, Participation::From(_)) => "covered once the lab participates",
+                (true, Participation::Signed) => "covered",
+            };
+            let cadence = match &line.cadence {
+                Cadence::Every(_) => format!("every {} days", line.cadence_spec),
+                Cadence::Scheduled(times) => format!("{} scheduled ready dates", times.len()),
+            };
+            let _ = writeln!(
+                text,
+                "    {:<10} {:<12} {cadence}; next cycle from {}; {coverage}",
+                line.id,
+                access_name(line.access),
+                match line.next_cycle_starts {
+                    crate::scenario::CycleStart::Ready => "ready",
+                    crate::scenario::CycleStart::Release => "release",
+                },
+            );
+        }
+    }
+    text
+}
+
+fn access_name(access: crate::scenario::Access) -> &'static str {
+    match access {
+        crate::scenario::Access::Api => "api",
+        crate::scenario::Access::OpenWeights => "open_weights",
+    }
+}
+
+fn jurisdiction_name(jurisdiction: crate::scenario::Jurisdiction) -> &'static str {
+    match jurisdiction {
+        crate::scenario::Jurisdiction::Us => "us",
+        crate::scenario::Jurisdiction::Foreign => "foreign",
+    }
+}
+
+fn or_none(items: &[&str]) -> String {
+    if items.is_empty() {
+        "no".to_string()
+    } else {
+        items.join(", ")
+    }
+}

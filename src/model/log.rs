@@ -1,0 +1,142 @@
+//! The optional event log: one record per thing that happened to a model.
+
+use crate::engine::SimTime;
+
+/// Which model: lab index, global line index, and the model's number within
+/// its line (1 for the line's first model).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelRef {
+    /// Index of the lab in the scenario.
+    pub lab: u32,
+    /// Index of the line across all labs (in file order).
+    pub line: u32,
+    /// Number of the model within its line, from 1.
+    pub number: u32,
+}
+
+/// How a model came to be released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReleaseHow {
+    /// Not covered by the program.
+    Uncovered,
+    /// Covered, but the program reviews nothing (zero window or no tracks).
+    NoReview,
+    /// Covered, ready before the program was operational.
+    BeforeOperational,
+    /// After its review completed.
+    Reviewed,
+    /// When its window expired, review unfinished.
+    WindowExpired,
+}
+
+impl ReleaseHow {
+    /// Name used in the event log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReleaseHow::Uncovered => "uncovered",
+            ReleaseHow::NoReview => "no_review",
+            ReleaseHow::BeforeOperational => "before_operational",
+            ReleaseHow::Reviewed => "reviewed",
+            ReleaseHow::WindowExpired => "window_expired",
+        }
+    }
+}
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    /// The review program became operational.
+    Operational,
+    /// A model was ready to release.
+    Ready,
+    /// A covered model was submitted to every track.
+    Submitted,
+    /// A covered model ready before the program was operational waits for it.
+    AwaitingProgram,
+    /// A track's team began reviewing the model.
+    TrackStarted,
+    /// A track's team finished.
+    TrackCompleted,
+    /// A track's work stopped (or never started) because the window expired.
+    TrackAbandoned,
+    /// The model's window ended before its review completed.
+    WindowExpired,
+    /// Every track finished.
+    ReviewCompleted,
+    /// The model was released.
+    Released(ReleaseHow),
+}
+
+impl EventKind {
+    /// Name used in the event log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Operational => "operational",
+            EventKind::Ready => "ready",
+            EventKind::Submitted => "submitted",
+            EventKind::AwaitingProgram => "awaiting_program",
+            EventKind::TrackStarted => "track_started",
+            EventKind::TrackCompleted => "track_completed",
+            EventKind::TrackAbandoned => "track_abandoned",
+            EventKind::WindowExpired => "window_expired",
+            EventKind::ReviewCompleted => "review_completed",
+            EventKind::Released(_) => "released",
+        }
+    }
+
+    /// Extra detail for the log's `detail` column.
+    pub fn detail(self) -> &'static str {
+        match self {
+            EventKind::Released(how) => how.as_str(),
+            _ => "",
+        }
+    }
+}
+
+/// One logged event.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventRecord {
+    /// When.
+    pub time: SimTime,
+    /// What.
+    pub kind: EventKind,
+    /// To which model (none for program-wide events).
+    pub model: Option<ModelRef>,
+    /// On which track, for track events.
+    pub track: Option<u32>,
+}
+
+/// Collects records when enabled; costs one branch when not.
+#[derive(Debug, Default)]
+pub(crate) struct EventLog {
+    records: Option<Vec<EventRecord>>,
+}
+
+impl EventLog {
+    pub(crate) fn new(enabled: bool) -> Self {
+        EventLog {
+            records: enabled.then(Vec::new),
+        }
+    }
+
+    pub(crate) fn record(
+        &mut self,
+        time: SimTime,
+        kind: EventKind,
+        model: Option<ModelRef>,
+        track: Option<u32>,
+    ) {
+        if let Some(records) = &mut self.records {
+            records.push(EventRecord {
+                time,
+                kind,
+                model,
+                track,
+            });
+        }
+    }
+
+    pub(crate) fn into_records(self) -> Vec<EventRecord> {
+        self.records.unwrap_or_default()
+    }
+}

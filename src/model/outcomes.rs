@@ -1,0 +1,113 @@
+//! Per-lab and system outcomes of one replication.
+
+use super::review::TrackStats;
+
+/// One lab's outcomes in one replication. Days are simulated days; a mean
+/// over nothing is `None` (an empty CSV cell).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabOutcome {
+    /// Models that became ready.
+    pub models_ready: u64,
+    /// Models released by the horizon.
+    pub releases: u64,
+    /// Released models that were covered by the program.
+    pub releases_covered: u64,
+    /// Releases whose review completed first.
+    pub reviews_completed_before_release: u64,
+    /// Releases made when the window ended, review unfinished.
+    pub releases_on_window_expiry: u64,
+    /// Reviews whose window ended before they completed (under `hold` the
+    /// lab kept waiting).
+    pub reviews_past_window: u64,
+    /// Ready models not released by the horizon.
+    pub models_unreleased: u64,
+    /// Mean of release minus ready, over releases.
+    pub delay_days_mean: Option<f64>,
+    /// Largest release minus ready.
+    pub delay_days_max: Option<f64>,
+    /// Mean days from submission until a track started, over track starts.
+    pub queue_wait_days_mean: Option<f64>,
+}
+
+/// One track's outcomes in one replication.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrackOutcome {
+    /// Reviews its teams started.
+    pub reviews_started: u64,
+    /// Reviews its teams finished.
+    pub reviews_completed: u64,
+    /// Reviews stopped or never started because a window expired.
+    pub reviews_abandoned: u64,
+    /// Busy team-time over capacity × operational time.
+    pub utilisation: Option<f64>,
+    /// Time-average number of models waiting, over operational time.
+    pub queue_length_mean: Option<f64>,
+    /// Most models waiting at once.
+    pub queue_length_max: u64,
+}
+
+impl From<TrackStats> for TrackOutcome {
+    fn from(stats: TrackStats) -> Self {
+        TrackOutcome {
+            reviews_started: stats.started,
+            reviews_completed: stats.completed,
+            reviews_abandoned: stats.abandoned,
+            utilisation: stats.utilisation,
+            queue_length_mean: stats.queue_length_mean,
+            queue_length_max: stats.queue_length_max,
+        }
+    }
+}
+
+/// System-wide outcomes of one replication.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SystemOutcome {
+    /// Models submitted for review.
+    pub reviews_submitted: u64,
+    /// Reviews in which every track finished.
+    pub reviews_completed: u64,
+    /// Mean days from submission to completion, over completed reviews.
+    pub review_completion_days_mean: Option<f64>,
+    /// Per track, in scenario order.
+    pub tracks: Vec<TrackOutcome>,
+}
+
+/// Running tally for one lab.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LabTally {
+    pub models_ready: u64,
+    pub releases: u64,
+    pub releases_covered: u64,
+    pub reviews_completed_before_release: u64,
+    pub releases_on_window_expiry: u64,
+    pub reviews_past_window: u64,
+    pub delay_days_total: f64,
+    pub delay_days_max: Option<f64>,
+}
+
+impl LabTally {
+    pub(crate) fn record_delay(&mut self, days: f64) {
+        self.delay_days_total += days;
+        self.delay_days_max = Some(self.delay_days_max.map_or(days, |max| max.max(days)));
+    }
+
+    pub(crate) fn finish(
+        &self,
+        models_unreleased: u64,
+        queue_wait_days_mean: Option<f64>,
+    ) -> LabOutcome {
+        LabOutcome {
+            models_ready: self.models_ready,
+            releases: self.releases,
+            releases_covered: self.releases_covered,
+            reviews_completed_before_release: self.reviews_completed_before_release,
+            releases_on_window_expiry: self.releases_on_window_expiry,
+            reviews_past_window: self.reviews_past_window,
+            models_unreleased,
+            delay_days_mean: (self.releases > 0)
+                .then(|| self.delay_days_total / self.releases as f64),
+            delay_days_max: self.delay_days_max,
+            queue_wait_days_mean,
+        }
+    }
+}

@@ -1,0 +1,395 @@
+//! The review program: tracks with parallel teams and FIFO queues, fork-join
+//! over tracks, and the window.
+//!
+//! A submitted model gets one task per track, all queued at once. A track
+//! starts a task whenever one of its teams is free. The review is complete
+//! when every task is complete. The window's clock starts at submission or
+//! when the first task starts, as the policy says. When the window ends before
+//! the review:
+//!
+//! - `on_expiry = "release"`: the lab releases, and the review stops. Tasks
+//!   still queued leave their queues unstarted; tasks in progress stop and
+//!   free their teams at once. What was done is kept as each task's fraction
+//!   of work done (elapsed / planned duration).
+//! - `on_expiry = "hold"`: nothing is stopped; the lab waits for the review
+//!   to complete.
+
+use std::collections::VecDeque;
+
+use super::log::{EventKind, EventLog, ModelRef};
+use super::world::Event;
+use crate::engine::{Context, SimDuration, SimTime};
+use crate::scenario::{ClockStart, OnExpiry, Review as Policy};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TaskStatus {
+    Queued,
+    Running,
+    Completed,
+    Abandoned,
+}
+
+/// One model's review on one track.
+#[derive(Debug)]
+struct Task {
+    review: usize,
+    track: u32,
+    duration: SimDuration,
+    status: TaskStatus,
+    started: Option<SimTime>,
+    /// Share of the planned work done: 1 when completed, elapsed / planned
+    /// when stopped by the window, 0 when never started.
+    fraction_done: f64,
+}
+
+/// One model's review across all tracks.
+#[derive(Debug)]
+struct ReviewState {
+    /// The world's index of the model.
+    model: usize,
+    who: ModelRef,
+    submitted: SimTime,
+    window: SimDuration,
+    deadline: Option<SimTime>,
+    tasks: Vec<usize>,
+    remaining: u32,
+    completed: Option<SimTime>,
+    expired: bool,
+}
+
+/// A track's teams, queue and time-weighted statistics.
+#[derive(Debug)]
+struct TrackState {
+    capacity: u32,
+    busy: u32,
+    queue: VecDeque<usize>,
+    started: u64,
+    completed: u64,
+    abandoned: u64,
+    /// Integral of busy teams over time, in team-ticks.
+    busy_area: u128,
+    /// Integral of queue length over time, in task-ticks.
+    queue_area: u128,
+    queue_max: usize,
+    last_change: SimTime,
+}
+
+impl TrackState {
+    /// Accumulates the time-weighted areas up to `now`; call before any
+    /// change to `busy` or the queue.
+    fn advance(&mut self, now: SimTime) {
+        let elapsed = u128::from(now.since(self.last_change).ticks());
+        self.busy_area += elapsed * u128::from(self.busy);
+        self.queue_area += elapsed * self.queue.len() as u128;
+        self.last_change = self.last_change.max(now);
+    }
+}
+
+/// What a review event means for the model's release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Every track finished: the lab may release.
+    Completed { model: usize },
+    /// The window ended first; `release` when the policy lets the lab go.
+    Expired { model: usize, release: bool },
+}
+
+/// Per-track statistics for one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TrackStats {
+    pub started: u64,
+    pub completed: u64,
+    pub abandoned: u64,
+    pub utilisation: Option<f64>,
+    pub queue_length_mean: Option<f64>,
+    pub queue_length_max: u64,
+}
+
+/// The program's state in one replication.
+#[derive(Debug)]
+pub(crate) struct ReviewProgram {
+    clock_start: ClockStart,
+    on_expiry: OnExpiry,
+    operational: SimTime,
+    tracks: Vec<TrackState>,
+    tasks: Vec<Task>,
+    reviews: Vec<ReviewState>,
+    /// Per lab: total days models waited between submission and a track
+    /// starting, and the number of track starts.
+    lab_waits: Vec<(f64, u64)>,
+    completion_days_total: f64,
+    completions: u64,
+}
+
+impl ReviewProgram {
+    pub(crate) fn new(policy: &Policy, lab_count: usize) -> Self {
+        ReviewProgram {
+            clock_start: policy.clock_start,
+            on_expiry: policy.on_expiry,
+            operational: policy.operational,
+            tracks: policy
+                .tracks
+                .iter()
+                .map(|track| TrackState {
+                    capacity: track.capacity,
+                    busy: 0,
+                    queue: VecDeque::new(),
+                    started: 0,
+                    completed: 0,
+                    abandoned: 0,
+                    busy_area: 0,
+                    queue_area: 0,
+                    queue_max: 0,
+                    last_change: SimTime::ZERO,
+                })
+                .collect(),
+            tasks: Vec::new(),
+            reviews: Vec::new(),
+            lab_waits: vec![(0.0, 0); lab_count],
+            completion_days_total: 0.0,
+            completions: 0,
+        }
+    }
+
+    /// Submits a model to every track; `durations` holds its review time on
+    /// each track, in track order.
+    pub(crate) fn submit(
+        &mut self,
+        model: usize,
+        who: ModelRef,
+        window: SimDuration,
+        durations: &[SimDuration],
+        context: &mut Context<'_, Event>,
+        log: &mut EventLog,
+    ) {
+        let now = context.now();
+        let review = self.reviews.len();
+        log.record(now, EventKind::Submitted, Some(who), None);
+        let mut tasks = Vec::with_capacity(self.tracks.len());
+        for (track, &duration) in durations.iter().enumerate() {
+            let task = self.tasks.len();
+            self.tasks.push(Task {
+                review,
+                track: track as u32,
+                duration,
+                status: TaskStatus::Queued,
+                started: None,
+                fraction_done: 0.0,
+            });
+            let state = &mut self.tracks[track];
+            state.advance(now);
+            state.queue.push_back(task);
+            state.queue_max = state.queue_max.max(state.queue.len());
+            tasks.push(task);
+        }
+        self.reviews.push(ReviewState {
+            model,
+            who,
+            submitted: now,
+            window,
+            deadline: None,
+            remaining: tasks.len() as u32,
+            tasks,
+            completed: None,
+            expired: false,
+        });
+        if self.clock_start == ClockStart::Submission {
+            self.start_clock(review, context);
+        }
+        for track in 0..self.tracks.len() {
+            self.dispatch(track, context, log);
+        }
+    }
+
+    fn start_clock(&mut self, review: usize, context: &mut Context<'_, Event>) {
+        let state = &mut self.reviews[review];
+        let deadline = context.now() + state.window;
+        state.deadline = Some(deadline);
+        context.schedule_at(deadline, Event::WindowExpired { review });
+    }
+
+    /// Starts queued tasks while the track has free teams.
+    fn dispatch(&mut self, track: usize, context: &mut Context<'_, Event>, log: &mut EventLog) {
+        let now = context.now();
+        loop {
+            let state = &mut self.tracks[track];
+            if state.busy >= state.capacity {
+                break;
+            }
+            state.advance(now);
+            let Some(task_index) = state.queue.pop_front() else {
+                break;
+            };
+            state.busy += 1;
+            state.started += 1;
+            let task = &mut self.tasks[task_index];
+            task.status = TaskStatus::Running;
+            task.started = Some(now);
+            let review = &self.reviews[task.review];
+            let waits = &mut self.lab_waits[review.who.lab as usize];
+            waits.0 += now.since(review.submitted).as_days();
+            waits.1 += 1;
+            log.record(
+                now,
+                EventKind::TrackStarted,
+                Some(review.who),
+                Some(track as u32),
+            );
+            context.schedule_in(task.duration, Event::TrackDone { task: task_index });
+            let review_index = task.review;
+            if self.clock_start == ClockStart::ReviewStart && review.deadline.is_none() {
+                self.start_clock(review_index, context);
+            }
+        }
+    }
+
+    /// A track finished a task (ignored if the task was stopped meanwhile).
+    pub(crate) fn on_track_done(
+        &mut self,
+        task_index: usize,
+        context: &mut Context<'_, Event>,
+        log: &mut EventLog,
+    ) -> Option<Verdict> {
+        let now = context.now();
+        let task = &mut self.tasks[task_index];
+        if task.status != TaskStatus::Running {
+            return None;
+        }
+        task.status = TaskStatus::Completed;
+        task.fraction_done = 1.0;
+        let track = task.track as usize;
+        let review_index = task.review;
+        let state = &mut self.tracks[track];
+        state.advance(now);
+        state.busy -= 1;
+        state.completed += 1;
+        let review = &mut self.reviews[review_index];
+        log.record(
+            now,
+            EventKind::TrackCompleted,
+            Some(review.who),
+            Some(track as u32),
+        );
+        review.remaining -= 1;
+        let verdict = if review.remaining == 0 {
+            review.completed = Some(now);
+            self.completion_days_total += now.since(review.submitted).as_days();
+            self.completions += 1;
+            log.record(now, EventKind::ReviewCompleted, Some(review.who), None);
+            Some(Verdict::Completed {
+                model: review.model,
+            })
+        } else {
+            None
+        };
+        self.dispatch(track, context, log);
+        verdict
+    }
+
+    /// A review's window ended (ignored if the review completed first).
+    pub(crate) fn on_window_expired(
+        &mut self,
+        review_index: usize,
+        context: &mut Context<'_, Event>,
+        log: &mut EventLog,
+    ) -> Option<Verdict> {
+        let now = context.now();
+        let review = &mut self.reviews[review_index];
+        if review.completed.is_some() || review.expired {
+            return None;
+        }
+        review.expired = true;
+        let who = review.who;
+        let model = review.model;
+        log.record(now, EventKind::WindowExpired, Some(who), None);
+        if self.on_expiry == OnExpiry::Hold {
+            return Some(Verdict::Expired {
+                model,
+                release: false,
+            });
+        }
+        let tasks = review.tasks.clone();
+        for task_index in tasks {
+            let task = &mut self.tasks[task_index];
+            let track = task.track as usize;
+            let state = &mut self.tracks[track];
+            match task.status {
+                TaskStatus::Queued => {
+                    state.advance(now);
+                    state.queue.retain(|&queued| queued != task_index);
+                }
+                TaskStatus::Running => {
+                    state.advance(now);
+                    state.busy -= 1;
+                    let started = task.started.unwrap_or(now);
+                    task.fraction_done = if task.duration.is_zero() {
+                        1.0
+                    } else {
+                        now.since(started).ticks() as f64 / task.duration.ticks() as f64
+                    };
+                }
+                TaskStatus::Completed | TaskStatus::Abandoned => continue,
+            }
+            task.status = TaskStatus::Abandoned;
+            state.abandoned += 1;
+            log.record(
+                now,
+                EventKind::TrackAbandoned,
+                Some(who),
+                Some(track as u32),
+            );
+            self.dispatch(track, context, log);
+        }
+        Some(Verdict::Expired {
+            model,
+            release: true,
+        })
+    }
+
+    /// Share of planned work done on each track for a model's review, in
+    /// track order.
+    #[cfg(test)]
+    pub(crate) fn fractions_done(&self, review_index: usize) -> Vec<f64> {
+        self.reviews[review_index]
+            .tasks
+            .iter()
+            .map(|&task| self.tasks[task].fraction_done)
+            .collect()
+    }
+
+    /// Per lab: mean days between submission and a track starting, over all
+    /// track starts.
+    pub(crate) fn mean_queue_wait_days(&self, lab: usize) -> Option<f64> {
+        let (total, count) = self.lab_waits[lab];
+        (count > 0).then(|| total / count as f64)
+    }
+
+    /// Reviews submitted and completed, and mean days from submission to
+    /// completion.
+    pub(crate) fn totals(&self) -> (u64, u64, Option<f64>) {
+        let mean =
+            (self.completions > 0).then(|| self.completion_days_total / self.completions as f64);
+        (self.reviews.len() as u64, self.completions, mean)
+    }
+
+    /// Track statistics over the program's operational time up to `horizon`.
+    pub(crate) fn track_stats(&mut self, horizon: SimTime) -> Vec<TrackStats> {
+        let observed = horizon.since(self.operational).ticks();
+        self.tracks
+            .iter_mut()
+            .map(|state| {
+                state.advance(horizon);
+                let per_tick = |area: u128| (observed > 0).then(|| area as f64 / observed as f64);
+                TrackStats {
+                    started: state.started,
+                    completed: state.completed,
+                    abandoned: state.abandoned,
+                    utilisation: per_tick(state.busy_area)
+                        .map(|busy| busy / f64::from(state.capacity)),
+                    queue_length_mean: per_tick(state.queue_area),
+                    queue_length_max: state.queue_max as u64,
+                }
+            })
+            .collect()
+    }
+}

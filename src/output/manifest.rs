@@ -1,0 +1,66 @@
+//! `manifest.json`: what was run, with what, and how long it took.
+
+use serde::Serialize;
+
+use crate::scenario::{RawScenario, Scenario};
+
+/// The manifest of one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest<'s> {
+    /// Crate name and version that produced the files.
+    pub reviewsim_version: &'static str,
+    /// The scenario file.
+    pub scenario_file: &'s str,
+    /// Its name.
+    pub scenario_name: &'s str,
+    /// Master seed.
+    pub seed: u64,
+    /// Whether replication r used the same streams at every point.
+    pub common_random_numbers: bool,
+    /// Points run.
+    pub points: u64,
+    /// Replications per point.
+    pub replications: u64,
+    /// Work units run (points × replications).
+    pub work_units: u64,
+    /// Labs, lines and tracks.
+    pub labs: usize,
+    /// Product lines.
+    pub lines: usize,
+    /// Review tracks.
+    pub tracks: usize,
+    /// `--set` overrides applied, in order.
+    pub overrides: Vec<String>,
+    /// Worker threads used (results do not depend on it).
+    pub threads: usize,
+    /// Files written, besides this one.
+    pub files: Vec<String>,
+    /// Seconds from start to the last row written.
+    pub wall_time_seconds: f64,
+    /// The scenario as run: file, then overrides, defaults filled in.
+    pub resolved_scenario: &'s RawScenario,
+}
+
+impl<'s> Manifest<'s> {
+    /// A manifest for `scenario` run as `points` points.
+    pub fn new(scenario: &'s Scenario, points: u64) -> Self {
+        Manifest {
+            reviewsim_version: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")),
+            scenario_file: &scenario.file,
+            scenario_name: &scenario.name,
+            seed: scenario.seed,
+            common_random_numbers: scenario.common_random_numbers,
+            points,
+            replications: scenario.replications,
+            work_units: points * scenario.replications,
+            labs: scenario.labs.len(),
+            lines: scenario.line_count(),
+            tracks: scenario.review.tracks.len(),
+            overrides: Vec::new(),
+            threads: 0,
+            files: Vec::new(),
+            wall_time_seconds: 0.0,
+            resolved_scenario: &scenario.resolved,
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Work units in parallel, results in a fixed order.
+//!
+//! A work unit is one (point, replication). Units are simulated on a rayon
+//! pool in chunks; each chunk's results are handed to the sink in unit order
+//! before the next chunk starts, so the output is the same whatever the
+//! number of threads, and memory holds one chunk at a time.
+
+use rayon::prelude::*;
+
+use crate::engine::StreamSeed;
+use crate::model::{EventRecord, LabOutcome, SystemOutcome, World};
+use crate::scenario::Scenario;
+
+/// Units simulated between two hand-overs to the sink.
+pub const CHUNK_UNITS: usize = 512;
+
+/// Everything one work unit produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitResult {
+    /// Point index.
+    pub point: usize,
+    /// Replication index.
+    pub replication: u64,
+    /// Per lab, in scenario order.
+    pub labs: Vec<LabOutcome>,
+    /// System-wide.
+    pub system: SystemOutcome,
+    /// Event log (empty unless asked for).
+    pub events: Vec<EventRecord>,
+}
+
+/// The random streams of a work unit: with common random numbers (the
+/// default) replication r draws the same streams at every point.
+pub fn unit_seed(scenario: &Scenario, point: usize, replication: u64) -> StreamSeed {
+    let point_key = if scenario.common_random_numbers {
+        0
+    } else {
+        point as u64
+    };
+    StreamSeed::new(scenario.seed, point_key, replication)
+}
+
+/// Simulates one work unit.
+pub fn simulate_unit(
+    scenario: &Scenario,
+    point: usize,
+    replication: u64,
+    log_events: bool,
+) -> UnitResult {
+    let outcomes = World::simulate(
+        scenario,
+        unit_seed(scenario, point, replication),
+        log_events,
+    );
+    UnitResult {
+        point,
+        replication,
+        labs: outcomes.labs,
+        system: outcomes.system,
+        events: outcomes.events,
+    }
+}
+
+/// Receives unit results in order.
+pub trait UnitSink {
+    /// Takes one unit's results.
+    fn accept(&mut self, unit: &UnitResult) -> std::io::Result<()>;
+}
+
+/// How to run.
+#[derive(Debug, Clone, Default)]
+pub struct RunConfig {
+    /// Worker threads; `None` uses every core.
+    pub threads: Option<usize>,
+    /// Whether to keep event logs.
+    pub log_events: bool,
+}
+
+/// Why a run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The thread pool could not be built.
+    #[error("cannot start the worker threads")]
+    ThreadPool(#[from] rayon::ThreadPoolBuildError),
+    /// The sink failed to take results.
+    #[error("cannot write results")]
+    Sink(#[from] std::io::Error),
+}
+
+/// Runs every replication of every point, handing results to `sink` in
+/// (point, replication) order and reporting (done, total) to `progress`
+/// after each chunk.
+pub fn run(
+    points: &[Scenario],
+    config: &RunConfig,
+    sink: &mut dyn UnitSink,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64, RunError> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = config.threads {
+        builder = builder.num_threads(threads);
+    }
+    let pool = builder.build()?;
+    let units: Vec<(usize, u64)> = points
+        .iter()
+        .enumerate()
+        .flat_map(|(point, scenario)| (0..scenario.replications).map(move |r| (point, r)))
+        .collect();
+    let total = units.len() as u64;
+    let mut done = 0;
+    for chunk in units.chunks(CHUNK_UNITS) {
+        let results: Vec<UnitResult> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|&(point, replication)| {
+                    simulate_unit(&points[point], point, replication, config.log_events)
+                })
+                .collect()
+        });
+        for result in &results {
+            sink.accept(result)?;
+        }
+        done += chunk.len() as u64;
+        progress(done, total);
+    }
+    Ok(total)
+}

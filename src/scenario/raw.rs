@@ -1,0 +1,270 @@
+//! The scenario file as written: serde structs that mirror the TOML, with
+//! defaults filled in and unknown keys refused. Nothing here checks ranges;
+//! [`super::validate`] turns these into a typed [`super::Scenario`].
+
+use serde::{Deserialize, Serialize};
+
+use super::day::{Date, DayRef};
+use super::dist::DistParam;
+
+/// A whole scenario file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// Run settings.
+    pub simulation: RawSimulation,
+    /// The review program. Absent means no review.
+    #[serde(default)]
+    pub review: RawReview,
+    /// The labs.
+    #[serde(default)]
+    pub labs: Vec<RawLab>,
+}
+
+/// `[simulation]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    /// A short name for the scenario.
+    pub name: String,
+    /// Calendar date of day 0.
+    #[serde(default = "default_start_date")]
+    pub start_date: Date,
+    /// Length of each replication in days.
+    pub horizon_days: f64,
+    /// Replications per point.
+    #[serde(default = "default_replications")]
+    pub replications: u64,
+    /// Master seed.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Whether replication r uses the same random streams at every point.
+    #[serde(default = "default_true")]
+    pub common_random_numbers: bool,
+}
+
+/// `[review]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReview {
+    /// Days the government may take before release; 0 means no review.
+    #[serde(default = "default_window_days")]
+    pub window_days: f64,
+    /// When the window's clock starts.
+    #[serde(default)]
+    pub clock_start: ClockStart,
+    /// What the lab does when the window ends before the review.
+    #[serde(default)]
+    pub on_expiry: OnExpiry,
+    /// When the program starts reviewing (day number or date).
+    #[serde(default = "default_operational")]
+    pub operational: DayRef,
+    /// What covered models ready before then do.
+    #[serde(default)]
+    pub before_operational: BeforeOperational,
+    /// Access modes the program covers.
+    #[serde(default = "default_covered_access")]
+    pub covered_access: Vec<Access>,
+    /// Jurisdictions the program covers.
+    #[serde(default = "default_covered_jurisdictions")]
+    pub covered_jurisdictions: Vec<Jurisdiction>,
+    /// The review tracks (fork-join: every covered model goes to all).
+    #[serde(default)]
+    pub tracks: Vec<RawTrack>,
+}
+
+impl Default for RawReview {
+    fn default() -> Self {
+        RawReview {
+            window_days: default_window_days(),
+            clock_start: ClockStart::default(),
+            on_expiry: OnExpiry::default(),
+            operational: default_operational(),
+            before_operational: BeforeOperational::default(),
+            covered_access: default_covered_access(),
+            covered_jurisdictions: default_covered_jurisdictions(),
+            tracks: Vec::new(),
+        }
+    }
+}
+
+/// `[[review.tracks]]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrack {
+    /// Short id used in parameter paths and column names.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Reviews this track can run in parallel (teams).
+    #[serde(default = "default_capacity")]
+    pub capacity: u32,
+    /// Days one team takes to review one model.
+    pub duration_days: DistParam,
+    /// Order in which waiting models are taken up.
+    #[serde(default)]
+    pub discipline: Discipline,
+}
+
+/// `[[labs]]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLab {
+    /// Short id used in parameter paths and outputs.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Where the lab is based.
+    #[serde(default)]
+    pub jurisdiction: Jurisdiction,
+    /// Whether and from when the lab takes part in the program.
+    #[serde(default)]
+    pub participation: RawParticipation,
+    /// A review window negotiated for this lab, replacing `review.window_days`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expedited_window_days: Option<f64>,
+    /// The lab's product lines.
+    #[serde(default)]
+    pub lines: Vec<RawLine>,
+}
+
+/// `labs.<id>.participation`: either `signed` or `from`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParticipation {
+    /// Participates for the whole run (`true`) or never (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed: Option<bool>,
+    /// Participates from this day number or date on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<DayRef>,
+}
+
+/// `[[labs.lines]]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLine {
+    /// Short id used in parameter paths and outputs.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// How the line's models reach users.
+    pub access: Access,
+    /// Days between one model being ready and the next, or a list of dates.
+    pub cadence_days: DistParam,
+    /// Day the first model is ready; defaults to a uniform draw over one
+    /// mean cadence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_ready_days: Option<DistParam>,
+    /// Whether the next development cycle starts when a model is ready or
+    /// when it is released.
+    #[serde(default)]
+    pub next_cycle_starts: CycleStart,
+}
+
+/// How a line's models reach users.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// Served only through an API: can be gated, patched and suspended.
+    Api,
+    /// Weights published: cannot be recalled.
+    OpenWeights,
+}
+
+/// Where a lab is based.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Jurisdiction {
+    /// United States.
+    #[default]
+    Us,
+    /// Anywhere else.
+    Foreign,
+}
+
+/// When the review window's clock starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockStart {
+    /// When the model is submitted (queueing counts against the window).
+    #[default]
+    Submission,
+    /// When the first track begins work on it (queueing does not count).
+    ReviewStart,
+}
+
+/// What happens when the window ends before the review does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnExpiry {
+    /// Voluntary: the lab releases; unfinished review work stops.
+    #[default]
+    Release,
+    /// Mandatory preclearance: the lab waits for the review to complete.
+    Hold,
+}
+
+/// What covered models ready before the program is operational do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BeforeOperational {
+    /// Release unreviewed.
+    #[default]
+    Release,
+    /// Wait and be submitted on the day the program becomes operational.
+    Wait,
+}
+
+/// Whether a line's next cycle starts at ready or at release.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CycleStart {
+    /// Development of the next model starts when this one is ready, so a
+    /// review does not slow the line's cadence.
+    #[default]
+    Ready,
+    /// It starts when this one is released, so review delay pushes back every
+    /// later model of the line.
+    Release,
+}
+
+/// Order in which a track takes up waiting models.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Discipline {
+    /// First come, first served.
+    #[default]
+    Fifo,
+}
+
+fn default_start_date() -> Date {
+    Date(chrono::NaiveDate::from_ymd_opt(2026, 6, 2).expect("a valid constant date"))
+}
+fn default_replications() -> u64 {
+    100
+}
+fn default_seed() -> u64 {
+    1
+}
+fn default_true() -> bool {
+    true
+}
+fn default_window_days() -> f64 {
+    30.0
+}
+fn default_operational() -> DayRef {
+    DayRef::Day(0.0)
+}
+fn default_covered_access() -> Vec<Access> {
+    vec![Access::Api, Access::OpenWeights]
+}
+fn default_covered_jurisdictions() -> Vec<Jurisdiction> {
+    vec![Jurisdiction::Us]
+}
+fn default_capacity() -> u32 {
+    1
+}
