@@ -4,7 +4,6 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use reviewsim::app::{self, RunRequest};
 use reviewsim::scenario::Override;
@@ -121,8 +120,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
             eprint!("\r{done}/{total} work units");
         }
     };
-    let report = app::run(&request, &mut progress)
-        .with_context(|| format!("run of {} failed", request.scenario.display()))?;
+    let report = app::run(&request, &mut progress)?;
     if show_progress {
         eprintln!();
     }

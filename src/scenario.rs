@@ -257,7 +257,7 @@ pub fn raw_from_toml(
         ScenarioError::Schema {
             file: file.to_string(),
             path,
-            message: err.into_inner().to_string(),
+            message: err.into_inner().message().to_string(),
             set_by,
         }
     })

@@ -102,5 +102,5 @@ mod tests {
         assert_eq!(draws[0], PINNED_FIRST_DRAW);
     }
 
-    const PINNED_FIRST_DRAW: u64 = 0;
+    const PINNED_FIRST_DRAW: u64 = 7_677_101_900_853_514_009;
 }

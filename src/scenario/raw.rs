@@ -130,7 +130,9 @@ pub struct RawLab {
     pub lines: Vec<RawLine>,
 }
 
-/// `labs.<id>.participation`: either `signed` or `from`.
+/// `labs.<id>.participation`: `signed = true` (from the start), `signed =
+/// false` (never), or `from` (joins on that day; `signed = false` may stand
+/// beside it, describing the start).
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawParticipation {

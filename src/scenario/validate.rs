@@ -210,7 +210,8 @@ fn lab(
     let participation = match (raw.participation.signed, raw.participation.from) {
         (Some(true), None) => Participation::Signed,
         (Some(false), None) | (None, None) => Participation::Never,
-        (None, Some(from)) => {
+        // Not signed at the start, joining on `from`.
+        (None | Some(false), Some(from)) => {
             let day = from.days_since(start_date);
             if !day.is_finite() {
                 check.refuse(
@@ -221,11 +222,11 @@ fn lab(
             }
             Participation::From(SimTime::from_days(day))
         }
-        (Some(signed), Some(from)) => {
+        (Some(true), Some(from)) => {
             check.refuse(
                 format!("{path}.participation"),
-                format!("{{ signed = {signed}, from = {from} }}"),
-                "give either signed or from, not both",
+                format!("{{ signed = true, from = {from} }}"),
+                "signed = true means from the start; give `from` with signed = false (or alone) for a lab that joins later",
             );
             Participation::Never
         }

@@ -1,0 +1,158 @@
+//! The command line as a user meets it.
+
+use crate::common::{BASELINE, reviewsim};
+
+#[test]
+fn run_writes_the_documented_files_and_columns() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("run");
+    let output = reviewsim(&[
+        "run",
+        BASELINE,
+        "--out",
+        &out.display().to_string(),
+        "--replications",
+        "20",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["lab_outcomes.csv", "manifest.json", "system_outcomes.csv"]
+    );
+
+    let labs = std::fs::read_to_string(out.join("lab_outcomes.csv")).unwrap();
+    assert_eq!(
+        labs.lines().next().unwrap(),
+        "point,replication,lab,models_ready,releases,releases_covered,\
+         reviews_completed_before_release,releases_on_window_expiry,reviews_past_window,\
+         models_unreleased,delay_days_mean,delay_days_max,queue_wait_days_mean"
+    );
+    assert_eq!(labs.lines().count(), 1 + 20 * 6);
+
+    let system = std::fs::read_to_string(out.join("system_outcomes.csv")).unwrap();
+    let header: Vec<&str> = system.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        &header[..5],
+        [
+            "point",
+            "replication",
+            "reviews_submitted",
+            "reviews_completed",
+            "review_completion_days_mean"
+        ]
+    );
+    for track in ["capability", "threat", "measurement"] {
+        for metric in [
+            "reviews_started",
+            "reviews_completed",
+            "reviews_abandoned",
+            "utilisation",
+            "queue_length_mean",
+            "queue_length_max",
+        ] {
+            let column = format!("{metric}_{track}");
+            assert!(header.contains(&column.as_str()), "missing {column}");
+        }
+    }
+    assert_eq!(system.lines().count(), 1 + 20);
+}
+
+#[test]
+fn events_csv_has_iso_dates_beside_day_numbers() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("events");
+    let output = reviewsim(&[
+        "run",
+        BASELINE,
+        "--out",
+        &out.display().to_string(),
+        "--replications",
+        "2",
+        "--events",
+        "--quiet",
+    ]);
+    assert!(output.status.success());
+    assert!(output.stdout.is_empty(), "--quiet printed to stdout");
+    let mut reader = csv::Reader::from_path(out.join("events.csv")).unwrap();
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "point",
+            "replication",
+            "time_days",
+            "date",
+            "kind",
+            "lab",
+            "line",
+            "model",
+            "track",
+            "detail"
+        ]
+    );
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap();
+    let mut rows = 0;
+    for record in reader.records() {
+        let record = record.unwrap();
+        let days: f64 = record[2].parse().unwrap();
+        let date = chrono::NaiveDate::parse_from_str(&record[3], "%Y-%m-%d").unwrap();
+        assert_eq!((date - start).num_days(), days.floor() as i64);
+        rows += 1;
+    }
+    assert!(rows > 100, "only {rows} events");
+}
+
+#[test]
+fn validate_lists_labs_lines_and_work_units() {
+    let output = reviewsim(&["validate", BASELINE, "--set", "simulation.replications=7"]);
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("7 replications = 7 work units"), "{stdout}");
+    for needle in [
+        "openai",
+        "meta",
+        "llama",
+        "open_weights",
+        "not participating",
+        "track threat",
+    ] {
+        assert!(stdout.contains(needle), "{needle} missing from\n{stdout}");
+    }
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    for args in [&["--help"][..], &["run", "--help"], &["validate", "--help"]] {
+        let output = reviewsim(args);
+        assert!(output.status.success(), "{args:?}");
+        assert!(String::from_utf8_lossy(&output.stdout).contains("Usage"));
+    }
+}
+
+#[test]
+fn a_rerun_into_the_same_directory_replaces_the_files() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("again").display().to_string();
+    for replications in ["5", "3"] {
+        let output = reviewsim(&[
+            "run",
+            BASELINE,
+            "--out",
+            &out,
+            "--replications",
+            replications,
+            "-q",
+        ]);
+        assert!(output.status.success());
+    }
+    let labs = std::fs::read_to_string(scratch.path().join("again/lab_outcomes.csv")).unwrap();
+    assert_eq!(labs.lines().count(), 1 + 3 * 6);
+}

@@ -1,0 +1,43 @@
+//! Shared helpers: the baseline, the binary, and paired statistics.
+
+use std::process::{Command, Output};
+
+use reviewsim::runner::{UnitResult, simulate_unit};
+use reviewsim::scenario::{Override, Scenario};
+
+/// The baseline scenario shipped with the crate.
+pub const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
+
+/// The baseline with overrides applied.
+pub fn baseline_with(overrides: &[&str]) -> Scenario {
+    let overrides: Vec<Override> = overrides.iter().map(|o| o.parse().unwrap()).collect();
+    Scenario::load(BASELINE.as_ref(), &overrides).unwrap()
+}
+
+/// Every replication of a scenario's single point.
+pub fn replications(scenario: &Scenario, log_events: bool) -> Vec<UnitResult> {
+    (0..scenario.replications)
+        .map(|r| simulate_unit(scenario, 0, r, log_events))
+        .collect()
+}
+
+/// The binary under test.
+pub fn reviewsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_reviewsim"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// Mean and standard error of a sample.
+pub fn mean_and_se(values: &[f64]) -> (f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    (mean, (variance / n).sqrt())
+}
+
+/// Index of a lab by id.
+pub fn lab_index(scenario: &Scenario, id: &str) -> usize {
+    scenario.labs.iter().position(|lab| lab.id == id).unwrap()
+}

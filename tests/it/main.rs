@@ -1,0 +1,7 @@
+//! Integration tests, one module per behaviour.
+
+mod cli;
+mod common;
+mod determinism;
+mod review_policy;
+mod scenario_errors;

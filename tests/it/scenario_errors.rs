@@ -1,0 +1,220 @@
+//! Bad input: one clear message naming the file, the path and the value; a
+//! non-zero exit; no output directory left behind.
+
+use std::path::Path;
+
+use crate::common::{BASELINE, reviewsim};
+
+/// Writes the baseline with one edit into `dir` and returns its path.
+fn edited_baseline(dir: &Path, from: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(BASELINE).unwrap();
+    assert!(
+        text.contains(from),
+        "the baseline no longer contains {from:?}"
+    );
+    let path = dir.join("edited.toml");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    path.display().to_string()
+}
+
+/// Runs `validate` and `run` on the scenario with `extra` arguments and
+/// checks that both fail with a message containing each of `expected`, and
+/// that `run` created no output directory.
+fn assert_refused(scenario: &str, extra: &[&str], expected: &[&str]) {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("out");
+    let out_arg = out.display().to_string();
+    let mut validate = vec!["validate", scenario];
+    validate.extend(extra);
+    let mut run = vec!["run", scenario, "--out", &out_arg, "--replications", "3"];
+    run.extend(extra);
+    for args in [validate, run] {
+        let output = reviewsim(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?} succeeded");
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        for needle in expected {
+            assert!(
+                stderr.contains(needle),
+                "{args:?}: {needle:?} not in {stderr:?}"
+            );
+        }
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_eq!(
+            stderr.lines().filter(|l| l.starts_with("error:")).count(),
+            1,
+            "{stderr}"
+        );
+    }
+    assert!(!out.exists(), "run left {} behind", out.display());
+}
+
+#[test]
+fn an_unknown_key_is_refused_with_its_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited_baseline(
+        dir.path(),
+        "window_days = 30 ",
+        "colour = \"blue\"\nwindow_days = 30 ",
+    );
+    assert_refused(
+        &file,
+        &[],
+        &[
+            "edited.toml",
+            "review.colour",
+            "unknown field `colour`",
+            "window_days",
+        ],
+    );
+}
+
+#[test]
+fn an_unknown_key_inside_a_named_entry_is_refused_with_the_entry_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited_baseline(
+        dir.path(),
+        "mean = 96, cv = 0.3 }",
+        "mean = 96, cv = 0.3, shape = 2 }",
+    );
+    assert_refused(
+        &file,
+        &[],
+        &[
+            "labs.anthropic.lines.claude.cadence_days",
+            "unknown field `shape`",
+        ],
+    );
+}
+
+#[test]
+fn a_wrong_type_is_refused_with_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited_baseline(dir.path(), "window_days = 30 ", "window_days = \"thirty\" ");
+    assert_refused(
+        &file,
+        &[],
+        &[
+            "edited.toml",
+            "review.window_days",
+            "\"thirty\"",
+            "expected f64",
+        ],
+    );
+}
+
+#[test]
+fn a_negative_window_is_refused_with_what_is_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited_baseline(dir.path(), "window_days = 30 ", "window_days = -3 ");
+    assert_refused(
+        &file,
+        &[],
+        &["edited.toml: review.window_days = -3: must be a number of days >= 0"],
+    );
+}
+
+#[test]
+fn a_negative_review_duration_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited_baseline(dir.path(), "median = 10,", "median = -10,");
+    assert_refused(
+        &file,
+        &[],
+        &["review.tracks.capability.duration_days.median = -10: must be a finite number > 0"],
+    );
+}
+
+#[test]
+fn a_negative_duration_given_by_set_is_refused() {
+    assert_refused(
+        BASELINE,
+        &["--set", "labs.openai.lines.gpt.cadence_days.mean=-90"],
+        &["labs.openai.lines.gpt.cadence_days.mean = -90"],
+    );
+}
+
+#[test]
+fn a_set_naming_a_missing_lab_is_refused_with_the_known_ids() {
+    assert_refused(
+        BASELINE,
+        &["--set", "labs.nobody.participation.signed=true"],
+        &[
+            "--set labs.nobody.participation.signed=true",
+            "no entry with id `nobody`",
+            "meta",
+        ],
+    );
+}
+
+#[test]
+fn a_set_with_a_misspelt_key_names_the_set_argument() {
+    assert_refused(
+        BASELINE,
+        &["--set", "review.windw_days=15"],
+        &[
+            "review.windw_days",
+            "unknown field `windw_days`",
+            "(set by --set review.windw_days=15)",
+        ],
+    );
+}
+
+#[test]
+fn a_set_without_a_value_is_refused() {
+    assert_refused(
+        BASELINE,
+        &["--set", "review.window_days"],
+        &["expected PATH=VALUE"],
+    );
+}
+
+#[test]
+fn every_out_of_range_value_is_listed_at_once() {
+    let output = reviewsim(&[
+        "validate",
+        BASELINE,
+        "--set",
+        "review.tracks.threat.capacity=0",
+        "--set",
+        "simulation.horizon_days=0",
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("review.tracks.threat.capacity = 0: must be >= 1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("simulation.horizon_days = 0"), "{stderr}");
+}
+
+#[test]
+fn a_syntax_error_names_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = edited_baseline(dir.path(), "[review]", "[review");
+    assert_refused(&file, &[], &["edited.toml", "line"]);
+}
+
+#[test]
+fn a_missing_file_is_refused() {
+    assert_refused(
+        "no/such/scenario.toml",
+        &[],
+        &["no/such/scenario.toml: cannot read the scenario file"],
+    );
+}
+
+#[test]
+fn an_unwritable_output_directory_is_refused_without_a_panic() {
+    let scratch = tempfile::tempdir().unwrap();
+    let blocker = scratch.path().join("file");
+    std::fs::write(&blocker, "not a directory").unwrap();
+    let out = blocker.join("out").display().to_string();
+    let output = reviewsim(&["run", BASELINE, "--out", &out, "--replications", "2"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(
+        stderr.contains("cannot use as the output directory"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
