@@ -1,1 +1,116 @@
-fn main() {}
+//! Engine and model costs.
+//!
+//! - `hold`: the classic hold model on the pending-event set. With `n` events
+//!   pending, each step pops the earliest and schedules one at now + Exp(1)
+//!   days, so the set stays at `n`. The engine's `EventQueue` (keyed by time
+//!   and insertion sequence) runs beside a bare `BinaryHeap` of (time,
+//!   payload) doing the same, in the same group, so their ratio is the cost of
+//!   the deterministic tie order.
+//! - `replication`: one replication of the baseline scenario.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::hint::black_box;
+
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use rand::RngExt;
+use rand_distr::Exp1;
+use reviewsim::engine::{EventQueue, SimDuration, SimTime, StreamRng, StreamSeed};
+use reviewsim::runner::simulate_unit;
+use reviewsim::scenario::Scenario;
+
+/// Hold steps timed per iteration.
+const STEPS: u64 = 1_000;
+
+fn exp_ticks(rng: &mut StreamRng) -> u64 {
+    let days: f64 = rng.sample(Exp1);
+    SimDuration::from_days(days).ticks()
+}
+
+fn filled_queue(pending: usize, rng: &mut StreamRng) -> EventQueue<u64> {
+    let mut queue = EventQueue::with_capacity(pending + 1);
+    for payload in 0..pending as u64 {
+        queue.push(SimTime::from_ticks(exp_ticks(rng)), payload);
+    }
+    queue
+}
+
+fn filled_heap(pending: usize, rng: &mut StreamRng) -> BinaryHeap<Reverse<(u64, u64)>> {
+    let mut heap = BinaryHeap::with_capacity(pending + 1);
+    for payload in 0..pending as u64 {
+        heap.push(Reverse((exp_ticks(rng), payload)));
+    }
+    heap
+}
+
+fn hold(c: &mut Criterion) {
+    let mut group = c.benchmark_group("hold");
+    group.throughput(Throughput::Elements(STEPS));
+    for pending in [100usize, 10_000, 1_000_000] {
+        if pending >= 1_000_000 {
+            group.sample_size(20);
+        }
+        group.bench_with_input(
+            BenchmarkId::new("event_queue", pending),
+            &pending,
+            |b, &pending| {
+                let mut rng = StreamSeed::new(1, 0, 0).stream(0, 0);
+                let mut queue = filled_queue(pending, &mut rng);
+                b.iter(|| {
+                    for _ in 0..STEPS {
+                        let (now, payload) = queue.pop().expect("the set never empties");
+                        let next = SimTime::from_ticks(now.ticks() + exp_ticks(&mut rng));
+                        queue.push(next, black_box(payload));
+                    }
+                });
+            },
+        );
+        group.bench_with_input(
+            BenchmarkId::new("binary_heap", pending),
+            &pending,
+            |b, &pending| {
+                let mut rng = StreamSeed::new(1, 0, 0).stream(0, 0);
+                let mut heap = filled_heap(pending, &mut rng);
+                b.iter(|| {
+                    for _ in 0..STEPS {
+                        let Reverse((now, payload)) = heap.pop().expect("the set never empties");
+                        heap.push(Reverse((now + exp_ticks(&mut rng), black_box(payload))));
+                    }
+                });
+            },
+        );
+    }
+    group.finish();
+}
+
+fn replication(c: &mut Criterion) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
+    let scenario = Scenario::load(path.as_ref(), &[]).expect("the baseline is valid");
+    let mut group = c.benchmark_group("replication");
+    group.throughput(Throughput::Elements(1));
+    let mut replication = 0u64;
+    group.bench_function("baseline", |b| {
+        b.iter_batched(
+            || {
+                replication += 1;
+                replication
+            },
+            |r| simulate_unit(&scenario, 0, r, false),
+            BatchSize::SmallInput,
+        );
+    });
+    group.bench_function("baseline_with_events", |b| {
+        b.iter_batched(
+            || {
+                replication += 1;
+                replication
+            },
+            |r| simulate_unit(&scenario, 0, r, true),
+            BatchSize::SmallInput,
+        );
+    });
+    group.finish();
+}
+
+criterion_group!(benches, hold, replication);
+criterion_main!(benches);

@@ -31,18 +31,26 @@ pub struct EventQueue<E> {
     next_sequence: u64,
 }
 
-/// One pending event. The key packs time in the high 64 bits and the insertion
-/// sequence in the low 64, so a single `u128` comparison orders by time, then
-/// by sequence.
+/// One pending event. Time and insertion sequence are kept as two `u64`s
+/// (a `u128` field would force 16-byte alignment and a larger entry) and
+/// compared as one `u128`: time in the high half, sequence in the low, so a
+/// single branch-free comparison orders by time, then by sequence.
 #[derive(Debug, Clone)]
 struct Entry<E> {
-    key: u128,
+    time: u64,
+    sequence: u64,
     event: E,
+}
+
+impl<E> Entry<E> {
+    fn key(&self) -> u128 {
+        (u128::from(self.time) << 64) | u128::from(self.sequence)
+    }
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
+        self.key() == other.key()
     }
 }
 
@@ -58,7 +66,7 @@ impl<E> Ord for Entry<E> {
     /// Reversed, because `BinaryHeap` is a max-heap and the earliest key must
     /// come out first.
     fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
+        other.key().cmp(&self.key())
     }
 }
 
@@ -85,23 +93,27 @@ impl<E> EventQueue<E> {
     /// Schedules `event` at `time`, after every event already queued for the
     /// same time.
     pub fn push(&mut self, time: SimTime, event: E) {
-        let key = (u128::from(time.ticks()) << 64) | u128::from(self.next_sequence);
+        let sequence = self.next_sequence;
         self.next_sequence += 1;
-        self.heap.push(Entry { key, event });
+        self.heap.push(Entry {
+            time: time.ticks(),
+            sequence,
+            event,
+        });
     }
 
     /// Removes and returns the earliest event.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
         self.heap
             .pop()
-            .map(|entry| (SimTime::from_ticks((entry.key >> 64) as u64), entry.event))
+            .map(|entry| (SimTime::from_ticks(entry.time), entry.event))
     }
 
     /// The time of the earliest event, if any.
     pub fn peek_time(&self) -> Option<SimTime> {
         self.heap
             .peek()
-            .map(|entry| SimTime::from_ticks((entry.key >> 64) as u64))
+            .map(|entry| SimTime::from_ticks(entry.time))
     }
 
     /// Number of pending events.
