@@ -65,7 +65,7 @@ pub fn load(scenario: &Path, overrides: &[Override]) -> Result<Scenario, Scenari
 /// left as it was.
 pub fn run(
     request: &RunRequest,
-    progress: &mut dyn FnMut(u64, u64),
+    progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<RunReport, AppError> {
     let started = Instant::now();
     let scenario = load(&request.scenario, &request.overrides)?;

@@ -89,12 +89,13 @@ pub enum RunError {
 
 /// Runs every replication of every point, handing results to `sink` in
 /// (point, replication) order and reporting (done, total) to `progress`
-/// after each chunk.
+/// after each chunk. The sink writes one chunk while the pool simulates the
+/// next.
 pub fn run(
     points: &[Scenario],
     config: &RunConfig,
-    sink: &mut dyn UnitSink,
-    progress: &mut dyn FnMut(u64, u64),
+    sink: &mut (dyn UnitSink + Send),
+    progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<u64, RunError> {
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(threads) = config.threads {
@@ -107,21 +108,37 @@ pub fn run(
         .flat_map(|(point, scenario)| (0..scenario.replications).map(move |r| (point, r)))
         .collect();
     let total = units.len() as u64;
-    let mut done = 0;
-    for chunk in units.chunks(CHUNK_UNITS) {
-        let results: Vec<UnitResult> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|&(point, replication)| {
-                    simulate_unit(&points[point], point, replication, config.log_events)
-                })
-                .collect()
-        });
+    let simulate = |chunk: &[(usize, u64)]| -> Vec<UnitResult> {
+        chunk
+            .par_iter()
+            .map(|&(point, replication)| {
+                simulate_unit(&points[point], point, replication, config.log_events)
+            })
+            .collect()
+    };
+    let mut deliver = |results: Vec<UnitResult>, done: &mut u64| -> std::io::Result<()> {
         for result in &results {
             sink.accept(result)?;
         }
-        done += chunk.len() as u64;
-        progress(done, total);
-    }
-    Ok(total)
+        *done += results.len() as u64;
+        progress(*done, total);
+        Ok(())
+    };
+    pool.install(|| {
+        let mut done = 0;
+        let mut ready: Option<Vec<UnitResult>> = None;
+        for chunk in units.chunks(CHUNK_UNITS) {
+            let previous = ready.take();
+            let (written, results) = rayon::join(
+                || previous.map_or(Ok(()), |results| deliver(results, &mut done)),
+                || simulate(chunk),
+            );
+            written?;
+            ready = Some(results);
+        }
+        if let Some(results) = ready {
+            deliver(results, &mut done)?;
+        }
+        Ok(total)
+    })
 }
