@@ -6,7 +6,8 @@
 //!   and insertion sequence) runs beside a bare `BinaryHeap` of (time,
 //!   payload) doing the same, in the same group, so their ratio is the cost of
 //!   the deterministic tie order.
-//! - `replication`: one replication of the baseline scenario.
+//! - `replication`: one replication of the baseline scenario, market on.
+//! - `market_step`: one daily market step of the baseline's segments.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -16,6 +17,7 @@ use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, 
 use rand::RngExt;
 use rand_distr::Exp1;
 use reviewsim::engine::{EventQueue, SimDuration, SimTime, StreamRng, StreamSeed};
+use reviewsim::model::Recording;
 use reviewsim::runner::simulate_unit;
 use reviewsim::scenario::Scenario;
 
@@ -95,7 +97,7 @@ fn replication(c: &mut Criterion) {
                 replication += 1;
                 replication
             },
-            |r| simulate_unit(&scenario, 0, r, false),
+            |r| simulate_unit(&scenario, 0, r, Recording::NONE),
             BatchSize::SmallInput,
         );
     });
@@ -105,12 +107,48 @@ fn replication(c: &mut Criterion) {
                 replication += 1;
                 replication
             },
-            |r| simulate_unit(&scenario, 0, r, true),
+            |r| simulate_unit(&scenario, 0, r, Recording::EVENTS),
             BatchSize::SmallInput,
         );
     });
     group.finish();
 }
 
-criterion_group!(benches, hold, replication);
+/// One market step (one day) of the baseline's three segments with `models`
+/// models on offer, as in a run two years in.
+fn market_step(c: &mut Criterion) {
+    use reviewsim::model::market::{Market, Offer};
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
+    let scenario = Scenario::load(path.as_ref(), &[]).expect("the baseline is valid");
+    let spec = scenario.market.as_ref().expect("the baseline has a market");
+    let labs = scenario.labs.len();
+    let mut group = c.benchmark_group("market_step");
+    group.throughput(Throughput::Elements(1));
+    for models in [10usize, 40] {
+        let mut market = Market::new(spec, labs, StreamSeed::new(1, 0, 0).stream(0, 0));
+        for model in 0..models {
+            market.add(Offer {
+                lab: model % labs,
+                capability: model as f64 / 4.0,
+                open_weights: model % 3 == 0,
+                reviewed: model % 2 == 0,
+            });
+        }
+        market.seed_adopters();
+        let mut day = 0u64;
+        group.bench_with_input(
+            BenchmarkId::new("baseline_segments", models),
+            &models,
+            |b, _| {
+                b.iter(|| {
+                    day += 1;
+                    market.step(SimTime::from_ticks(day * reviewsim::engine::TICKS_PER_DAY));
+                });
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, hold, replication, market_step);
 criterion_main!(benches);

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::output::{CsvSink, Manifest, OutputDir, OutputError, files};
+use crate::model::Recording;
+use crate::output::{CsvSink, Manifest, OutputDir, OutputError, Tables, files};
 use crate::runner::{self, RunConfig, RunError};
 use crate::scenario::{Cadence, Override, Participation, Scenario, ScenarioError};
 
@@ -40,6 +41,9 @@ pub struct RunRequest {
     pub threads: Option<usize>,
     /// Whether to write `events.csv`.
     pub events: bool,
+    /// Write `timeseries.csv` and `queue_timeseries.csv` with a sample
+    /// every this many days.
+    pub timeseries_every_days: Option<u32>,
 }
 
 /// What a finished run wrote.
@@ -71,21 +75,31 @@ pub fn run(
     let scenario = load(&request.scenario, &request.overrides)?;
     let points = std::slice::from_ref(&scenario);
     let mut out = OutputDir::create(&request.out)?;
-    let labs = out.stage(files::LAB_OUTCOMES)?;
-    let system = out.stage(files::SYSTEM_OUTCOMES)?;
-    let events = request
-        .events
-        .then(|| out.stage(files::EVENTS))
-        .transpose()?;
+    let series = request.timeseries_every_days.is_some();
+    let tables = Tables {
+        labs: out.stage(files::LAB_OUTCOMES)?,
+        system: out.stage(files::SYSTEM_OUTCOMES)?,
+        events: request
+            .events
+            .then(|| out.stage(files::EVENTS))
+            .transpose()?,
+        timeseries: series.then(|| out.stage(files::TIMESERIES)).transpose()?,
+        queue_timeseries: series
+            .then(|| out.stage(files::QUEUE_TIMESERIES))
+            .transpose()?,
+    };
     let csv_error = |source: csv::Error| OutputError::File {
         file: out_path(&request.out, files::LAB_OUTCOMES),
         source: source.into(),
     };
-    let mut sink = CsvSink::new(&scenario, labs, system, events).map_err(csv_error)?;
+    let mut sink = CsvSink::new(&scenario, tables).map_err(csv_error)?;
     let threads = request.threads.unwrap_or_else(rayon::current_num_threads);
     let config = RunConfig {
         threads: Some(threads),
-        log_events: request.events,
+        recording: Recording {
+            events: request.events,
+            timeseries_every_days: request.timeseries_every_days,
+        },
     };
     let work_units = runner::run(points, &config, &mut sink, progress)?;
     sink.finish().map_err(RunError::from)?;
@@ -96,6 +110,8 @@ pub fn run(
     manifest.files = [files::LAB_OUTCOMES, files::SYSTEM_OUTCOMES]
         .into_iter()
         .chain(request.events.then_some(files::EVENTS))
+        .chain(series.then_some(files::TIMESERIES))
+        .chain(series.then_some(files::QUEUE_TIMESERIES))
         .map(String::from)
         .collect();
     manifest.wall_time_seconds = started.elapsed().as_secs_f64();
@@ -181,6 +197,16 @@ pub fn describe(scenario: &Scenario) -> String {
             or_none(&access),
             or_none(&places)
         );
+        let threshold = match review.threshold {
+            crate::scenario::Threshold::All => "every model".to_string(),
+            crate::scenario::Threshold::MinCapability(min) => {
+                format!("models of capability >= {min} frontier-months")
+            }
+            crate::scenario::Threshold::WithinMonths(months) => {
+                format!("models within {months} months of the frontier")
+            }
+        };
+        let _ = writeln!(text, "          threshold: {threshold}");
         for track in &review.tracks {
             let _ = writeln!(
                 text,
@@ -190,6 +216,42 @@ pub fn describe(scenario: &Scenario) -> String {
         }
     } else {
         let _ = writeln!(text, "review    none (window of 0 days or no tracks)");
+    }
+    let capability = &scenario.capability;
+    let _ = writeln!(
+        text,
+        "frontier  {} frontier-months on day 0, +{} a month",
+        capability.frontier_at_start, capability.rate_per_month
+    );
+    match &scenario.market {
+        Some(market) => {
+            let _ = writeln!(
+                text,
+                "market    step {} days, {} values; models leave a segment below {} of choice and adopters",
+                market.step.as_days(),
+                match market.mode {
+                    crate::scenario::MarketMode::Expected => "expected",
+                    crate::scenario::MarketMode::Stochastic => "random",
+                },
+                market.drop_share_below
+            );
+            for segment in &market.segments {
+                let _ = writeln!(
+                    text,
+                    "          segment {:<12} {} potential adopters ({}), {}% adopted on day 0, Bass p {} q {} /yr, switching {} /yr",
+                    segment.id,
+                    segment.population,
+                    jurisdiction_name(segment.region),
+                    segment.adopted_at_start * 100.0,
+                    segment.bass_p_per_year,
+                    segment.bass_q_per_year,
+                    segment.switching_per_year
+                );
+            }
+        }
+        None => {
+            let _ = writeln!(text, "market    none");
+        }
     }
     let _ = writeln!(text, "labs");
     for lab in &scenario.labs {
@@ -219,15 +281,27 @@ pub fn describe(scenario: &Scenario) -> String {
                 (false, _) => "not covered",
                 (true, Participation::Never) => "in scope, lab not participating",
                 (true, Participation::From(_)) => "covered once the lab participates",
+                (true, Participation::Signed)
+                    if review.threshold != crate::scenario::Threshold::All =>
+                {
+                    "covered when past the threshold"
+                }
                 (true, Participation::Signed) => "covered",
             };
             let cadence = match &line.cadence {
                 Cadence::Every(_) => format!("every {} days", line.cadence_spec),
                 Cadence::Scheduled(times) => format!("{} scheduled ready dates", times.len()),
             };
+            let lag = match &line.capability_lag {
+                crate::scenario::Dist::Constant(0.0) => String::new(),
+                _ => format!(
+                    "; lag behind the frontier {} months",
+                    line.capability_lag_spec
+                ),
+            };
             let _ = writeln!(
                 text,
-                "    {:<10} {:<12} {cadence}; next cycle from {}; {coverage}",
+                "    {:<10} {:<12} {cadence}{lag}; next cycle from {}; {coverage}",
                 line.id,
                 access_name(line.access),
                 match line.next_cycle_starts {

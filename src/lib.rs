@@ -12,6 +12,7 @@
 //!
 //! ```
 //! use reviewsim::scenario::Scenario;
+//! use reviewsim::model::Recording;
 //! use reviewsim::runner::simulate_unit;
 //!
 //! let text = r#"
@@ -35,7 +36,7 @@
 //!     cadence_days = 60
 //! "#;
 //! let scenario = Scenario::from_toml(text, "example.toml", &[]).unwrap();
-//! let unit = simulate_unit(&scenario, 0, 0, false);
+//! let unit = simulate_unit(&scenario, 0, 0, Recording::NONE);
 //! let lab = &unit.labs[0];
 //! assert!(lab.releases >= 5);
 //! assert!(lab.delay_days_max.unwrap() <= 30.0); // the window bounds the wait

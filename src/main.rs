@@ -55,6 +55,10 @@ struct RunArgs {
     /// Also write events.csv, one row per event.
     #[arg(long)]
     events: bool,
+    /// Also write timeseries.csv (adopters and shares per segment and lab)
+    /// and queue_timeseries.csv (queue per track), sampled every K days.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=36500))]
+    timeseries: Option<u32>,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -113,6 +117,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         out,
         threads: args.threads.map(|n| n as usize),
         events: args.events,
+        timeseries_every_days: args.timeseries,
     };
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let mut progress = |done: u64, total: u64| {

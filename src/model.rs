@@ -5,16 +5,22 @@
 //!
 //! Each mechanism is its own module: [`World`] (in `world.rs`) owns the labs
 //! and releases and routes events; `review.rs` owns tracks, queues and
-//! windows; `outcomes.rs` turns tallies into per-lab and system records;
-//! `log.rs` keeps the optional event log.
+//! windows; `market.rs` owns adoption; `lead.rs` tracks the capability
+//! lead; `outcomes.rs` turns tallies into per-lab and system records;
+//! `log.rs` and `series.rs` keep the optional event log and time series.
 
+mod lead;
 mod log;
+pub mod market;
 mod outcomes;
 mod review;
+mod series;
 mod world;
 
 pub use log::{EventKind, EventRecord, ModelRef, ReleaseHow};
+pub use market::LabSegmentOutcome;
 pub use outcomes::{LabOutcome, SystemOutcome, TrackOutcome};
+pub use series::{AdoptionSample, QueueSample, Recording};
 pub use world::{Event, World, WorldOutcomes};
 
 /// Purposes of the random streams. Each (purpose, entity) pair is its own
@@ -27,4 +33,9 @@ pub mod streams {
     /// line's global index). Drawn for every model, covered or not, so
     /// coverage changes do not shift them.
     pub const REVIEW: u32 = 2;
+    /// Capability lag of a line's models, incumbent first (entity: the
+    /// line's global index).
+    pub const CAPABILITY: u32 = 3;
+    /// Adoption and switching draws in stochastic market mode (entity 0).
+    pub const MARKET: u32 = 4;
 }

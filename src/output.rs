@@ -7,7 +7,10 @@ mod tables;
 
 pub use dir::{OutputDir, OutputError};
 pub use manifest::Manifest;
-pub use tables::{CsvSink, EVENT_COLUMNS, date_of, lab_columns, system_columns};
+pub use tables::{
+    CsvSink, EVENT_COLUMNS, QUEUE_TIMESERIES_COLUMNS, TIMESERIES_COLUMNS, Tables, date_of,
+    lab_columns, system_columns,
+};
 
 /// File names inside the output directory.
 pub mod files {
@@ -17,6 +20,11 @@ pub mod files {
     pub const SYSTEM_OUTCOMES: &str = "system_outcomes.csv";
     /// One row per logged event (with `--events`).
     pub const EVENTS: &str = "events.csv";
+    /// Adopters and shares per segment and lab every K days (with
+    /// `--timeseries K`).
+    pub const TIMESERIES: &str = "timeseries.csv";
+    /// Queue length per track every K days (with `--timeseries K`).
+    pub const QUEUE_TIMESERIES: &str = "queue_timeseries.csv";
     /// Resolved scenario, version, seed, counts, wall time.
     pub const MANIFEST: &str = "manifest.json";
 }

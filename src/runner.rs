@@ -8,11 +8,16 @@
 use rayon::prelude::*;
 
 use crate::engine::StreamSeed;
-use crate::model::{EventRecord, LabOutcome, SystemOutcome, World};
+use crate::model::{
+    AdoptionSample, EventRecord, LabOutcome, QueueSample, Recording, SystemOutcome, World,
+};
 use crate::scenario::Scenario;
 
 /// Units simulated between two hand-overs to the sink.
 pub const CHUNK_UNITS: usize = 512;
+
+/// The same when units record event logs or time series, which are large.
+pub const RECORDING_CHUNK_UNITS: usize = 64;
 
 /// Everything one work unit produced.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +32,10 @@ pub struct UnitResult {
     pub system: SystemOutcome,
     /// Event log (empty unless asked for).
     pub events: Vec<EventRecord>,
+    /// Adoption samples (empty unless asked for).
+    pub adoption_series: Vec<AdoptionSample>,
+    /// Queue samples (empty unless asked for).
+    pub queue_series: Vec<QueueSample>,
 }
 
 /// The random streams of a work unit: with common random numbers (the
@@ -45,19 +54,17 @@ pub fn simulate_unit(
     scenario: &Scenario,
     point: usize,
     replication: u64,
-    log_events: bool,
+    recording: Recording,
 ) -> UnitResult {
-    let outcomes = World::simulate(
-        scenario,
-        unit_seed(scenario, point, replication),
-        log_events,
-    );
+    let outcomes = World::simulate(scenario, unit_seed(scenario, point, replication), recording);
     UnitResult {
         point,
         replication,
         labs: outcomes.labs,
         system: outcomes.system,
         events: outcomes.events,
+        adoption_series: outcomes.adoption_series,
+        queue_series: outcomes.queue_series,
     }
 }
 
@@ -72,8 +79,8 @@ pub trait UnitSink {
 pub struct RunConfig {
     /// Worker threads; `None` uses every core.
     pub threads: Option<usize>,
-    /// Whether to keep event logs.
-    pub log_events: bool,
+    /// What to record besides outcomes.
+    pub recording: Recording,
 }
 
 /// Why a run stopped.
@@ -112,7 +119,7 @@ pub fn run(
         chunk
             .par_iter()
             .map(|&(point, replication)| {
-                simulate_unit(&points[point], point, replication, config.log_events)
+                simulate_unit(&points[point], point, replication, config.recording)
             })
             .collect()
     };
@@ -127,7 +134,13 @@ pub fn run(
     pool.install(|| {
         let mut done = 0;
         let mut ready: Option<Vec<UnitResult>> = None;
-        for chunk in units.chunks(CHUNK_UNITS) {
+        let recording = config.recording;
+        let chunk_units = if recording.events || recording.timeseries_every_days.is_some() {
+            RECORDING_CHUNK_UNITS
+        } else {
+            CHUNK_UNITS
+        };
+        for chunk in units.chunks(chunk_units) {
             let previous = ready.take();
             let (written, results) = rayon::join(
                 || previous.map_or(Ok(()), |results| deliver(results, &mut done)),

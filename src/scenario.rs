@@ -45,8 +45,8 @@ pub use dist::{Dist, DistParam, DistSpec};
 pub use error::{Problem, ScenarioError};
 pub use paths::{Override, parse_value};
 pub use raw::{
-    Access, BeforeOperational, ClockStart, CycleStart, Discipline, Jurisdiction, OnExpiry,
-    RawScenario,
+    Access, BeforeOperational, ClockStart, CycleStart, Discipline, Jurisdiction, MarketMode,
+    OnExpiry, RawScenario,
 };
 
 use crate::engine::{SimDuration, SimTime};
@@ -68,8 +68,12 @@ pub struct Scenario {
     pub seed: u64,
     /// Whether replication r uses the same random streams at every point.
     pub common_random_numbers: bool,
+    /// How the capability frontier moves.
+    pub capability: Capability,
     /// The review program.
     pub review: Review,
+    /// Market segments and adoption, if modelled.
+    pub market: Option<Market>,
     /// The labs, in file order.
     pub labs: Vec<Lab>,
     /// The scenario as resolved: file, then overrides, defaults filled in.
@@ -93,6 +97,8 @@ pub struct Review {
     pub covered_access: Vec<Access>,
     /// Jurisdictions covered.
     pub covered_jurisdictions: Vec<Jurisdiction>,
+    /// Which models are capable enough to be covered.
+    pub threshold: Threshold,
     /// The tracks every covered model goes through.
     pub tracks: Vec<Track>,
 }
@@ -108,6 +114,96 @@ impl Review {
     pub fn covers(&self, access: Access, jurisdiction: Jurisdiction) -> bool {
         self.covered_access.contains(&access) && self.covered_jurisdictions.contains(&jurisdiction)
     }
+}
+
+/// Days in a month: capability is measured in frontier-months.
+pub const DAYS_PER_MONTH: f64 = 365.25 / 12.0;
+
+/// The capability frontier: the best capability achievable, in
+/// frontier-months, rising linearly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Capability {
+    /// Frontier on day 0.
+    pub frontier_at_start: f64,
+    /// Frontier-months gained per month.
+    pub rate_per_month: f64,
+}
+
+impl Capability {
+    /// The frontier on a (possibly negative) day.
+    pub fn frontier_at_day(&self, day: f64) -> f64 {
+        self.frontier_at_start + self.rate_per_month * day / DAYS_PER_MONTH
+    }
+
+    /// The frontier at a simulated time.
+    pub fn frontier_at(&self, time: SimTime) -> f64 {
+        self.frontier_at_day(time.as_days())
+    }
+}
+
+/// Which models are capable enough to be covered.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Threshold {
+    /// Every model.
+    All,
+    /// Capability at or above this, in frontier-months.
+    MinCapability(f64),
+    /// Capability within this many months of the frontier.
+    WithinMonths(f64),
+}
+
+impl Threshold {
+    /// Whether a model of `capability` passes when the frontier is at
+    /// `frontier`.
+    pub fn admits(&self, capability: f64, frontier: f64) -> bool {
+        match *self {
+            Threshold::All => true,
+            Threshold::MinCapability(min) => capability >= min,
+            Threshold::WithinMonths(months) => capability >= frontier - months,
+        }
+    }
+}
+
+/// The market: segments of potential adopters choosing among released models.
+#[derive(Debug, Clone)]
+pub struct Market {
+    /// Time between market steps.
+    pub step: SimDuration,
+    /// Expected values or random draws.
+    pub mode: MarketMode,
+    /// Threshold below which a model leaves a segment's choice set.
+    pub drop_share_below: f64,
+    /// The segments.
+    pub segments: Vec<Segment>,
+}
+
+/// A market segment.
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// Short id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Potential adopters.
+    pub population: f64,
+    /// Region.
+    pub region: Jurisdiction,
+    /// Fraction adopted on day 0.
+    pub adopted_at_start: f64,
+    /// Bass innovation coefficient, per year.
+    pub bass_p_per_year: f64,
+    /// Bass imitation coefficient, per year.
+    pub bass_q_per_year: f64,
+    /// Re-choice rate, per year.
+    pub switching_per_year: f64,
+    /// Logit utility per frontier-month.
+    pub capability_weight: f64,
+    /// Logit utility of open weights.
+    pub open_weights_preference: f64,
+    /// Logit utility of a completed federal review.
+    pub reviewed_premium: f64,
+    /// Logit utility offset per lab, by lab index.
+    pub reputation: Vec<f64>,
 }
 
 /// One review track (a team type, such as threat modelling).
@@ -188,6 +284,12 @@ pub struct Line {
     pub first_ready: Dist,
     /// Whether the next cycle starts at ready or at release.
     pub next_cycle_starts: CycleStart,
+    /// Months behind the frontier when a model is ready.
+    pub capability_lag: Dist,
+    /// The same, as written.
+    pub capability_lag_spec: DistSpec,
+    /// Day (<= 0) the line's model on the market at the start was released.
+    pub incumbent_released_day: Option<f64>,
 }
 
 /// When a line's models are ready.

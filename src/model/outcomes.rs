@@ -1,5 +1,6 @@
 //! Per-lab and system outcomes of one replication.
 
+use super::market::LabSegmentOutcome;
 use super::review::TrackStats;
 
 /// One lab's outcomes in one replication. Days are simulated days; a mean
@@ -27,6 +28,15 @@ pub struct LabOutcome {
     pub delay_days_max: Option<f64>,
     /// Mean days from submission until a track started, over track starts.
     pub queue_wait_days_mean: Option<f64>,
+    /// Releases that were the most capable model available when released.
+    pub releases_at_frontier: u64,
+    /// Days the lab held the most capable model on the market.
+    pub capability_lead_days: f64,
+    /// The lab's adopters over all adopters, across segments, at the horizon.
+    pub share_all: Option<f64>,
+    /// Market outcomes per segment, in scenario order (empty without a
+    /// market).
+    pub segments: Vec<LabSegmentOutcome>,
 }
 
 /// One track's outcomes in one replication.
@@ -83,6 +93,7 @@ pub(crate) struct LabTally {
     pub reviews_past_window: u64,
     pub delay_days_total: f64,
     pub delay_days_max: Option<f64>,
+    pub releases_at_frontier: u64,
 }
 
 impl LabTally {
@@ -108,6 +119,10 @@ impl LabTally {
                 .then(|| self.delay_days_total / self.releases as f64),
             delay_days_max: self.delay_days_max,
             queue_wait_days_mean,
+            releases_at_frontier: self.releases_at_frontier,
+            capability_lead_days: 0.0,
+            share_all: None,
+            segments: Vec::new(),
         }
     }
 }

@@ -357,6 +357,14 @@ impl ReviewProgram {
             .collect()
     }
 
+    /// Per track: models waiting and teams at work now.
+    pub(crate) fn queue_snapshot(&self) -> Vec<(u64, u64)> {
+        self.tracks
+            .iter()
+            .map(|state| (state.queue.len() as u64, u64::from(state.busy)))
+            .collect()
+    }
+
     /// Per lab: mean days between submission and a track starting, over all
     /// track starts.
     pub(crate) fn mean_queue_wait_days(&self, lab: usize) -> Option<f64> {

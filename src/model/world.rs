@@ -1,11 +1,14 @@
 //! The world of one replication: labs, lines, models and their release.
 
+use super::lead::CapabilityLead;
 use super::log::{EventKind, EventLog, EventRecord, ModelRef, ReleaseHow};
+use super::market::{Market, Offer};
 use super::outcomes::{LabOutcome, LabTally, SystemOutcome};
 use super::review::{ReviewProgram, Verdict};
+use super::series::{AdoptionSample, QueueSample, Recording};
 use super::streams;
 use crate::engine::{Context, Model, SimDuration, SimTime, Simulation, StreamRng, StreamSeed};
-use crate::scenario::{BeforeOperational, Cadence, CycleStart, Line, Scenario};
+use crate::scenario::{Access, BeforeOperational, Cadence, CycleStart, Line, Scenario};
 
 /// The model's events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,6 +21,8 @@ pub enum Event {
     TrackDone { task: usize },
     /// A review's window ends.
     WindowExpired { review: usize },
+    /// A market step, and a time-series sample when one is due.
+    Tick,
 }
 
 /// A line's state: its random streams and how many models it has made.
@@ -26,13 +31,15 @@ struct LineState<'s> {
     spec: &'s Line,
     cadence_rng: StreamRng,
     review_rng: StreamRng,
+    capability_rng: StreamRng,
     made: u32,
 }
 
-/// A model that has been ready.
+/// A model that has been ready (or was on the market at the start).
 struct ModelState {
     who: ModelRef,
     ready: SimTime,
+    capability: f64,
     covered: bool,
     released: Option<SimTime>,
     /// Review time on each track, drawn when ready; consumed at submission.
@@ -46,8 +53,14 @@ pub struct World<'s> {
     models: Vec<ModelState>,
     awaiting_program: Vec<usize>,
     program: ReviewProgram,
+    market: Option<Market<'s>>,
+    lead: CapabilityLead,
     tallies: Vec<LabTally>,
     log: EventLog,
+    recording: Recording,
+    next_sample: Option<SimTime>,
+    adoption_series: Vec<AdoptionSample>,
+    queue_series: Vec<QueueSample>,
 }
 
 /// What one replication produced.
@@ -59,11 +72,16 @@ pub struct WorldOutcomes {
     pub system: SystemOutcome,
     /// The event log (empty unless asked for).
     pub events: Vec<EventRecord>,
+    /// Adoption samples (empty unless asked for).
+    pub adoption_series: Vec<AdoptionSample>,
+    /// Queue samples (empty unless asked for).
+    pub queue_series: Vec<QueueSample>,
 }
 
 impl<'s> World<'s> {
-    /// A world at time zero with every stream derived from `seed`.
-    pub fn new(scenario: &'s Scenario, seed: StreamSeed, log_events: bool) -> Self {
+    /// A world at time zero with every stream derived from `seed`, and the
+    /// lines' incumbent models on the market.
+    pub fn new(scenario: &'s Scenario, seed: StreamSeed, recording: Recording) -> Self {
         let mut lines = Vec::with_capacity(scenario.line_count());
         for (lab_index, lab) in scenario.labs.iter().enumerate() {
             for spec in &lab.lines {
@@ -73,24 +91,73 @@ impl<'s> World<'s> {
                     spec,
                     cadence_rng: seed.stream(streams::CADENCE, entity),
                     review_rng: seed.stream(streams::REVIEW, entity),
+                    capability_rng: seed.stream(streams::CAPABILITY, entity),
                     made: 0,
                 });
             }
         }
-        World {
+        let lab_count = scenario.labs.len();
+        let market = scenario
+            .market
+            .as_ref()
+            .map(|spec| Market::new(spec, lab_count, seed.stream(streams::MARKET, 0)));
+        let mut world = World {
             scenario,
             lines,
             models: Vec::new(),
             awaiting_program: Vec::new(),
-            program: ReviewProgram::new(&scenario.review, scenario.labs.len()),
-            tallies: vec![LabTally::default(); scenario.labs.len()],
-            log: EventLog::new(log_events),
+            program: ReviewProgram::new(&scenario.review, lab_count),
+            market,
+            lead: CapabilityLead::new(lab_count),
+            tallies: vec![LabTally::default(); lab_count],
+            log: EventLog::new(recording.events),
+            recording,
+            next_sample: recording.timeseries_every_days.map(|_| SimTime::ZERO),
+            adoption_series: Vec::new(),
+            queue_series: Vec::new(),
+        };
+        world.place_incumbents();
+        world
+    }
+
+    /// Puts each line's incumbent (its last release before the start) on
+    /// the market, and gives the market its adopters on day 0.
+    fn place_incumbents(&mut self) {
+        let capability = self.scenario.capability;
+        for line in 0..self.lines.len() {
+            let state = &mut self.lines[line];
+            let Some(day) = state.spec.incumbent_released_day else {
+                continue;
+            };
+            let lag = state.spec.capability_lag.sample(&mut state.capability_rng);
+            let model = self.models.len();
+            let who = ModelRef {
+                lab: state.lab as u32,
+                line: line as u32,
+                number: 0,
+            };
+            self.models.push(ModelState {
+                who,
+                ready: SimTime::ZERO,
+                capability: capability.frontier_at_day(day) - lag,
+                covered: false,
+                released: Some(SimTime::ZERO),
+                track_durations: Vec::new(),
+            });
+            self.offer(model, false, SimTime::ZERO);
+        }
+        if let Some(market) = &mut self.market {
+            market.seed_adopters();
         }
     }
 
     /// Runs one replication to the scenario's horizon.
-    pub fn simulate(scenario: &'s Scenario, seed: StreamSeed, log_events: bool) -> WorldOutcomes {
-        let mut world = World::new(scenario, seed, log_events);
+    pub fn simulate(
+        scenario: &'s Scenario,
+        seed: StreamSeed,
+        recording: Recording,
+    ) -> WorldOutcomes {
+        let mut world = World::new(scenario, seed, recording);
         let initial = world.initial_events();
         let mut simulation = Simulation::new(world);
         for (time, event) in initial {
@@ -100,10 +167,13 @@ impl<'s> World<'s> {
         simulation.into_model().finish(scenario.horizon)
     }
 
-    /// The events that start a replication: each line's first model, and the
-    /// program becoming operational.
+    /// The events that start a replication: the first market tick, the
+    /// program becoming operational, and each line's first model.
     pub fn initial_events(&mut self) -> Vec<(SimTime, Event)> {
-        let mut events = Vec::with_capacity(self.lines.len() + 1);
+        let mut events = Vec::with_capacity(self.lines.len() + 2);
+        if self.market.is_some() || self.next_sample.is_some() {
+            events.push((SimTime::ZERO, Event::Tick));
+        }
         let review = &self.scenario.review;
         if review.is_active() {
             events.push((review.operational, Event::Operational));
@@ -157,13 +227,18 @@ impl<'s> World<'s> {
             .map(|track| SimDuration::from_days(track.duration.sample(&mut state.review_rng)))
             .collect();
         let spec = state.spec;
+        let frontier = self.scenario.capability.frontier_at(now);
+        let capability = frontier - spec.capability_lag.sample(&mut state.capability_rng);
         let lab = &self.scenario.labs[lab_index];
         let review = &self.scenario.review;
-        let covered = review.covers(spec.access, lab.jurisdiction) && lab.participates_at(now);
+        let covered = review.covers(spec.access, lab.jurisdiction)
+            && lab.participates_at(now)
+            && review.threshold.admits(capability, frontier);
         let model = self.models.len();
         self.models.push(ModelState {
             who,
             ready: now,
+            capability,
             covered,
             released: None,
             track_durations,
@@ -243,26 +318,107 @@ impl<'s> World<'s> {
         tally.record_delay(now.since(state.ready).as_days());
         self.log
             .record(now, EventKind::Released(how), Some(who), None);
+        if self.offer(model, how == ReleaseHow::Reviewed, now) {
+            self.tallies[who.lab as usize].releases_at_frontier += 1;
+        }
         let line = who.line as usize;
         if self.lines[line].spec.next_cycle_starts == CycleStart::Release {
             self.schedule_next(line, now, context);
         }
     }
 
+    /// A released model reaches the market: adopters may choose it, and it
+    /// may take the capability lead. Returns whether it is the most capable
+    /// model available.
+    fn offer(&mut self, model: usize, reviewed: bool, now: SimTime) -> bool {
+        let state = &self.models[model];
+        let lab = state.who.lab as usize;
+        let line = self.lines[state.who.line as usize].spec;
+        if let Some(market) = &mut self.market {
+            market.add(Offer {
+                lab,
+                capability: state.capability,
+                open_weights: line.access == Access::OpenWeights,
+                reviewed,
+            });
+        }
+        self.lead.release(lab, state.capability, now)
+    }
+
+    fn on_tick(&mut self, context: &mut Context<'_, Event>) {
+        let now = context.now();
+        if let Some(market) = &mut self.market {
+            market.step(now);
+        }
+        if let Some(due) = self.next_sample
+            && now >= due
+        {
+            self.sample(now);
+            let every = self.recording.timeseries_every_days.unwrap_or(1);
+            self.next_sample = Some(due + SimDuration::from_days(f64::from(every)));
+        }
+        let step = match &self.market {
+            Some(market) => market.step_length(),
+            None => SimDuration::from_days(1.0),
+        };
+        context.schedule_in(step, Event::Tick);
+    }
+
+    fn sample(&mut self, now: SimTime) {
+        if let Some(market) = &self.market {
+            for (segment, labs) in market.snapshot(self.tallies.len()).into_iter().enumerate() {
+                for (lab, (adopters, share)) in labs.into_iter().enumerate() {
+                    self.adoption_series.push(AdoptionSample {
+                        time: now,
+                        segment: segment as u32,
+                        lab: lab as u32,
+                        adopters,
+                        share,
+                    });
+                }
+            }
+        }
+        for (track, (queue_length, busy_teams)) in
+            self.program.queue_snapshot().into_iter().enumerate()
+        {
+            self.queue_series.push(QueueSample {
+                time: now,
+                track: track as u32,
+                queue_length,
+                busy_teams,
+            });
+        }
+    }
+
     /// Closes the books at the horizon.
     pub fn finish(mut self, horizon: SimTime) -> WorldOutcomes {
         let mut unreleased = vec![0u64; self.tallies.len()];
-        for model in &self.models {
+        for model in self.models.iter().filter(|m| m.who.number > 0) {
             if model.released.is_none() {
                 unreleased[model.who.lab as usize] += 1;
             }
         }
+        let lab_count = self.tallies.len();
+        let mut segments = match &mut self.market {
+            Some(market) => market.finish(horizon, lab_count),
+            None => vec![Vec::new(); lab_count],
+        };
+        let lead_days = self.lead.finish(horizon);
+        let adopters_of =
+            |lab: &[super::LabSegmentOutcome]| lab.iter().map(|s| s.adopters).sum::<f64>();
+        let all_adopters: f64 = segments.iter().map(|lab| adopters_of(lab)).sum();
         let labs = self
             .tallies
             .iter()
             .enumerate()
             .map(|(lab, tally)| {
-                tally.finish(unreleased[lab], self.program.mean_queue_wait_days(lab))
+                let mut outcome =
+                    tally.finish(unreleased[lab], self.program.mean_queue_wait_days(lab));
+                outcome.capability_lead_days = lead_days[lab];
+                outcome.share_all =
+                    (all_adopters > 0.0).then(|| adopters_of(&segments[lab]) / all_adopters);
+                outcome.segments = std::mem::take(&mut segments[lab]);
+                outcome
             })
             .collect();
         let (reviews_submitted, reviews_completed, review_completion_days_mean) =
@@ -282,6 +438,8 @@ impl<'s> World<'s> {
             labs,
             system,
             events: self.log.into_records(),
+            adoption_series: self.adoption_series,
+            queue_series: self.queue_series,
         }
     }
 }
@@ -303,6 +461,7 @@ impl Model for World<'_> {
                     .on_window_expired(review, context, &mut self.log);
                 self.on_verdict(verdict, context);
             }
+            Event::Tick => self.on_tick(context),
         }
     }
 }
@@ -339,7 +498,14 @@ mod tests {
     }
 
     fn run(scenario: &Scenario) -> (World<'_>, Vec<(f64, EventKind, u32)>) {
-        let mut world = World::new(scenario, StreamSeed::new(1, 0, 0), true);
+        let mut world = World::new(
+            scenario,
+            StreamSeed::new(1, 0, 0),
+            Recording {
+                events: true,
+                ..Recording::default()
+            },
+        );
         let initial = world.initial_events();
         let mut simulation = Simulation::new(world);
         for (time, event) in initial {

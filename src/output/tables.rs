@@ -10,8 +10,9 @@ use crate::model::{EventRecord, LabOutcome, TrackOutcome};
 use crate::runner::{UnitResult, UnitSink};
 use crate::scenario::Scenario;
 
-/// Columns of `lab_outcomes.csv` after `point`, `replication`, `lab`.
-const LAB_METRICS: [&str; 10] = [
+/// Columns of `lab_outcomes.csv` after `point`, `replication`, `lab`; then
+/// come [`SEGMENT_METRICS`] for each market segment.
+const LAB_METRICS: [&str; 13] = [
     "models_ready",
     "releases",
     "releases_covered",
@@ -22,6 +23,35 @@ const LAB_METRICS: [&str; 10] = [
     "delay_days_mean",
     "delay_days_max",
     "queue_wait_days_mean",
+    "releases_at_frontier",
+    "capability_lead_days",
+    "share_all",
+];
+
+/// Per-segment columns of `lab_outcomes.csv`, each suffixed `_<segment id>`.
+const SEGMENT_METRICS: [&str; 4] = ["adopters", "share", "share_peak", "adopter_days"];
+
+/// Columns of `timeseries.csv`.
+pub const TIMESERIES_COLUMNS: [&str; 8] = [
+    "point",
+    "replication",
+    "day",
+    "date",
+    "segment",
+    "lab",
+    "adopters",
+    "share",
+];
+
+/// Columns of `queue_timeseries.csv`.
+pub const QUEUE_TIMESERIES_COLUMNS: [&str; 7] = [
+    "point",
+    "replication",
+    "day",
+    "date",
+    "track",
+    "queue_length",
+    "busy_teams",
 ];
 
 /// Per-track columns of `system_outcomes.csv`, each suffixed `_<track id>`.
@@ -48,13 +78,21 @@ pub const EVENT_COLUMNS: [&str; 10] = [
     "detail",
 ];
 
-/// Header of `lab_outcomes.csv`.
-pub fn lab_columns() -> Vec<String> {
-    ["point", "replication", "lab"]
+/// Header of `lab_outcomes.csv` for a scenario's market segments.
+pub fn lab_columns(scenario: &Scenario) -> Vec<String> {
+    let mut columns: Vec<String> = ["point", "replication", "lab"]
         .into_iter()
         .chain(LAB_METRICS)
         .map(String::from)
-        .collect()
+        .collect();
+    for segment in scenario.market.iter().flat_map(|market| &market.segments) {
+        columns.extend(
+            SEGMENT_METRICS
+                .iter()
+                .map(|metric| format!("{metric}_{}", segment.id)),
+        );
+    }
+    columns
 }
 
 /// Header of `system_outcomes.csv` for a scenario's tracks.
@@ -85,8 +123,8 @@ fn optional(value: Option<f64>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn lab_row(lab: &LabOutcome) -> [String; 10] {
-    [
+fn lab_row(lab: &LabOutcome) -> Vec<String> {
+    let mut row = vec![
         lab.models_ready.to_string(),
         lab.releases.to_string(),
         lab.releases_covered.to_string(),
@@ -97,7 +135,17 @@ fn lab_row(lab: &LabOutcome) -> [String; 10] {
         optional(lab.delay_days_mean),
         optional(lab.delay_days_max),
         optional(lab.queue_wait_days_mean),
-    ]
+        lab.releases_at_frontier.to_string(),
+        lab.capability_lead_days.to_string(),
+        optional(lab.share_all),
+    ];
+    for segment in &lab.segments {
+        row.push(segment.adopters.to_string());
+        row.push(optional(segment.share));
+        row.push(optional(segment.share_peak));
+        row.push(segment.adopter_days.to_string());
+    }
+    row
 }
 
 fn track_row(track: &TrackOutcome) -> [String; 6] {
@@ -118,30 +166,52 @@ pub fn date_of(start: NaiveDate, time: SimTime) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// The destinations of a run's tables; the optional ones are written only
+/// when present.
+pub struct Tables<W> {
+    /// `lab_outcomes.csv`.
+    pub labs: W,
+    /// `system_outcomes.csv`.
+    pub system: W,
+    /// `events.csv`.
+    pub events: Option<W>,
+    /// `timeseries.csv`.
+    pub timeseries: Option<W>,
+    /// `queue_timeseries.csv`.
+    pub queue_timeseries: Option<W>,
+}
+
+fn with_header<W: Write, const N: usize>(
+    writer: Option<W>,
+    header: [&str; N],
+) -> csv::Result<Option<csv::Writer<W>>> {
+    writer
+        .map(|writer| {
+            let mut writer = csv::Writer::from_writer(writer);
+            writer.write_record(header)?;
+            Ok(writer)
+        })
+        .transpose()
+}
+
 /// Writes unit results as CSV rows to any writers.
 pub struct CsvSink<'s, W: Write> {
     scenario: &'s Scenario,
     labs: csv::Writer<W>,
     system: csv::Writer<W>,
     events: Option<csv::Writer<W>>,
+    timeseries: Option<csv::Writer<W>>,
+    queue_timeseries: Option<csv::Writer<W>>,
     line_ids: Vec<(&'s str, &'s str)>,
 }
 
 impl<'s, W: Write> CsvSink<'s, W> {
     /// Writes the headers and returns the sink.
-    pub fn new(scenario: &'s Scenario, labs: W, system: W, events: Option<W>) -> csv::Result<Self> {
-        let mut labs = csv::Writer::from_writer(labs);
-        labs.write_record(lab_columns())?;
-        let mut system = csv::Writer::from_writer(system);
+    pub fn new(scenario: &'s Scenario, tables: Tables<W>) -> csv::Result<Self> {
+        let mut labs = csv::Writer::from_writer(tables.labs);
+        labs.write_record(lab_columns(scenario))?;
+        let mut system = csv::Writer::from_writer(tables.system);
         system.write_record(system_columns(scenario))?;
-        let events = match events {
-            Some(writer) => {
-                let mut writer = csv::Writer::from_writer(writer);
-                writer.write_record(EVENT_COLUMNS)?;
-                Some(writer)
-            }
-            None => None,
-        };
         let line_ids = scenario
             .labs
             .iter()
@@ -155,16 +225,25 @@ impl<'s, W: Write> CsvSink<'s, W> {
             scenario,
             labs,
             system,
-            events,
+            events: with_header(tables.events, EVENT_COLUMNS)?,
+            timeseries: with_header(tables.timeseries, TIMESERIES_COLUMNS)?,
+            queue_timeseries: with_header(tables.queue_timeseries, QUEUE_TIMESERIES_COLUMNS)?,
             line_ids,
         })
     }
 
-    /// Flushes and returns the writers.
-    pub fn finish(self) -> std::io::Result<(W, W, Option<W>)> {
-        let into = |writer: csv::Writer<W>| writer.into_inner().map_err(|e| e.into_error());
-        let events = self.events.map(into).transpose()?;
-        Ok((into(self.labs)?, into(self.system)?, events))
+    /// Flushes every table.
+    pub fn finish(self) -> std::io::Result<()> {
+        let flush =
+            |writer: csv::Writer<W>| writer.into_inner().map(drop).map_err(|e| e.into_error());
+        for writer in [self.events, self.timeseries, self.queue_timeseries]
+            .into_iter()
+            .flatten()
+        {
+            flush(writer)?;
+        }
+        flush(self.labs)?;
+        flush(self.system)
     }
 
     fn event_row(&self, unit: &UnitResult, event: &EventRecord) -> [String; 10] {
@@ -219,6 +298,40 @@ impl<W: Write> UnitSink for CsvSink<'_, W> {
             }
         }
         self.system.write_record(None::<&[u8]>)?;
+        let start = self.scenario.start_date;
+        if let Some(writer) = &mut self.timeseries {
+            let segments = &self
+                .scenario
+                .market
+                .as_ref()
+                .map(|m| m.segments.as_slice())
+                .unwrap_or_default();
+            for sample in &unit.adoption_series {
+                writer.write_record([
+                    point.as_str(),
+                    replication.as_str(),
+                    &sample.time.as_days().to_string(),
+                    &date_of(start, sample.time).to_string(),
+                    &segments[sample.segment as usize].id,
+                    &self.scenario.labs[sample.lab as usize].id,
+                    &sample.adopters.to_string(),
+                    &optional(sample.share),
+                ])?;
+            }
+        }
+        if let Some(writer) = &mut self.queue_timeseries {
+            for sample in &unit.queue_series {
+                writer.write_record([
+                    point.as_str(),
+                    replication.as_str(),
+                    &sample.time.as_days().to_string(),
+                    &date_of(start, sample.time).to_string(),
+                    &self.scenario.review.tracks[sample.track as usize].id,
+                    &sample.queue_length.to_string(),
+                    &sample.busy_teams.to_string(),
+                ])?;
+            }
+        }
         if self.events.is_some() {
             let rows: Vec<[String; 10]> = unit
                 .events

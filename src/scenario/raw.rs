@@ -13,12 +13,120 @@ use super::dist::DistParam;
 pub struct RawScenario {
     /// Run settings.
     pub simulation: RawSimulation,
+    /// How the capability frontier moves.
+    #[serde(default)]
+    pub capability: RawCapability,
     /// The review program. Absent means no review.
     #[serde(default)]
     pub review: RawReview,
+    /// Market segments and adoption. Absent means no market.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<RawMarket>,
     /// The labs.
     #[serde(default)]
     pub labs: Vec<RawLab>,
+}
+
+/// `[capability]`: the frontier, in frontier-months (the frontier moves one
+/// unit per month at the default rate).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCapability {
+    /// Frontier capability on day 0.
+    #[serde(default)]
+    pub frontier_at_start: f64,
+    /// Frontier-months gained per month.
+    #[serde(default = "default_frontier_rate")]
+    pub frontier_rate_per_month: f64,
+}
+
+impl Default for RawCapability {
+    fn default() -> Self {
+        RawCapability {
+            frontier_at_start: 0.0,
+            frontier_rate_per_month: default_frontier_rate(),
+        }
+    }
+}
+
+/// `review.threshold`: which models are capable enough to be covered.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawThreshold {
+    /// Covered when capability >= this (frontier-months).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_capability: Option<f64>,
+    /// Covered when capability >= frontier - this many months.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_months_of_frontier: Option<f64>,
+}
+
+/// `[market]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMarket {
+    /// Days between market steps.
+    #[serde(default = "default_market_step")]
+    pub step_days: f64,
+    /// Expected values, or binomial and multinomial draws.
+    #[serde(default)]
+    pub mode: MarketMode,
+    /// A model leaves a segment's choice set once both its choice
+    /// probability and its share of adopters fall below this.
+    #[serde(default = "default_drop_share")]
+    pub drop_share_below: f64,
+    /// The segments; absent means the three default segments.
+    #[serde(default = "default_segments")]
+    pub segments: Vec<RawSegment>,
+}
+
+/// `[[market.segments]]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSegment {
+    /// Short id used in paths and column names.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Potential adopters (people or organisations).
+    pub population: f64,
+    /// Region the segment is in.
+    #[serde(default)]
+    pub region: Jurisdiction,
+    /// Fraction of the population that has adopted some model on day 0.
+    #[serde(default)]
+    pub adopted_at_start: f64,
+    /// Bass innovation coefficient, per year.
+    pub bass_p_per_year: f64,
+    /// Bass imitation coefficient, per year.
+    pub bass_q_per_year: f64,
+    /// Rate at which an adopter re-chooses, per year.
+    #[serde(default)]
+    pub switching_per_year: f64,
+    /// Logit utility per frontier-month of capability.
+    #[serde(default)]
+    pub capability_weight: f64,
+    /// Logit utility of open weights.
+    #[serde(default)]
+    pub open_weights_preference: f64,
+    /// Logit utility of a model released after a completed federal review.
+    #[serde(default)]
+    pub reviewed_premium: f64,
+    /// Logit utility offset per lab id.
+    #[serde(default)]
+    pub reputation: std::collections::BTreeMap<String, f64>,
+}
+
+/// How the market is stepped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarketMode {
+    /// Expected values: fractional adopters, no randomness.
+    #[default]
+    Expected,
+    /// Binomial adoption and switching, multinomial choice.
+    Stochastic,
 }
 
 /// `[simulation]`
@@ -68,6 +176,9 @@ pub struct RawReview {
     /// Jurisdictions the program covers.
     #[serde(default = "default_covered_jurisdictions")]
     pub covered_jurisdictions: Vec<Jurisdiction>,
+    /// Which models are capable enough to be covered; absent covers all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<RawThreshold>,
     /// The review tracks (fork-join: every covered model goes to all).
     #[serde(default)]
     pub tracks: Vec<RawTrack>,
@@ -83,6 +194,7 @@ impl Default for RawReview {
             before_operational: BeforeOperational::default(),
             covered_access: default_covered_access(),
             covered_jurisdictions: default_covered_jurisdictions(),
+            threshold: None,
             tracks: Vec::new(),
         }
     }
@@ -165,6 +277,13 @@ pub struct RawLine {
     /// when it is released.
     #[serde(default)]
     pub next_cycle_starts: CycleStart,
+    /// Months behind the frontier when a model is ready.
+    #[serde(default = "default_lag")]
+    pub capability_lag_months: DistParam,
+    /// Release date (or day, <= 0) of the line's model on the market at the
+    /// start; absent means the line has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incumbent_released: Option<DayRef>,
 }
 
 /// How a line's models reach users.
@@ -269,4 +388,74 @@ fn default_covered_jurisdictions() -> Vec<Jurisdiction> {
 }
 fn default_capacity() -> u32 {
     1
+}
+
+fn default_frontier_rate() -> f64 {
+    1.0
+}
+fn default_market_step() -> f64 {
+    1.0
+}
+fn default_drop_share() -> f64 {
+    1e-4
+}
+fn default_lag() -> DistParam {
+    DistParam(super::dist::DistSpec::Constant { value: 0.0 })
+}
+
+/// The default segments: developers and consumers, enterprise, and
+/// government and sensitive sectors, in the United States. Sources and
+/// reasoning are in MODEL.md.
+pub fn default_segments() -> Vec<RawSegment> {
+    let segment =
+        |id: &str, name: &str, population: f64, adopted: f64, p: f64, q: f64| RawSegment {
+            id: id.to_string(),
+            name: Some(name.to_string()),
+            population,
+            region: Jurisdiction::Us,
+            adopted_at_start: adopted,
+            bass_p_per_year: p,
+            bass_q_per_year: q,
+            switching_per_year: 0.0,
+            capability_weight: 0.0,
+            open_weights_preference: 0.0,
+            reviewed_premium: 0.0,
+            reputation: Default::default(),
+        };
+    vec![
+        RawSegment {
+            switching_per_year: 1.0,
+            capability_weight: 0.5,
+            open_weights_preference: -0.5,
+            ..segment(
+                "consumer",
+                "Developers and consumers",
+                200e6,
+                0.5,
+                0.02,
+                1.5,
+            )
+        },
+        RawSegment {
+            switching_per_year: 0.3,
+            capability_weight: 0.4,
+            open_weights_preference: 0.3,
+            reviewed_premium: 0.3,
+            ..segment("enterprise", "Enterprise", 6e6, 0.18, 0.03, 0.5)
+        },
+        RawSegment {
+            switching_per_year: 0.1,
+            capability_weight: 0.3,
+            open_weights_preference: -0.3,
+            reviewed_premium: 1.0,
+            ..segment(
+                "government",
+                "Government and sensitive sectors",
+                90e3,
+                0.1,
+                0.01,
+                0.3,
+            )
+        },
+    ]
 }

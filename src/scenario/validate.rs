@@ -8,8 +8,11 @@ use chrono::NaiveDate;
 
 use super::dist::{Dist, DistParam, DistProblem, DistSpec};
 use super::error::{Problem, ScenarioError};
-use super::raw::{RawLab, RawLine, RawReview, RawScenario, RawTrack};
-use super::{Cadence, Lab, Line, Participation, Review, Scenario, Track};
+use super::raw::{RawLab, RawLine, RawMarket, RawReview, RawScenario, RawTrack};
+use super::{
+    Cadence, Capability, Lab, Line, Market, Participation, Review, Scenario, Segment, Threshold,
+    Track,
+};
 use crate::engine::{SimDuration, SimTime};
 
 /// Longest horizon accepted, in days (a century).
@@ -109,6 +112,22 @@ pub fn validate(raw: RawScenario, file: &str) -> Result<Scenario, ScenarioError>
         check.refuse("simulation.name", "\"\"", "must not be empty");
     }
 
+    let capability = &raw.capability;
+    for (name, value) in [
+        ("capability.frontier_at_start", capability.frontier_at_start),
+        (
+            "capability.frontier_rate_per_month",
+            capability.frontier_rate_per_month,
+        ),
+    ] {
+        if !value.is_finite() || (name.ends_with("month") && value < 0.0) {
+            check.refuse(name, value, "must be a finite number (the rate >= 0)");
+        }
+    }
+    let capability = Capability {
+        frontier_at_start: capability.frontier_at_start,
+        rate_per_month: capability.frontier_rate_per_month,
+    };
     let review = review(&mut check, &raw.review, start_date);
     if raw.labs.is_empty() {
         check.refuse("labs", "[]", "a scenario needs at least one [[labs]] entry");
@@ -120,6 +139,12 @@ pub fn validate(raw: RawScenario, file: &str) -> Result<Scenario, ScenarioError>
         .enumerate()
         .map(|(index, raw_lab)| lab(&mut check, raw_lab, index, start_date, &mut lab_ids))
         .collect();
+
+    let lab_ids: Vec<&str> = raw.labs.iter().map(|lab| lab.id.as_str()).collect();
+    let market = raw
+        .market
+        .as_ref()
+        .map(|market| self::market(&mut check, market, &lab_ids));
 
     if !check.problems.is_empty() {
         return Err(ScenarioError::Invalid {
@@ -135,7 +160,9 @@ pub fn validate(raw: RawScenario, file: &str) -> Result<Scenario, ScenarioError>
         replications: sim.replications,
         seed: sim.seed,
         common_random_numbers: sim.common_random_numbers,
+        capability,
         review,
+        market,
         labs,
         resolved: raw,
     })
@@ -160,7 +187,38 @@ fn review(check: &mut Checker, raw: &RawReview, start_date: NaiveDate) -> Review
         .enumerate()
         .filter_map(|(index, raw_track)| track(check, raw_track, index, &mut track_ids))
         .collect();
+    let threshold = match raw
+        .threshold
+        .as_ref()
+        .map(|t| (t.min_capability, t.within_months_of_frontier))
+    {
+        None | Some((None, None)) => Threshold::All,
+        Some((Some(min), None)) => {
+            if !min.is_finite() {
+                check.refuse(
+                    "review.threshold.min_capability",
+                    min,
+                    "must be a finite number of frontier-months",
+                );
+            }
+            Threshold::MinCapability(min)
+        }
+        Some((None, Some(months))) => Threshold::WithinMonths(check.days(
+            "review.threshold.within_months_of_frontier",
+            months,
+            f64::MAX,
+        )),
+        Some((Some(min), Some(months))) => {
+            check.refuse(
+                "review.threshold",
+                format!("{{ min_capability = {min}, within_months_of_frontier = {months} }}"),
+                "give either min_capability or within_months_of_frontier, not both",
+            );
+            Threshold::All
+        }
+    };
     Review {
+        threshold,
         window: SimDuration::from_days(window_days),
         clock_start: raw.clock_start,
         on_expiry: raw.on_expiry,
@@ -317,6 +375,21 @@ fn line(
             Cadence::Every(check.dist(&cadence_path, &raw.cadence_days)?)
         }
     };
+    let capability_lag = check.dist(
+        &format!("{path}.capability_lag_months"),
+        &raw.capability_lag_months,
+    )?;
+    let incumbent_released_day = raw.incumbent_released.map(|day| {
+        let days = day.days_since(start_date);
+        if !(days.is_finite() && days <= 0.0) {
+            check.refuse(
+                format!("{path}.incumbent_released"),
+                day,
+                "must be on or before simulation.start_date (day <= 0)",
+            );
+        }
+        days
+    });
     let first_ready = match &raw.first_ready_days {
         Some(param) => check.dist(&format!("{path}.first_ready_days"), param)?,
         None => default_first_ready(&raw.cadence_days.0),
@@ -329,6 +402,9 @@ fn line(
         cadence_spec: raw.cadence_days.0.clone(),
         first_ready,
         next_cycle_starts: raw.next_cycle_starts,
+        capability_lag,
+        capability_lag_spec: raw.capability_lag_months.0.clone(),
+        incumbent_released_day,
     })
 }
 
@@ -345,5 +421,118 @@ fn default_first_ready(cadence: &DistSpec) -> Dist {
         .to_dist()
         .unwrap_or(Dist::Constant(0.0)),
         None => Dist::Constant(0.0),
+    }
+}
+
+fn market(check: &mut Checker, raw: &RawMarket, lab_ids: &[&str]) -> Market {
+    let step_days = raw.step_days;
+    if !(1.0 / 24.0..=365.0).contains(&step_days) {
+        check.refuse(
+            "market.step_days",
+            step_days,
+            "must be a number of days from 1/24 (an hour) to 365",
+        );
+    }
+    if !(raw.drop_share_below.is_finite() && (0.0..0.5).contains(&raw.drop_share_below)) {
+        check.refuse(
+            "market.drop_share_below",
+            raw.drop_share_below,
+            "must be >= 0 and < 0.5",
+        );
+    }
+    if raw.segments.is_empty() {
+        check.refuse(
+            "market.segments",
+            "[]",
+            "a market needs at least one segment (omit [market] for none)",
+        );
+    }
+    let mut ids = HashSet::new();
+    let segments = raw
+        .segments
+        .iter()
+        .enumerate()
+        .map(|(index, segment)| {
+            let path = element_path("market.segments", &segment.id, index);
+            check.id(&path, &segment.id, &mut ids);
+            if !(segment.population.is_finite() && segment.population > 0.0) {
+                check.refuse(
+                    format!("{path}.population"),
+                    segment.population,
+                    "must be a number > 0",
+                );
+            }
+            if !(0.0..=1.0).contains(&segment.adopted_at_start) {
+                check.refuse(
+                    format!("{path}.adopted_at_start"),
+                    segment.adopted_at_start,
+                    "must be a fraction from 0 to 1",
+                );
+            }
+            for (name, value) in [
+                ("bass_p_per_year", segment.bass_p_per_year),
+                ("bass_q_per_year", segment.bass_q_per_year),
+                ("switching_per_year", segment.switching_per_year),
+            ] {
+                if !(0.0..=1e4).contains(&value) {
+                    check.refuse(
+                        format!("{path}.{name}"),
+                        value,
+                        "must be a rate per year >= 0 and <= 10000",
+                    );
+                }
+            }
+            for (name, value) in [
+                ("capability_weight", segment.capability_weight),
+                ("open_weights_preference", segment.open_weights_preference),
+                ("reviewed_premium", segment.reviewed_premium),
+            ] {
+                if !(value.is_finite() && value.abs() <= 100.0) {
+                    check.refuse(
+                        format!("{path}.{name}"),
+                        value,
+                        "must be a utility between -100 and 100",
+                    );
+                }
+            }
+            let mut reputation = vec![0.0; lab_ids.len()];
+            for (lab, &offset) in &segment.reputation {
+                match lab_ids.iter().position(|id| id == lab) {
+                    Some(index) if offset.is_finite() && offset.abs() <= 100.0 => {
+                        reputation[index] = offset
+                    }
+                    Some(_) => check.refuse(
+                        format!("{path}.reputation.{lab}"),
+                        offset,
+                        "must be a utility between -100 and 100",
+                    ),
+                    None => check.refuse(
+                        format!("{path}.reputation.{lab}"),
+                        offset,
+                        format!("names no lab (labs: {})", lab_ids.join(", ")),
+                    ),
+                }
+            }
+            Segment {
+                id: segment.id.clone(),
+                name: segment.name.clone().unwrap_or_else(|| segment.id.clone()),
+                population: segment.population,
+                region: segment.region,
+                adopted_at_start: segment.adopted_at_start,
+                bass_p_per_year: segment.bass_p_per_year,
+                bass_q_per_year: segment.bass_q_per_year,
+                switching_per_year: segment.switching_per_year,
+                capability_weight: segment.capability_weight,
+                open_weights_preference: segment.open_weights_preference,
+                reviewed_premium: segment.reviewed_premium,
+                reputation,
+            }
+        })
+        .collect();
+    Market {
+        step: SimDuration::from_days(step_days),
+        mode: raw.mode,
+        drop_share_below: raw.drop_share_below,
+        segments,
     }
 }

@@ -34,7 +34,11 @@ fn run_writes_the_documented_files_and_columns() {
         labs.lines().next().unwrap(),
         "point,replication,lab,models_ready,releases,releases_covered,\
          reviews_completed_before_release,releases_on_window_expiry,reviews_past_window,\
-         models_unreleased,delay_days_mean,delay_days_max,queue_wait_days_mean"
+         models_unreleased,delay_days_mean,delay_days_max,queue_wait_days_mean,\
+         releases_at_frontier,capability_lead_days,share_all,\
+         adopters_consumer,share_consumer,share_peak_consumer,adopter_days_consumer,\
+         adopters_enterprise,share_enterprise,share_peak_enterprise,adopter_days_enterprise,\
+         adopters_government,share_government,share_peak_government,adopter_days_government"
     );
     assert_eq!(labs.lines().count(), 1 + 20 * 6);
 

@@ -2,6 +2,7 @@
 
 use std::process::{Command, Output};
 
+use reviewsim::model::Recording;
 use reviewsim::runner::{UnitResult, simulate_unit};
 use reviewsim::scenario::{Override, Scenario};
 
@@ -17,7 +18,14 @@ pub fn baseline_with(overrides: &[&str]) -> Scenario {
 /// Every replication of a scenario's single point.
 pub fn replications(scenario: &Scenario, log_events: bool) -> Vec<UnitResult> {
     (0..scenario.replications)
-        .map(|r| simulate_unit(scenario, 0, r, log_events))
+        .map(|r| {
+            let recording = if log_events {
+                Recording::EVENTS
+            } else {
+                Recording::NONE
+            };
+            simulate_unit(scenario, 0, r, recording)
+        })
         .collect()
 }
 

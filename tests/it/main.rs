@@ -3,5 +3,6 @@
 mod cli;
 mod common;
 mod determinism;
+mod market;
 mod review_policy;
 mod scenario_errors;

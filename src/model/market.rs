@@ -1,0 +1,506 @@
+//! Adoption: Bass diffusion of "some model" in each segment, multinomial-logit
+//! choice among the models available, and switching.
+//!
+//! Each step of length Δ (years) in a segment of population M with A adopters:
+//!
+//! 1. New adopters: the Bass equation dF/dt = (p + qF)(1 − F), F = A/M, is
+//!    solved exactly over the step (not by Euler): with r = q/p and
+//!    E = (1 − F)/(1 + rF), the fraction after the step is
+//!    F' = (1 − E')/(1 + rE') with E' = E·e^{−(p+q)Δ}. New adopters are
+//!    M(F' − F) (expected mode) or Binomial(M − A, (F' − F)/(1 − F)).
+//! 2. Switchers: each adopter re-chooses with probability 1 − e^{−sΔ}.
+//! 3. New adopters and switchers choose by logit: model i has utility
+//!    U_i = β_cap·capability_i + β_open·[open weights] + β_rev·[reviewed] +
+//!    reputation_lab, and probability e^{U_i} / Σ_j e^{U_j}. Capability
+//!    enters relative to the frontier in the model's definition, but the
+//!    frontier term is common to every model in a segment and cancels, so
+//!    choice probabilities change only when the set of models changes; they
+//!    are cached and recomputed then.
+//!
+//! A model whose choice probability and share of adopters both fall below
+//! `drop_share_below` leaves the segment's choice set, and its remaining
+//! adopters re-choose among the rest, so a step costs time in proportion to
+//! the models that matter, not to every model ever released.
+
+use rand_distr::{Binomial, Distribution};
+
+use crate::engine::{SimTime, StreamRng};
+use crate::scenario::{Market as MarketSpec, MarketMode};
+
+/// Days in a year, for rates given per year.
+pub const DAYS_PER_YEAR: f64 = 365.25;
+
+/// What the market needs to know about a released model.
+#[derive(Debug, Clone, Copy)]
+pub struct Offer {
+    /// The lab's index.
+    pub lab: usize,
+    /// Capability in frontier-months.
+    pub capability: f64,
+    /// Whether its weights are published.
+    pub open_weights: bool,
+    /// Whether it was released after a completed federal review.
+    pub reviewed: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Member {
+    offer: Offer,
+    utility: f64,
+    adopters: f64,
+}
+
+#[derive(Debug)]
+struct SegmentState {
+    members: Vec<Member>,
+    /// Logit choice probabilities, aligned with `members`.
+    choice: Vec<f64>,
+    choice_stale: bool,
+    adopted: f64,
+    lab_adopter_days: Vec<f64>,
+    lab_share_peak: Vec<Option<f64>>,
+    /// Adopters per lab after the last step.
+    by_lab: Vec<f64>,
+    /// Members that may be dropped once their adopters fall below the
+    /// threshold (computed with `choice`).
+    droppable: Vec<usize>,
+    /// Per-step factors, kept while steps have the same length.
+    rates: StepRates,
+}
+
+/// The factors of a step of a given length: e^{−(p+q)Δ} and the probability
+/// 1 − e^{−sΔ} that an adopter re-chooses.
+#[derive(Debug, Clone, Copy, Default)]
+struct StepRates {
+    years: f64,
+    bass_decay: f64,
+    leave_probability: f64,
+}
+
+impl StepRates {
+    fn for_step(&mut self, segment: &crate::scenario::Segment, years: f64) -> StepRates {
+        if self.years != years {
+            *self = StepRates {
+                years,
+                bass_decay: (-(segment.bass_p_per_year + segment.bass_q_per_year) * years).exp(),
+                leave_probability: 1.0 - (-segment.switching_per_year * years).exp(),
+            };
+        }
+        *self
+    }
+}
+
+/// Per lab and segment, at the horizon.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabSegmentOutcome {
+    /// Lab's adopters at the horizon.
+    pub adopters: f64,
+    /// Lab's adopters over the segment's adopters at the horizon.
+    pub share: Option<f64>,
+    /// Highest share over the run (sampled at market steps).
+    pub share_peak: Option<f64>,
+    /// Integral of the lab's adopters over time, in adopter-days.
+    pub adopter_days: f64,
+}
+
+/// The Bass fraction adopted after `years`, starting from `fraction`.
+pub fn bass_advance(fraction: f64, p: f64, q: f64, years: f64) -> f64 {
+    if fraction >= 1.0 {
+        return 1.0;
+    }
+    if p <= 0.0 {
+        // Pure imitation: the logistic dF/dt = qF(1 - F).
+        let growth = (q * years).exp();
+        return fraction * growth / (1.0 - fraction + fraction * growth);
+    }
+    bass_advance_with_decay(fraction, p, q, (-(p + q) * years).exp())
+}
+
+/// [`bass_advance`] with e^{−(p+q)Δ} given, for steps of a fixed length.
+fn bass_advance_with_decay(fraction: f64, p: f64, q: f64, step_decay: f64) -> f64 {
+    let ratio = q / p;
+    let decay = (1.0 - fraction) / (1.0 + ratio * fraction) * step_decay;
+    (1.0 - decay) / (1.0 + ratio * decay)
+}
+
+/// The Bass fraction adopted after `years` from none: the closed form
+/// F(t) = (1 − e^{−(p+q)t}) / (1 + (q/p)e^{−(p+q)t}).
+pub fn bass_closed_form(p: f64, q: f64, years: f64) -> f64 {
+    let decay = (-(p + q) * years).exp();
+    (1.0 - decay) / (1.0 + q / p * decay)
+}
+
+/// Multinomial-logit probabilities of `utilities`, computed stably.
+pub fn logit_shares(utilities: &[f64]) -> Vec<f64> {
+    let max = utilities.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let weights: Vec<f64> = utilities.iter().map(|u| (u - max).exp()).collect();
+    let total: f64 = weights.iter().sum();
+    weights.into_iter().map(|w| w / total).collect()
+}
+
+/// The market's state in one replication.
+pub struct Market<'s> {
+    spec: &'s MarketSpec,
+    segments: Vec<SegmentState>,
+    rng: StreamRng,
+    last_step: SimTime,
+}
+
+impl<'s> Market<'s> {
+    /// An empty market; `rng` is used only in stochastic mode.
+    pub fn new(spec: &'s MarketSpec, lab_count: usize, rng: StreamRng) -> Self {
+        let segments = spec
+            .segments
+            .iter()
+            .map(|_| SegmentState {
+                members: Vec::new(),
+                choice: Vec::new(),
+                choice_stale: false,
+                adopted: 0.0,
+                lab_adopter_days: vec![0.0; lab_count],
+                lab_share_peak: vec![None; lab_count],
+                by_lab: vec![0.0; lab_count],
+                droppable: Vec::new(),
+                rates: StepRates::default(),
+            })
+            .collect();
+        Market {
+            spec,
+            segments,
+            rng,
+            last_step: SimTime::ZERO,
+        }
+    }
+
+    fn stochastic(&self) -> bool {
+        self.spec.mode == MarketMode::Stochastic
+    }
+
+    /// Makes a released model available in every segment.
+    pub fn add(&mut self, offer: Offer) {
+        for (state, segment) in self.segments.iter_mut().zip(&self.spec.segments) {
+            let utility = segment.capability_weight * offer.capability
+                + if offer.open_weights {
+                    segment.open_weights_preference
+                } else {
+                    0.0
+                }
+                + if offer.reviewed {
+                    segment.reviewed_premium
+                } else {
+                    0.0
+                }
+                + segment.reputation[offer.lab];
+            state.members.push(Member {
+                offer,
+                utility,
+                adopters: 0.0,
+            });
+            state.choice_stale = true;
+        }
+    }
+
+    /// Adopters on day 0: each segment's `adopted_at_start` share of its
+    /// population, spread over the models available by choice probability.
+    pub fn seed_adopters(&mut self) {
+        let stochastic = self.stochastic();
+        for index in 0..self.segments.len() {
+            let segment = &self.spec.segments[index];
+            if self.segments[index].members.is_empty() {
+                continue;
+            }
+            let initial = segment.population * segment.adopted_at_start;
+            let initial = if stochastic { initial.round() } else { initial };
+            self.segments[index].adopted = initial;
+            self.allocate(index, initial);
+        }
+    }
+
+    /// Advances every segment to `now`.
+    pub fn step(&mut self, now: SimTime) {
+        let days = now.since(self.last_step).as_days();
+        self.last_step = now;
+        if days <= 0.0 {
+            return;
+        }
+        let years = days / DAYS_PER_YEAR;
+        for index in 0..self.segments.len() {
+            if self.segments[index].members.is_empty() {
+                continue;
+            }
+            self.refresh_choice(index);
+            let segment = &self.spec.segments[index];
+            let rates = self.segments[index].rates.for_step(segment, years);
+            let fraction = (self.segments[index].adopted / segment.population).min(1.0);
+            let (p, q) = (segment.bass_p_per_year, segment.bass_q_per_year);
+            let next = if fraction >= 1.0 || p <= 0.0 {
+                bass_advance(fraction, p, q, years)
+            } else {
+                bass_advance_with_decay(fraction, p, q, rates.bass_decay)
+            };
+            let leave_probability = rates.leave_probability;
+            if self.stochastic() {
+                self.step_stochastic(index, fraction, next, leave_probability);
+            } else {
+                self.step_expected(index, fraction, next, leave_probability);
+            }
+            self.drop_negligible(index);
+            let state = &mut self.segments[index];
+            for (lab, &adopters) in state.by_lab.iter().enumerate() {
+                state.lab_adopter_days[lab] += adopters * days;
+                if state.adopted > 0.0 {
+                    let share = adopters / state.adopted;
+                    let peak = &mut state.lab_share_peak[lab];
+                    *peak = Some(peak.map_or(share, |p| p.max(share)));
+                }
+            }
+        }
+    }
+
+    /// Expected values in one pass: everyone who leaves a model (a share
+    /// `leave` of its adopters) joins the new adopters in a pool that is
+    /// spread by choice probability, so each model ends the step with
+    /// a·(1 − leave) + pool·π.
+    fn step_expected(&mut self, index: usize, fraction: f64, next: f64, leave: f64) {
+        let population = self.spec.segments[index].population;
+        let state = &mut self.segments[index];
+        let new_adopters = (population * (next - fraction)).max(0.0);
+        let pool = new_adopters + leave * state.adopted;
+        state.adopted += new_adopters;
+        state.by_lab.fill(0.0);
+        for (member, &share) in state.members.iter_mut().zip(&state.choice) {
+            member.adopters = member.adopters * (1.0 - leave) + pool * share;
+            state.by_lab[member.offer.lab] += member.adopters;
+        }
+    }
+
+    /// Binomial adoption and switching, multinomial choice.
+    fn step_stochastic(&mut self, index: usize, fraction: f64, next: f64, leave: f64) {
+        let population = self.spec.segments[index].population;
+        let state = &mut self.segments[index];
+        let remaining = (population - state.adopted).max(0.0).round() as u64;
+        let probability = if fraction < 1.0 {
+            ((next - fraction) / (1.0 - fraction)).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let new_adopters = draw_binomial(&mut self.rng, remaining, probability);
+        let mut pool = new_adopters;
+        if leave > 0.0 {
+            for member in &mut state.members {
+                let leaving = draw_binomial(&mut self.rng, member.adopters as u64, leave);
+                member.adopters -= leaving;
+                pool += leaving;
+            }
+        }
+        state.adopted += new_adopters;
+        self.allocate(index, pool);
+        let state = &mut self.segments[index];
+        state.by_lab.fill(0.0);
+        for member in &state.members {
+            state.by_lab[member.offer.lab] += member.adopters;
+        }
+    }
+
+    /// Recomputes choice probabilities after the set of models changed, and
+    /// with them the models that may be dropped: every model but the most
+    /// chosen whose choice probability is below the threshold.
+    fn refresh_choice(&mut self, index: usize) {
+        let threshold = self.spec.drop_share_below;
+        let state = &mut self.segments[index];
+        if !state.choice_stale {
+            return;
+        }
+        let utilities: Vec<f64> = state.members.iter().map(|m| m.utility).collect();
+        state.choice = logit_shares(&utilities);
+        state.choice_stale = false;
+        let favourite = state
+            .choice
+            .iter()
+            .enumerate()
+            .fold(
+                0,
+                |best, (i, &share)| if share > state.choice[best] { i } else { best },
+            );
+        state.droppable = (0..state.choice.len())
+            .filter(|&i| i != favourite && state.choice[i] < threshold)
+            .collect();
+    }
+
+    /// Hands `pool` adopters to the segment's models by choice probability.
+    fn allocate(&mut self, index: usize, pool: f64) {
+        if pool <= 0.0 {
+            return;
+        }
+        self.refresh_choice(index);
+        let stochastic = self.stochastic();
+        let state = &mut self.segments[index];
+        if stochastic {
+            // Multinomial as a chain of conditional binomials.
+            let mut remaining = pool.round() as u64;
+            let mut mass = 1.0;
+            let last = state.members.len() - 1;
+            for (i, member) in state.members.iter_mut().enumerate() {
+                let taken = if i == last {
+                    remaining as f64
+                } else {
+                    let p = if mass > 0.0 {
+                        (state.choice[i] / mass).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                    draw_binomial(&mut self.rng, remaining, p)
+                };
+                member.adopters += taken;
+                remaining -= taken as u64;
+                mass -= state.choice[i];
+            }
+        } else {
+            for (member, share) in state.members.iter_mut().zip(&state.choice) {
+                member.adopters += pool * share;
+            }
+        }
+    }
+
+    /// Removes models nobody chooses and almost nobody uses (both below the
+    /// threshold); their adopters re-choose among the rest. The most chosen
+    /// model always stays, so a segment never empties.
+    fn drop_negligible(&mut self, index: usize) {
+        let threshold = self.spec.drop_share_below;
+        let state = &mut self.segments[index];
+        let floor = threshold * state.adopted;
+        if !state
+            .droppable
+            .iter()
+            .any(|&i| state.members[i].adopters < floor)
+        {
+            return;
+        }
+        let mut freed = 0.0;
+        let mut dropped = vec![false; state.members.len()];
+        for &i in &state.droppable {
+            if state.members[i].adopters < floor {
+                dropped[i] = true;
+                freed += state.members[i].adopters;
+            }
+        }
+        let mut position = 0;
+        state.members.retain(|_| {
+            position += 1;
+            !dropped[position - 1]
+        });
+        state.choice_stale = true;
+        self.allocate(index, freed);
+        let state = &mut self.segments[index];
+        state.by_lab.fill(0.0);
+        for member in &state.members {
+            state.by_lab[member.offer.lab] += member.adopters;
+        }
+    }
+
+    /// Per segment: (lab, adopters, share) for every lab, for time series.
+    pub(crate) fn snapshot(&self, lab_count: usize) -> Vec<Vec<(f64, Option<f64>)>> {
+        self.segments
+            .iter()
+            .map(|state| {
+                let mut by_lab = vec![0.0; lab_count];
+                for member in &state.members {
+                    by_lab[member.offer.lab] += member.adopters;
+                }
+                by_lab
+                    .into_iter()
+                    .map(|adopters| {
+                        (
+                            adopters,
+                            (state.adopted > 0.0).then(|| adopters / state.adopted),
+                        )
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Per lab, per segment outcomes at the horizon (after a final step).
+    pub(crate) fn finish(
+        &mut self,
+        horizon: SimTime,
+        lab_count: usize,
+    ) -> Vec<Vec<LabSegmentOutcome>> {
+        self.step(horizon);
+        let snapshot = self.snapshot(lab_count);
+        (0..lab_count)
+            .map(|lab| {
+                self.segments
+                    .iter()
+                    .zip(&snapshot)
+                    .map(|(state, labs)| LabSegmentOutcome {
+                        adopters: labs[lab].0,
+                        share: labs[lab].1,
+                        share_peak: state.lab_share_peak[lab],
+                        adopter_days: state.lab_adopter_days[lab],
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Time between steps.
+    pub(crate) fn step_length(&self) -> crate::engine::SimDuration {
+        self.spec.step
+    }
+}
+
+fn draw_binomial(rng: &mut StreamRng, trials: u64, probability: f64) -> f64 {
+    if trials == 0 || probability <= 0.0 {
+        return 0.0;
+    }
+    if probability >= 1.0 {
+        return trials as f64;
+    }
+    match Binomial::new(trials, probability) {
+        Ok(binomial) => binomial.sample(rng) as f64,
+        Err(_) => 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_bass_steps_reproduce_the_closed_form_at_any_step_size() {
+        let (p, q) = (0.03, 0.38);
+        for step_days in [1.0, 7.0, 30.0] {
+            let mut fraction = 0.0;
+            let mut day = 0.0;
+            while day < 3.0 * DAYS_PER_YEAR {
+                fraction = bass_advance(fraction, p, q, step_days / DAYS_PER_YEAR);
+                day += step_days;
+                let exact = bass_closed_form(p, q, day / DAYS_PER_YEAR);
+                assert!(
+                    (fraction - exact).abs() < 1e-12,
+                    "step {step_days}: day {day}: {fraction} vs {exact}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn pure_imitation_follows_the_logistic() {
+        let after = bass_advance(0.1, 0.0, 1.0, 1.0);
+        let e = 1f64.exp();
+        assert!((after - 0.1 * e / (0.9 + 0.1 * e)).abs() < 1e-15);
+        assert_eq!(bass_advance(0.0, 0.0, 1.0, 1.0), 0.0);
+    }
+
+    #[test]
+    fn logit_shares_of_two_models_match_the_closed_form_and_sum_to_one() {
+        let shares = logit_shares(&[1.3, 0.2]);
+        let expected = 1.0 / (1.0 + (0.2f64 - 1.3).exp());
+        assert!((shares[0] - expected).abs() < 1e-15);
+        assert!((shares[0] + shares[1] - 1.0).abs() < 1e-15);
+        // Stable for utilities far from zero.
+        let shares = logit_shares(&[1000.0, 999.0]);
+        assert!((shares[0] - 1.0 / (1.0 + (-1f64).exp())).abs() < 1e-15);
+    }
+}
