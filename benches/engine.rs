@@ -125,9 +125,11 @@ fn market_step(c: &mut Criterion) {
     let mut group = c.benchmark_group("market_step");
     group.throughput(Throughput::Elements(1));
     for models in [10usize, 40] {
-        let mut market = Market::new(spec, labs, StreamSeed::new(1, 0, 0).stream(0, 0));
+        let mut market = Market::new(spec, labs, models, StreamSeed::new(1, 0, 0).stream(0, 0));
         for model in 0..models {
             market.add(Offer {
+                model,
+                line: model,
                 lab: model % labs,
                 capability: model as f64 / 4.0,
                 open_weights: model % 3 == 0,

@@ -9,6 +9,7 @@
 //! lead; `outcomes.rs` turns tallies into per-lab and system records;
 //! `log.rs` and `series.rs` keep the optional event log and time series.
 
+mod harm;
 mod lead;
 mod log;
 pub mod market;
@@ -38,4 +39,10 @@ pub mod streams {
     pub const CAPABILITY: u32 = 3;
     /// Adoption and switching draws in stochastic market mode (entity 0).
     pub const MARKET: u32 = 4;
+    /// Hazard, detection, mitigation and stripping draws of a line's models,
+    /// made when each is ready (entity: the line's global index).
+    pub const HAZARD: u32 = 5;
+    /// Derivatives, incidents and responses of one released model (entity:
+    /// line index << 20 | model number).
+    pub const HARM: u32 = 6;
 }

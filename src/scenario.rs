@@ -74,6 +74,12 @@ pub struct Scenario {
     pub review: Review,
     /// Market segments and adoption, if modelled.
     pub market: Option<Market>,
+    /// Hazards, if modelled.
+    pub hazard: Option<Hazard>,
+    /// Derivatives of open-weights releases.
+    pub ecosystem: Ecosystem,
+    /// Incidents and the response to them.
+    pub incidents: Incidents,
     /// The labs, in file order.
     pub labs: Vec<Lab>,
     /// The scenario as resolved: file, then overrides, defaults filled in.
@@ -202,8 +208,75 @@ pub struct Segment {
     pub open_weights_preference: f64,
     /// Logit utility of a completed federal review.
     pub reviewed_premium: f64,
+    /// Logit utility per unit of ln(1 + the line's derivatives).
+    pub ecosystem_weight: f64,
+    /// Weight of the segment's adopters in exposure.
+    pub incident_exposure_weight: f64,
     /// Logit utility offset per lab, by lab index.
     pub reputation: Vec<f64>,
+}
+
+/// Which models are hazardous, and what follows a detected hazard.
+#[derive(Debug, Clone)]
+pub struct Hazard {
+    /// Capability at which half of all models are hazardous.
+    pub midpoint_capability: f64,
+    /// Scale of the logistic, in frontier-months.
+    pub scale_months: f64,
+    /// Probability that a detected hazard blocks the release.
+    pub block_probability: f64,
+    /// Days of mitigation after a detected hazard.
+    pub mitigation_days: Dist,
+    /// Probability that mitigation removes the hazard.
+    pub mitigation_success: f64,
+    /// Factor on the incident rate of a detected hazard.
+    pub preparedness_factor: f64,
+}
+
+impl Hazard {
+    /// Probability that a model of `capability` is hazardous: a logistic
+    /// curve in capability.
+    pub fn probability(&self, capability: f64) -> f64 {
+        1.0 / (1.0 + (-(capability - self.midpoint_capability) / self.scale_months).exp())
+    }
+}
+
+/// Derivatives of open-weights releases.
+#[derive(Debug, Clone)]
+pub struct Ecosystem {
+    /// Derivatives a day just after release.
+    pub derivatives_per_day_initial: f64,
+    /// Days for the arrival rate to halve.
+    pub derivatives_half_life_days: f64,
+    /// Probability that mitigation's safeguards are stripped.
+    pub strip_probability: f64,
+    /// Days after release until they are.
+    pub strip_delay_days: Dist,
+}
+
+impl Ecosystem {
+    /// Expected derivatives of a release by `age_days`: the integral of
+    /// λ₀·2^(−a/h) from 0 to the age, λ₀·h/ln 2·(1 − 2^(−age/h)).
+    pub fn expected_derivatives(&self, age_days: f64) -> f64 {
+        let half_life = self.derivatives_half_life_days;
+        self.derivatives_per_day_initial * half_life / std::f64::consts::LN_2
+            * (1.0 - (-age_days / half_life * std::f64::consts::LN_2).exp())
+    }
+}
+
+/// Incidents caused by hazardous models, and the response.
+#[derive(Debug, Clone)]
+pub struct Incidents {
+    /// Incidents per day per unit of exposure.
+    pub rate_per_exposure_day: f64,
+    /// Exposure of any released hazardous model.
+    pub exposure_per_model: f64,
+    /// Exposure per derivative.
+    pub exposure_per_derivative: f64,
+    /// Days from an incident to the response.
+    pub response_delay_days: Dist,
+    /// Probability that the response patches rather than suspends.
+    pub patch_probability: f64,
 }
 
 /// One review track (a team type, such as threat modelling).
@@ -221,6 +294,8 @@ pub struct Track {
     pub duration_spec: DistSpec,
     /// Queue discipline.
     pub discipline: Discipline,
+    /// Probability that a completed review on this track finds a hazard.
+    pub detection_probability: f64,
 }
 
 /// A developer of models.

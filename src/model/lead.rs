@@ -2,10 +2,22 @@
 
 use crate::engine::SimTime;
 
-/// Tracks the most capable released model and how long each lab held it.
+/// A model on the market, as the lead sees it.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    model: usize,
+    lab: usize,
+    capability: f64,
+}
+
+/// Tracks the most capable model on the market and how long each lab held
+/// it. Ties leave the lead with its holder; when the holder leaves the
+/// market, the most capable remaining model (the earliest released among
+/// equals) takes over.
 #[derive(Debug, Clone)]
 pub(crate) struct CapabilityLead {
-    best: Option<(f64, usize)>,
+    available: Vec<Entry>,
+    holder: Option<Entry>,
     since: SimTime,
     lead_days: Vec<f64>,
 }
@@ -13,37 +25,93 @@ pub(crate) struct CapabilityLead {
 impl CapabilityLead {
     pub(crate) fn new(lab_count: usize) -> Self {
         CapabilityLead {
-            best: None,
+            available: Vec::new(),
+            holder: None,
             since: SimTime::ZERO,
             lead_days: vec![0.0; lab_count],
         }
     }
 
-    /// A model of `capability` by `lab` reaches the market at `now`. Returns
-    /// whether it is the most capable model available (ties count). A tie
-    /// leaves the lead with its holder.
-    pub(crate) fn release(&mut self, lab: usize, capability: f64, now: SimTime) -> bool {
-        match self.best {
-            Some((best, _)) if capability < best => false,
-            Some((best, _)) if capability == best => true,
+    /// A model reaches the market at `now`. Returns whether it is the most
+    /// capable model available (ties count).
+    pub(crate) fn release(
+        &mut self,
+        model: usize,
+        lab: usize,
+        capability: f64,
+        now: SimTime,
+    ) -> bool {
+        let entry = Entry {
+            model,
+            lab,
+            capability,
+        };
+        self.available.push(entry);
+        match self.holder {
+            Some(holder) if capability < holder.capability => false,
+            Some(holder) if capability == holder.capability => true,
             _ => {
-                self.credit(now);
-                self.best = Some((capability, lab));
+                self.hand_over(Some(entry), now);
                 true
             }
         }
     }
 
-    fn credit(&mut self, now: SimTime) {
-        if let Some((_, holder)) = self.best {
-            self.lead_days[holder] += now.since(self.since).as_days();
+    /// A model leaves the market at `now`.
+    pub(crate) fn withdraw(&mut self, model: usize, now: SimTime) {
+        self.available.retain(|entry| entry.model != model);
+        if self.holder.is_some_and(|holder| holder.model == model) {
+            let next = self
+                .available
+                .iter()
+                .copied()
+                .fold(None, |best: Option<Entry>, entry| match best {
+                    Some(best) if best.capability >= entry.capability => Some(best),
+                    _ => Some(entry),
+                });
+            self.hand_over(next, now);
         }
+    }
+
+    fn hand_over(&mut self, next: Option<Entry>, now: SimTime) {
+        if let Some(holder) = self.holder {
+            self.lead_days[holder.lab] += now.since(self.since).as_days();
+        }
+        self.holder = next;
         self.since = now;
     }
 
     /// Days each lab held the lead up to `horizon`.
     pub(crate) fn finish(mut self, horizon: SimTime) -> Vec<f64> {
-        self.credit(horizon);
+        let holder = self.holder;
+        self.hand_over(holder, horizon);
         self.lead_days
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: f64) -> SimTime {
+        SimTime::from_days(d)
+    }
+
+    #[test]
+    fn the_lead_passes_to_more_capable_releases_and_back_on_withdrawal() {
+        let mut lead = CapabilityLead::new(2);
+        assert!(lead.release(0, 0, 5.0, day(0.0)));
+        assert!(lead.release(1, 1, 7.0, day(10.0)));
+        assert!(!lead.release(2, 0, 6.0, day(12.0)));
+        lead.withdraw(1, day(20.0)); // lab 1's leader suspended: lab 0's best (6) leads
+        assert_eq!(lead.finish(day(30.0)), [10.0 + 10.0, 10.0]);
+    }
+
+    #[test]
+    fn a_tie_leaves_the_lead_with_its_holder() {
+        let mut lead = CapabilityLead::new(2);
+        lead.release(0, 0, 5.0, day(0.0));
+        assert!(lead.release(1, 1, 5.0, day(1.0)));
+        assert_eq!(lead.finish(day(4.0)), [4.0, 0.0]);
     }
 }

@@ -65,6 +65,20 @@ pub enum EventKind {
     ReviewCompleted,
     /// The model was released.
     Released(ReleaseHow),
+    /// A review found the model's hazard.
+    HazardDetected,
+    /// The lab did not release a model whose hazard was found.
+    ReleaseBlocked,
+    /// Mitigation ended; `removed` says whether it removed the hazard.
+    MitigationCompleted { removed: bool },
+    /// A derivative stripped an open-weights model's safeguards.
+    SafeguardsStripped,
+    /// The model caused an incident.
+    Incident,
+    /// The lab patched the model after an incident.
+    Patched,
+    /// The lab suspended the model after an incident.
+    Suspended,
 }
 
 impl EventKind {
@@ -81,6 +95,13 @@ impl EventKind {
             EventKind::WindowExpired => "window_expired",
             EventKind::ReviewCompleted => "review_completed",
             EventKind::Released(_) => "released",
+            EventKind::HazardDetected => "hazard_detected",
+            EventKind::ReleaseBlocked => "release_blocked",
+            EventKind::MitigationCompleted { .. } => "mitigation_completed",
+            EventKind::SafeguardsStripped => "safeguards_stripped",
+            EventKind::Incident => "incident",
+            EventKind::Patched => "patched",
+            EventKind::Suspended => "suspended",
         }
     }
 
@@ -88,6 +109,8 @@ impl EventKind {
     pub fn detail(self) -> &'static str {
         match self {
             EventKind::Released(how) => how.as_str(),
+            EventKind::MitigationCompleted { removed: true } => "hazard_removed",
+            EventKind::MitigationCompleted { removed: false } => "hazard_remains",
             _ => "",
         }
     }

@@ -33,6 +33,10 @@ pub const DAYS_PER_YEAR: f64 = 365.25;
 /// What the market needs to know about a released model.
 #[derive(Debug, Clone, Copy)]
 pub struct Offer {
+    /// The model's index in the world.
+    pub model: usize,
+    /// The line's index across all labs.
+    pub line: usize,
     /// The lab's index.
     pub lab: usize,
     /// Capability in frontier-months.
@@ -46,7 +50,11 @@ pub struct Offer {
 #[derive(Debug, Clone)]
 struct Member {
     offer: Offer,
+    /// Utility without the ecosystem term.
+    base_utility: f64,
     utility: f64,
+    /// e^(utility − the segment's anchor): the unnormalised choice weight.
+    weight: f64,
     adopters: f64,
 }
 
@@ -55,7 +63,13 @@ struct SegmentState {
     members: Vec<Member>,
     /// Logit choice probabilities, aligned with `members`.
     choice: Vec<f64>,
+    /// The set of models changed: recompute weights from utilities.
     choice_stale: bool,
+    /// Some weights changed: renormalise.
+    weights_moved: bool,
+    /// The utility that weights are taken relative to (the largest at the
+    /// last full recompute), so that exponentials stay in range.
+    anchor: f64,
     adopted: f64,
     lab_adopter_days: Vec<f64>,
     lab_share_peak: Vec<Option<f64>>,
@@ -66,6 +80,9 @@ struct SegmentState {
     droppable: Vec<usize>,
     /// Per-step factors, kept while steps have the same length.
     rates: StepRates,
+    /// Adopters whose every model left the segment; they re-choose at the
+    /// next release.
+    stranded: f64,
 }
 
 /// The factors of a step of a given length: e^{−(p+q)Δ} and the probability
@@ -141,6 +158,8 @@ pub fn logit_shares(utilities: &[f64]) -> Vec<f64> {
 /// The market's state in one replication.
 pub struct Market<'s> {
     spec: &'s MarketSpec,
+    /// ln(1 + derivatives) per line.
+    line_ecosystem: Vec<f64>,
     segments: Vec<SegmentState>,
     rng: StreamRng,
     last_step: SimTime,
@@ -148,7 +167,7 @@ pub struct Market<'s> {
 
 impl<'s> Market<'s> {
     /// An empty market; `rng` is used only in stochastic mode.
-    pub fn new(spec: &'s MarketSpec, lab_count: usize, rng: StreamRng) -> Self {
+    pub fn new(spec: &'s MarketSpec, lab_count: usize, line_count: usize, rng: StreamRng) -> Self {
         let segments = spec
             .segments
             .iter()
@@ -156,16 +175,20 @@ impl<'s> Market<'s> {
                 members: Vec::new(),
                 choice: Vec::new(),
                 choice_stale: false,
+                weights_moved: false,
+                anchor: 0.0,
                 adopted: 0.0,
                 lab_adopter_days: vec![0.0; lab_count],
                 lab_share_peak: vec![None; lab_count],
                 by_lab: vec![0.0; lab_count],
                 droppable: Vec::new(),
                 rates: StepRates::default(),
+                stranded: 0.0,
             })
             .collect();
         Market {
             spec,
+            line_ecosystem: vec![0.0; line_count],
             segments,
             rng,
             last_step: SimTime::ZERO,
@@ -191,12 +214,87 @@ impl<'s> Market<'s> {
                     0.0
                 }
                 + segment.reputation[offer.lab];
+            let ecosystem = segment.ecosystem_weight * self.line_ecosystem[offer.line];
             state.members.push(Member {
                 offer,
-                utility,
+                base_utility: utility,
+                utility: utility + ecosystem,
+                weight: 0.0,
                 adopters: 0.0,
             });
             state.choice_stale = true;
+            // Stranded adopters exist only while a segment has no model, so
+            // the new model is the only one they can choose.
+            let stranded = std::mem::take(&mut state.stranded);
+            if let Some(member) = state.members.last_mut() {
+                member.adopters += stranded;
+            }
+        }
+    }
+
+    /// Takes a model off the market (a suspension): its adopters re-choose
+    /// among the models left, or wait, stranded, for the next release if none
+    /// is left.
+    pub fn withdraw(&mut self, model: usize) {
+        for index in 0..self.segments.len() {
+            let state = &mut self.segments[index];
+            let Some(position) = state.members.iter().position(|m| m.offer.model == model) else {
+                continue;
+            };
+            let freed = state.members.remove(position).adopters;
+            state.choice_stale = true;
+            if state.members.is_empty() {
+                state.stranded += freed;
+                state.by_lab.fill(0.0);
+            } else {
+                self.allocate(index, freed);
+                self.recount(index);
+            }
+        }
+    }
+
+    /// Sets the ecosystem term of a line's models: ln(1 + its derivatives),
+    /// weighted per segment. The line's choice weights are multiplied by
+    /// e^(weight × change), so the cost is one exponential per segment, not
+    /// one per model.
+    pub fn set_line_derivatives(&mut self, line: usize, derivatives: f64) {
+        let value = derivatives.ln_1p();
+        let change = value - self.line_ecosystem[line];
+        if change == 0.0 {
+            return;
+        }
+        self.line_ecosystem[line] = value;
+        for (state, segment) in self.segments.iter_mut().zip(&self.spec.segments) {
+            if segment.ecosystem_weight == 0.0 {
+                continue;
+            }
+            let factor = (segment.ecosystem_weight * change).exp();
+            for member in state.members.iter_mut().filter(|m| m.offer.line == line) {
+                member.utility = member.base_utility + segment.ecosystem_weight * value;
+                member.weight *= factor;
+                state.weights_moved = true;
+                if member.weight > 1e200 {
+                    state.choice_stale = true;
+                }
+            }
+        }
+    }
+
+    /// Adds each model's exposure, Σ over segments of the segment's weight ×
+    /// the model's adopters, to `exposure[model]`.
+    pub fn add_exposure(&self, exposure: &mut [f64]) {
+        for (state, segment) in self.segments.iter().zip(&self.spec.segments) {
+            for member in &state.members {
+                exposure[member.offer.model] += segment.incident_exposure_weight * member.adopters;
+            }
+        }
+    }
+
+    fn recount(&mut self, index: usize) {
+        let state = &mut self.segments[index];
+        state.by_lab.fill(0.0);
+        for member in &state.members {
+            state.by_lab[member.offer.lab] += member.adopters;
         }
     }
 
@@ -302,18 +400,34 @@ impl<'s> Market<'s> {
         }
     }
 
-    /// Recomputes choice probabilities after the set of models changed, and
-    /// with them the models that may be dropped: every model but the most
-    /// chosen whose choice probability is below the threshold.
+    /// Recomputes choice probabilities after the set of models or their
+    /// weights changed, and with them the models that may be dropped: every
+    /// model but the most chosen whose choice probability is below the
+    /// threshold.
     fn refresh_choice(&mut self, index: usize) {
         let threshold = self.spec.drop_share_below;
         let state = &mut self.segments[index];
-        if !state.choice_stale {
+        if state.choice_stale {
+            state.anchor = state
+                .members
+                .iter()
+                .map(|m| m.utility)
+                .fold(f64::NEG_INFINITY, f64::max);
+            for member in &mut state.members {
+                member.weight = (member.utility - state.anchor).exp();
+            }
+            state.choice_stale = false;
+            state.weights_moved = true;
+        }
+        if !state.weights_moved {
             return;
         }
-        let utilities: Vec<f64> = state.members.iter().map(|m| m.utility).collect();
-        state.choice = logit_shares(&utilities);
-        state.choice_stale = false;
+        state.weights_moved = false;
+        let total: f64 = state.members.iter().map(|m| m.weight).sum();
+        state.choice.clear();
+        state
+            .choice
+            .extend(state.members.iter().map(|m| m.weight / total));
         let favourite = state
             .choice
             .iter()
@@ -391,11 +505,7 @@ impl<'s> Market<'s> {
         });
         state.choice_stale = true;
         self.allocate(index, freed);
-        let state = &mut self.segments[index];
-        state.by_lab.fill(0.0);
-        for member in &state.members {
-            state.by_lab[member.offer.lab] += member.adopters;
-        }
+        self.recount(index);
     }
 
     /// Per segment: (lab, adopters, share) for every lab, for time series.

@@ -32,6 +32,26 @@ pub struct LabOutcome {
     pub releases_at_frontier: u64,
     /// Days the lab held the most capable model on the market.
     pub capability_lead_days: f64,
+    /// Released models that carried a hazard when released.
+    pub hazardous_releases: u64,
+    /// Of those, released without a completed review.
+    pub hazardous_unreviewed_releases: u64,
+    /// Hazards a review found.
+    pub hazards_detected: u64,
+    /// Detected hazards mitigated before release.
+    pub mitigations: u64,
+    /// Models not released because of a detected hazard.
+    pub blocked_releases: u64,
+    /// Incidents the lab's models caused.
+    pub incidents: u64,
+    /// Derivatives of the lab's open-weights models.
+    pub derivatives: u64,
+    /// Safeguards stripped from its open-weights models.
+    pub safeguards_stripped: u64,
+    /// Its API models suspended after incidents.
+    pub suspensions: u64,
+    /// Its API models patched after incidents.
+    pub patches: u64,
     /// The lab's adopters over all adopters, across segments, at the horizon.
     pub share_all: Option<f64>,
     /// Market outcomes per segment, in scenario order (empty without a
@@ -78,6 +98,12 @@ pub struct SystemOutcome {
     pub reviews_completed: u64,
     /// Mean days from submission to completion, over completed reviews.
     pub review_completion_days_mean: Option<f64>,
+    /// Incidents from open-weights models (and their derivatives).
+    pub incidents_open_weights: u64,
+    /// Incidents from API models.
+    pub incidents_api: u64,
+    /// Exposure of hazardous models on the market, integrated over time.
+    pub hazardous_exposure_days: f64,
     /// Per track, in scenario order.
     pub tracks: Vec<TrackOutcome>,
 }
@@ -94,6 +120,16 @@ pub(crate) struct LabTally {
     pub delay_days_total: f64,
     pub delay_days_max: Option<f64>,
     pub releases_at_frontier: u64,
+    pub hazardous_releases: u64,
+    pub hazardous_unreviewed_releases: u64,
+    pub hazards_detected: u64,
+    pub mitigations: u64,
+    pub blocked_releases: u64,
+    pub incidents: u64,
+    pub derivatives: u64,
+    pub safeguards_stripped: u64,
+    pub suspensions: u64,
+    pub patches: u64,
 }
 
 impl LabTally {
@@ -120,6 +156,16 @@ impl LabTally {
             delay_days_max: self.delay_days_max,
             queue_wait_days_mean,
             releases_at_frontier: self.releases_at_frontier,
+            hazardous_releases: self.hazardous_releases,
+            hazardous_unreviewed_releases: self.hazardous_unreviewed_releases,
+            hazards_detected: self.hazards_detected,
+            mitigations: self.mitigations,
+            blocked_releases: self.blocked_releases,
+            incidents: self.incidents,
+            derivatives: self.derivatives,
+            safeguards_stripped: self.safeguards_stripped,
+            suspensions: self.suspensions,
+            patches: self.patches,
             capability_lead_days: 0.0,
             share_all: None,
             segments: Vec::new(),

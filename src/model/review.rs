@@ -161,7 +161,7 @@ impl ReviewProgram {
         durations: &[SimDuration],
         context: &mut Context<'_, Event>,
         log: &mut EventLog,
-    ) {
+    ) -> usize {
         let now = context.now();
         let review = self.reviews.len();
         log.record(now, EventKind::Submitted, Some(who), None);
@@ -199,6 +199,7 @@ impl ReviewProgram {
         for track in 0..self.tracks.len() {
             self.dispatch(track, context, log);
         }
+        review
     }
 
     fn start_clock(&mut self, review: usize, context: &mut Context<'_, Event>) {
@@ -348,7 +349,6 @@ impl ReviewProgram {
 
     /// Share of planned work done on each track for a model's review, in
     /// track order.
-    #[cfg(test)]
     pub(crate) fn fractions_done(&self, review_index: usize) -> Vec<f64> {
         self.reviews[review_index]
             .tasks

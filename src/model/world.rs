@@ -1,5 +1,6 @@
 //! The world of one replication: labs, lines, models and their release.
 
+use super::harm::{Harm, HarmTotals};
 use super::lead::CapabilityLead;
 use super::log::{EventKind, EventLog, EventRecord, ModelRef, ReleaseHow};
 use super::market::{Market, Offer};
@@ -21,14 +22,22 @@ pub enum Event {
     TrackDone { task: usize },
     /// A review's window ends.
     WindowExpired { review: usize },
-    /// A market step, and a time-series sample when one is due.
+    /// A market step, derivatives and incidents, and a time-series sample
+    /// when one is due.
     Tick,
+    /// Mitigation of a detected hazard ends.
+    MitigationDone { model: usize },
+    /// A derivative strips an open-weights model's safeguards.
+    SafeguardsStripped { model: usize },
+    /// The lab responds to an incident with an API model.
+    Response { model: usize },
 }
 
 /// A line's state: its random streams and how many models it has made.
-struct LineState<'s> {
-    lab: usize,
-    spec: &'s Line,
+pub(super) struct LineState<'s> {
+    pub(super) lab: usize,
+    pub(super) spec: &'s Line,
+    pub(super) hazard_rng: StreamRng,
     cadence_rng: StreamRng,
     review_rng: StreamRng,
     capability_rng: StreamRng,
@@ -36,27 +45,42 @@ struct LineState<'s> {
 }
 
 /// A model that has been ready (or was on the market at the start).
-struct ModelState {
-    who: ModelRef,
+pub(super) struct ModelState {
+    pub(super) who: ModelRef,
     ready: SimTime,
     capability: f64,
     covered: bool,
     released: Option<SimTime>,
     /// Review time on each track, drawn when ready; consumed at submission.
     track_durations: Vec<SimDuration>,
+    /// Its review, once submitted.
+    pub(super) review: Option<usize>,
+    /// Hazard and ecosystem state.
+    pub(super) harm: Harm,
 }
 
 /// Everything one replication tracks.
 pub struct World<'s> {
-    scenario: &'s Scenario,
-    lines: Vec<LineState<'s>>,
-    models: Vec<ModelState>,
+    pub(super) scenario: &'s Scenario,
+    pub(super) seed: StreamSeed,
+    pub(super) lines: Vec<LineState<'s>>,
+    pub(super) models: Vec<ModelState>,
     awaiting_program: Vec<usize>,
-    program: ReviewProgram,
-    market: Option<Market<'s>>,
-    lead: CapabilityLead,
-    tallies: Vec<LabTally>,
-    log: EventLog,
+    pub(super) program: ReviewProgram,
+    pub(super) market: Option<Market<'s>>,
+    pub(super) lead: CapabilityLead,
+    pub(super) tallies: Vec<LabTally>,
+    pub(super) log: EventLog,
+    /// Released models that can still spread (open weights) or harm.
+    pub(super) live: Vec<usize>,
+    /// Derivatives per line.
+    pub(super) line_derivatives: Vec<u64>,
+    /// Scratch: lines whose derivatives changed this step.
+    pub(super) changed_lines: Vec<usize>,
+    /// Scratch: exposure per model.
+    pub(super) exposure: Vec<f64>,
+    pub(super) totals: HarmTotals,
+    last_tick: SimTime,
     recording: Recording,
     next_sample: Option<SimTime>,
     adoption_series: Vec<AdoptionSample>,
@@ -92,18 +116,31 @@ impl<'s> World<'s> {
                     cadence_rng: seed.stream(streams::CADENCE, entity),
                     review_rng: seed.stream(streams::REVIEW, entity),
                     capability_rng: seed.stream(streams::CAPABILITY, entity),
+                    hazard_rng: seed.stream(streams::HAZARD, entity),
                     made: 0,
                 });
             }
         }
         let lab_count = scenario.labs.len();
-        let market = scenario
-            .market
-            .as_ref()
-            .map(|spec| Market::new(spec, lab_count, seed.stream(streams::MARKET, 0)));
+        let market = scenario.market.as_ref().map(|spec| {
+            Market::new(
+                spec,
+                lab_count,
+                lines.len(),
+                seed.stream(streams::MARKET, 0),
+            )
+        });
+        let line_count = lines.len();
         let mut world = World {
             scenario,
+            seed,
             lines,
+            live: Vec::new(),
+            line_derivatives: vec![0; line_count],
+            changed_lines: Vec::new(),
+            exposure: Vec::new(),
+            totals: HarmTotals::default(),
+            last_tick: SimTime::ZERO,
             models: Vec::new(),
             awaiting_program: Vec::new(),
             program: ReviewProgram::new(&scenario.review, lab_count),
@@ -136,15 +173,26 @@ impl<'s> World<'s> {
                 line: line as u32,
                 number: 0,
             };
+            let model_capability = capability.frontier_at_day(day) - lag;
+            let mut harm = self.draw_hazard(line, model_capability);
+            harm.on_market = true;
+            harm.rng = Some(super::harm::model_stream(&self.seed, who.line, 0));
+            let live = harm.open_weights || harm.hazardous;
             self.models.push(ModelState {
                 who,
                 ready: SimTime::ZERO,
-                capability: capability.frontier_at_day(day) - lag,
+                capability: model_capability,
                 covered: false,
                 released: Some(SimTime::ZERO),
                 track_durations: Vec::new(),
+                review: None,
+                harm,
             });
             self.offer(model, false, SimTime::ZERO);
+            self.seed_incumbent_ecosystem(model, day);
+            if live {
+                self.live.push(model);
+            }
         }
         if let Some(market) = &mut self.market {
             market.seed_adopters();
@@ -171,7 +219,15 @@ impl<'s> World<'s> {
     /// program becoming operational, and each line's first model.
     pub fn initial_events(&mut self) -> Vec<(SimTime, Event)> {
         let mut events = Vec::with_capacity(self.lines.len() + 2);
-        if self.market.is_some() || self.next_sample.is_some() {
+        let has_open_weights = self
+            .lines
+            .iter()
+            .any(|line| line.spec.access == Access::OpenWeights);
+        if self.market.is_some()
+            || self.next_sample.is_some()
+            || self.scenario.hazard.is_some()
+            || has_open_weights
+        {
             events.push((SimTime::ZERO, Event::Tick));
         }
         let review = &self.scenario.review;
@@ -193,7 +249,12 @@ impl<'s> World<'s> {
     }
 
     /// Schedules the line's next model, counting from `from`.
-    fn schedule_next(&mut self, line: usize, from: SimTime, context: &mut Context<'_, Event>) {
+    pub(super) fn schedule_next(
+        &mut self,
+        line: usize,
+        from: SimTime,
+        context: &mut Context<'_, Event>,
+    ) {
         let state = &mut self.lines[line];
         match &state.spec.cadence {
             Cadence::Every(dist) => {
@@ -235,6 +296,7 @@ impl<'s> World<'s> {
             && lab.participates_at(now)
             && review.threshold.admits(capability, frontier);
         let model = self.models.len();
+        let harm = self.draw_hazard(line, capability);
         self.models.push(ModelState {
             who,
             ready: now,
@@ -242,6 +304,8 @@ impl<'s> World<'s> {
             covered,
             released: None,
             track_durations,
+            review: None,
+            harm,
         });
         self.tallies[lab_index].models_ready += 1;
         self.log.record(now, EventKind::Ready, Some(who), None);
@@ -274,8 +338,10 @@ impl<'s> World<'s> {
         let durations = std::mem::take(&mut state.track_durations);
         let lab = &self.scenario.labs[state.who.lab as usize];
         let window = lab.window(&self.scenario.review);
-        self.program
-            .submit(model, state.who, window, &durations, context, &mut self.log);
+        let review =
+            self.program
+                .submit(model, state.who, window, &durations, context, &mut self.log);
+        self.models[model].review = Some(review);
     }
 
     fn on_operational(&mut self, context: &mut Context<'_, Event>) {
@@ -289,29 +355,36 @@ impl<'s> World<'s> {
     fn on_verdict(&mut self, verdict: Option<Verdict>, context: &mut Context<'_, Event>) {
         match verdict {
             Some(Verdict::Completed { model }) if self.models[model].released.is_none() => {
-                let lab = self.models[model].who.lab as usize;
-                self.tallies[lab].reviews_completed_before_release += 1;
-                self.release(model, ReleaseHow::Reviewed, context);
+                self.conclude_review(model, ReleaseHow::Reviewed, context);
             }
             Some(Verdict::Expired { model, release }) => {
                 let lab = self.models[model].who.lab as usize;
                 self.tallies[lab].reviews_past_window += 1;
                 if release {
-                    self.tallies[lab].releases_on_window_expiry += 1;
-                    self.release(model, ReleaseHow::WindowExpired, context);
+                    self.conclude_review(model, ReleaseHow::WindowExpired, context);
                 }
             }
             Some(Verdict::Completed { .. }) | None => {}
         }
     }
 
-    fn release(&mut self, model: usize, how: ReleaseHow, context: &mut Context<'_, Event>) {
+    pub(super) fn release(
+        &mut self,
+        model: usize,
+        how: ReleaseHow,
+        context: &mut Context<'_, Event>,
+    ) {
         let now = context.now();
         let state = &mut self.models[model];
         state.released = Some(now);
         let who = state.who;
         let tally = &mut self.tallies[who.lab as usize];
         tally.releases += 1;
+        match how {
+            ReleaseHow::Reviewed => tally.reviews_completed_before_release += 1,
+            ReleaseHow::WindowExpired => tally.releases_on_window_expiry += 1,
+            _ => {}
+        }
         if state.covered {
             tally.releases_covered += 1;
         }
@@ -321,6 +394,7 @@ impl<'s> World<'s> {
         if self.offer(model, how == ReleaseHow::Reviewed, now) {
             self.tallies[who.lab as usize].releases_at_frontier += 1;
         }
+        self.start_harm(model, how, context);
         let line = who.line as usize;
         if self.lines[line].spec.next_cycle_starts == CycleStart::Release {
             self.schedule_next(line, now, context);
@@ -336,13 +410,15 @@ impl<'s> World<'s> {
         let line = self.lines[state.who.line as usize].spec;
         if let Some(market) = &mut self.market {
             market.add(Offer {
+                model,
+                line: state.who.line as usize,
                 lab,
                 capability: state.capability,
                 open_weights: line.access == Access::OpenWeights,
                 reviewed,
             });
         }
-        self.lead.release(lab, state.capability, now)
+        self.lead.release(model, lab, state.capability, now)
     }
 
     fn on_tick(&mut self, context: &mut Context<'_, Event>) {
@@ -350,6 +426,9 @@ impl<'s> World<'s> {
         if let Some(market) = &mut self.market {
             market.step(now);
         }
+        let days = now.since(self.last_tick).as_days();
+        self.last_tick = now;
+        self.harm_step(days, context);
         if let Some(due) = self.next_sample
             && now >= due
         {
@@ -427,6 +506,9 @@ impl<'s> World<'s> {
             reviews_submitted,
             reviews_completed,
             review_completion_days_mean,
+            incidents_open_weights: self.totals.incidents_open_weights,
+            incidents_api: self.totals.incidents_api,
+            hazardous_exposure_days: self.totals.hazardous_exposure_days,
             tracks: self
                 .program
                 .track_stats(horizon)
@@ -462,6 +544,9 @@ impl Model for World<'_> {
                 self.on_verdict(verdict, context);
             }
             Event::Tick => self.on_tick(context),
+            Event::MitigationDone { model } => self.on_mitigation_done(model, context),
+            Event::SafeguardsStripped { model } => self.on_safeguards_stripped(model, context),
+            Event::Response { model } => self.on_response(model, context),
         }
     }
 }

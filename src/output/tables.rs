@@ -12,7 +12,7 @@ use crate::scenario::Scenario;
 
 /// Columns of `lab_outcomes.csv` after `point`, `replication`, `lab`; then
 /// come [`SEGMENT_METRICS`] for each market segment.
-const LAB_METRICS: [&str; 13] = [
+const LAB_METRICS: [&str; 23] = [
     "models_ready",
     "releases",
     "releases_covered",
@@ -25,6 +25,16 @@ const LAB_METRICS: [&str; 13] = [
     "queue_wait_days_mean",
     "releases_at_frontier",
     "capability_lead_days",
+    "hazardous_releases",
+    "hazardous_unreviewed_releases",
+    "hazards_detected",
+    "mitigations",
+    "blocked_releases",
+    "incidents",
+    "derivatives",
+    "safeguards_stripped",
+    "suspensions",
+    "patches",
     "share_all",
 ];
 
@@ -103,6 +113,9 @@ pub fn system_columns(scenario: &Scenario) -> Vec<String> {
         "reviews_submitted",
         "reviews_completed",
         "review_completion_days_mean",
+        "incidents_open_weights",
+        "incidents_api",
+        "hazardous_exposure_days",
     ]
     .into_iter()
     .map(String::from)
@@ -137,6 +150,16 @@ fn lab_row(lab: &LabOutcome) -> Vec<String> {
         optional(lab.queue_wait_days_mean),
         lab.releases_at_frontier.to_string(),
         lab.capability_lead_days.to_string(),
+        lab.hazardous_releases.to_string(),
+        lab.hazardous_unreviewed_releases.to_string(),
+        lab.hazards_detected.to_string(),
+        lab.mitigations.to_string(),
+        lab.blocked_releases.to_string(),
+        lab.incidents.to_string(),
+        lab.derivatives.to_string(),
+        lab.safeguards_stripped.to_string(),
+        lab.suspensions.to_string(),
+        lab.patches.to_string(),
         optional(lab.share_all),
     ];
     for segment in &lab.segments {
@@ -292,6 +315,11 @@ impl<W: Write> UnitSink for CsvSink<'_, W> {
             .write_field(system.reviews_completed.to_string())?;
         self.system
             .write_field(optional(system.review_completion_days_mean))?;
+        self.system
+            .write_field(system.incidents_open_weights.to_string())?;
+        self.system.write_field(system.incidents_api.to_string())?;
+        self.system
+            .write_field(system.hazardous_exposure_days.to_string())?;
         for track in &system.tracks {
             for cell in track_row(track) {
                 self.system.write_field(cell)?;

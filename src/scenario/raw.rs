@@ -22,6 +22,15 @@ pub struct RawScenario {
     /// Market segments and adoption. Absent means no market.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub market: Option<RawMarket>,
+    /// Hazards, detection and mitigation. Absent means no hazards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hazard: Option<RawHazard>,
+    /// The open-weights ecosystem of derivatives.
+    #[serde(default)]
+    pub ecosystem: RawEcosystem,
+    /// Incidents caused by hazardous models, and the response to them.
+    #[serde(default)]
+    pub incidents: RawIncidents,
     /// The labs.
     #[serde(default)]
     pub labs: Vec<RawLab>,
@@ -113,9 +122,104 @@ pub struct RawSegment {
     /// Logit utility of a model released after a completed federal review.
     #[serde(default)]
     pub reviewed_premium: f64,
+    /// Logit utility per unit of ln(1 + derivatives of the model's line).
+    #[serde(default)]
+    pub ecosystem_weight: f64,
+    /// Weight of the segment's adopters in a hazardous model's exposure.
+    #[serde(default = "default_exposure_weight")]
+    pub incident_exposure_weight: f64,
     /// Logit utility offset per lab id.
     #[serde(default)]
     pub reputation: std::collections::BTreeMap<String, f64>,
+}
+
+/// `[hazard]`: which models are hazardous, and what a review does about it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHazard {
+    /// Capability (frontier-months) at which half of all models are
+    /// hazardous.
+    pub midpoint_capability: f64,
+    /// Scale of the logistic, in frontier-months.
+    pub scale_months: f64,
+    /// Probability that a detected hazard leads the lab not to release.
+    #[serde(default)]
+    pub block_probability: f64,
+    /// Days of mitigation after a detected hazard, before release.
+    #[serde(default = "default_mitigation_days")]
+    pub mitigation_days: DistParam,
+    /// Probability that mitigation removes the hazard.
+    #[serde(default = "default_mitigation_success")]
+    pub mitigation_success: f64,
+    /// Factor on the incident rate of a model whose hazard was detected
+    /// (defenders prepared).
+    #[serde(default = "default_preparedness")]
+    pub preparedness_factor: f64,
+}
+
+/// `[ecosystem]`: derivatives of open-weights releases.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEcosystem {
+    /// Derivatives a day just after an open-weights release.
+    #[serde(default = "default_derivatives_per_day")]
+    pub derivatives_per_day_initial: f64,
+    /// Days for the arrival rate to halve.
+    #[serde(default = "default_derivatives_half_life")]
+    pub derivatives_half_life_days: f64,
+    /// Probability that some derivative strips the safeguards that
+    /// mitigation added.
+    #[serde(default = "default_strip_probability")]
+    pub strip_probability: f64,
+    /// Days after release until the safeguards are stripped.
+    #[serde(default = "default_strip_delay")]
+    pub strip_delay_days: DistParam,
+}
+
+impl Default for RawEcosystem {
+    fn default() -> Self {
+        RawEcosystem {
+            derivatives_per_day_initial: default_derivatives_per_day(),
+            derivatives_half_life_days: default_derivatives_half_life(),
+            strip_probability: default_strip_probability(),
+            strip_delay_days: default_strip_delay(),
+        }
+    }
+}
+
+/// `[incidents]`: harm from hazardous models on the market, and the response.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIncidents {
+    /// Incidents per day per unit of exposure.
+    #[serde(default = "default_incident_rate")]
+    pub rate_per_exposure_day: f64,
+    /// Exposure of a released hazardous model besides its adopters and
+    /// derivatives (for worlds without a market).
+    #[serde(default)]
+    pub exposure_per_model: f64,
+    /// Exposure each derivative of an open-weights model adds.
+    #[serde(default = "default_derivative_exposure")]
+    pub exposure_per_derivative: f64,
+    /// Days from an incident to the lab's response (API models only).
+    #[serde(default = "default_response_delay")]
+    pub response_delay_days: DistParam,
+    /// Probability that the response patches the model (hazard removed)
+    /// rather than suspending it (withdrawn from the market).
+    #[serde(default = "default_patch_probability")]
+    pub patch_probability: f64,
+}
+
+impl Default for RawIncidents {
+    fn default() -> Self {
+        RawIncidents {
+            rate_per_exposure_day: default_incident_rate(),
+            exposure_per_model: 0.0,
+            exposure_per_derivative: default_derivative_exposure(),
+            response_delay_days: default_response_delay(),
+            patch_probability: default_patch_probability(),
+        }
+    }
 }
 
 /// How the market is stepped.
@@ -217,6 +321,9 @@ pub struct RawTrack {
     /// Order in which waiting models are taken up.
     #[serde(default)]
     pub discipline: Discipline,
+    /// Probability that a completed review on this track finds a hazard.
+    #[serde(default = "default_detection")]
+    pub detection_probability: f64,
 }
 
 /// `[[labs]]`
@@ -420,6 +527,8 @@ pub fn default_segments() -> Vec<RawSegment> {
             capability_weight: 0.0,
             open_weights_preference: 0.0,
             reviewed_premium: 0.0,
+            ecosystem_weight: 0.0,
+            incident_exposure_weight: 1.0,
             reputation: Default::default(),
         };
     vec![
@@ -427,6 +536,7 @@ pub fn default_segments() -> Vec<RawSegment> {
             switching_per_year: 1.0,
             capability_weight: 0.5,
             open_weights_preference: -0.5,
+            ecosystem_weight: 0.1,
             ..segment(
                 "consumer",
                 "Developers and consumers",
@@ -441,6 +551,7 @@ pub fn default_segments() -> Vec<RawSegment> {
             capability_weight: 0.4,
             open_weights_preference: 0.3,
             reviewed_premium: 0.3,
+            ecosystem_weight: 0.1,
             ..segment("enterprise", "Enterprise", 6e6, 0.18, 0.03, 0.5)
         },
         RawSegment {
@@ -458,4 +569,50 @@ pub fn default_segments() -> Vec<RawSegment> {
             )
         },
     ]
+}
+
+fn default_mitigation_days() -> DistParam {
+    DistParam(super::dist::DistSpec::Gamma {
+        mean: 14.0,
+        cv: 0.5,
+    })
+}
+fn default_mitigation_success() -> f64 {
+    0.8
+}
+fn default_preparedness() -> f64 {
+    0.5
+}
+fn default_derivatives_per_day() -> f64 {
+    50.0
+}
+fn default_derivatives_half_life() -> f64 {
+    60.0
+}
+fn default_strip_probability() -> f64 {
+    0.9
+}
+fn default_strip_delay() -> DistParam {
+    DistParam(super::dist::DistSpec::Uniform {
+        low: 1.0,
+        high: 7.0,
+    })
+}
+fn default_incident_rate() -> f64 {
+    1e-9
+}
+fn default_derivative_exposure() -> f64 {
+    1000.0
+}
+fn default_response_delay() -> DistParam {
+    DistParam(super::dist::DistSpec::Gamma { mean: 5.0, cv: 0.5 })
+}
+fn default_patch_probability() -> f64 {
+    0.5
+}
+fn default_exposure_weight() -> f64 {
+    1.0
+}
+fn default_detection() -> f64 {
+    0.5
 }

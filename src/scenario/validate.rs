@@ -8,10 +8,13 @@ use chrono::NaiveDate;
 
 use super::dist::{Dist, DistParam, DistProblem, DistSpec};
 use super::error::{Problem, ScenarioError};
-use super::raw::{RawLab, RawLine, RawMarket, RawReview, RawScenario, RawTrack};
+use super::raw::{
+    RawEcosystem, RawHazard, RawIncidents, RawLab, RawLine, RawMarket, RawReview, RawScenario,
+    RawTrack,
+};
 use super::{
-    Cadence, Capability, Lab, Line, Market, Participation, Review, Scenario, Segment, Threshold,
-    Track,
+    Cadence, Capability, Ecosystem, Hazard, Incidents, Lab, Line, Market, Participation, Review,
+    Scenario, Segment, Threshold, Track,
 };
 use crate::engine::{SimDuration, SimTime};
 
@@ -67,6 +70,22 @@ impl Checker {
                 "is used twice; ids must be unique",
             );
         }
+    }
+
+    /// A probability in [0, 1].
+    fn probability(&mut self, path: &str, value: f64) -> f64 {
+        if !(0.0..=1.0).contains(&value) {
+            self.refuse(path, value, "must be a probability from 0 to 1");
+        }
+        value
+    }
+
+    /// A finite number >= 0.
+    fn non_negative(&mut self, path: &str, value: f64) -> f64 {
+        if !(value.is_finite() && value >= 0.0) {
+            self.refuse(path, value, "must be a finite number >= 0");
+        }
+        value
     }
 
     /// Builds a distribution, or records why it cannot be built.
@@ -146,6 +165,13 @@ pub fn validate(raw: RawScenario, file: &str) -> Result<Scenario, ScenarioError>
         .as_ref()
         .map(|market| self::market(&mut check, market, &lab_ids));
 
+    let hazard = raw
+        .hazard
+        .as_ref()
+        .map(|hazard| self::hazard(&mut check, hazard));
+    let ecosystem = ecosystem(&mut check, &raw.ecosystem);
+    let incidents = incidents(&mut check, &raw.incidents);
+
     if !check.problems.is_empty() {
         return Err(ScenarioError::Invalid {
             file: file.to_string(),
@@ -163,6 +189,9 @@ pub fn validate(raw: RawScenario, file: &str) -> Result<Scenario, ScenarioError>
         capability,
         review,
         market,
+        hazard,
+        ecosystem,
+        incidents,
         labs,
         resolved: raw,
     })
@@ -253,6 +282,10 @@ fn track(
         duration,
         duration_spec: raw.duration_days.0.clone(),
         discipline: raw.discipline,
+        detection_probability: check.probability(
+            &format!("{path}.detection_probability"),
+            raw.detection_probability,
+        ),
     })
 }
 
@@ -462,6 +495,15 @@ fn market(check: &mut Checker, raw: &RawMarket, lab_ids: &[&str]) -> Market {
                     "must be a number > 0",
                 );
             }
+            if !(segment.incident_exposure_weight.is_finite()
+                && segment.incident_exposure_weight >= 0.0)
+            {
+                check.refuse(
+                    format!("{path}.incident_exposure_weight"),
+                    segment.incident_exposure_weight,
+                    "must be a number >= 0",
+                );
+            }
             if !(0.0..=1.0).contains(&segment.adopted_at_start) {
                 check.refuse(
                     format!("{path}.adopted_at_start"),
@@ -486,6 +528,7 @@ fn market(check: &mut Checker, raw: &RawMarket, lab_ids: &[&str]) -> Market {
                 ("capability_weight", segment.capability_weight),
                 ("open_weights_preference", segment.open_weights_preference),
                 ("reviewed_premium", segment.reviewed_premium),
+                ("ecosystem_weight", segment.ecosystem_weight),
             ] {
                 if !(value.is_finite() && value.abs() <= 100.0) {
                     check.refuse(
@@ -525,6 +568,8 @@ fn market(check: &mut Checker, raw: &RawMarket, lab_ids: &[&str]) -> Market {
                 capability_weight: segment.capability_weight,
                 open_weights_preference: segment.open_weights_preference,
                 reviewed_premium: segment.reviewed_premium,
+                ecosystem_weight: segment.ecosystem_weight,
+                incident_exposure_weight: segment.incident_exposure_weight,
                 reputation,
             }
         })
@@ -534,5 +579,72 @@ fn market(check: &mut Checker, raw: &RawMarket, lab_ids: &[&str]) -> Market {
         mode: raw.mode,
         drop_share_below: raw.drop_share_below,
         segments,
+    }
+}
+
+fn hazard(check: &mut Checker, raw: &RawHazard) -> Hazard {
+    if !raw.midpoint_capability.is_finite() {
+        check.refuse(
+            "hazard.midpoint_capability",
+            raw.midpoint_capability,
+            "must be a finite number of frontier-months",
+        );
+    }
+    if !(raw.scale_months.is_finite() && raw.scale_months > 0.0) {
+        check.refuse(
+            "hazard.scale_months",
+            raw.scale_months,
+            "must be a number of frontier-months > 0",
+        );
+    }
+    let preparedness_factor =
+        check.probability("hazard.preparedness_factor", raw.preparedness_factor);
+    Hazard {
+        midpoint_capability: raw.midpoint_capability,
+        scale_months: raw.scale_months,
+        block_probability: check.probability("hazard.block_probability", raw.block_probability),
+        mitigation_days: check
+            .dist("hazard.mitigation_days", &raw.mitigation_days)
+            .unwrap_or(Dist::Constant(0.0)),
+        mitigation_success: check.probability("hazard.mitigation_success", raw.mitigation_success),
+        preparedness_factor,
+    }
+}
+
+fn ecosystem(check: &mut Checker, raw: &RawEcosystem) -> Ecosystem {
+    if !(raw.derivatives_half_life_days.is_finite() && raw.derivatives_half_life_days > 0.0) {
+        check.refuse(
+            "ecosystem.derivatives_half_life_days",
+            raw.derivatives_half_life_days,
+            "must be a number of days > 0",
+        );
+    }
+    Ecosystem {
+        derivatives_per_day_initial: check.non_negative(
+            "ecosystem.derivatives_per_day_initial",
+            raw.derivatives_per_day_initial,
+        ),
+        derivatives_half_life_days: raw.derivatives_half_life_days,
+        strip_probability: check.probability("ecosystem.strip_probability", raw.strip_probability),
+        strip_delay_days: check
+            .dist("ecosystem.strip_delay_days", &raw.strip_delay_days)
+            .unwrap_or(Dist::Constant(0.0)),
+    }
+}
+
+fn incidents(check: &mut Checker, raw: &RawIncidents) -> Incidents {
+    Incidents {
+        rate_per_exposure_day: check
+            .non_negative("incidents.rate_per_exposure_day", raw.rate_per_exposure_day),
+        exposure_per_model: check
+            .non_negative("incidents.exposure_per_model", raw.exposure_per_model),
+        exposure_per_derivative: check.non_negative(
+            "incidents.exposure_per_derivative",
+            raw.exposure_per_derivative,
+        ),
+        response_delay_days: check
+            .dist("incidents.response_delay_days", &raw.response_delay_days)
+            .unwrap_or(Dist::Constant(0.0)),
+        patch_probability: check.probability("incidents.patch_probability", raw.patch_probability),
     }
 }

@@ -35,7 +35,9 @@ fn run_writes_the_documented_files_and_columns() {
         "point,replication,lab,models_ready,releases,releases_covered,\
          reviews_completed_before_release,releases_on_window_expiry,reviews_past_window,\
          models_unreleased,delay_days_mean,delay_days_max,queue_wait_days_mean,\
-         releases_at_frontier,capability_lead_days,share_all,\
+         releases_at_frontier,capability_lead_days,hazardous_releases,\
+         hazardous_unreviewed_releases,hazards_detected,mitigations,blocked_releases,\
+         incidents,derivatives,safeguards_stripped,suspensions,patches,share_all,\
          adopters_consumer,share_consumer,share_peak_consumer,adopter_days_consumer,\
          adopters_enterprise,share_enterprise,share_peak_enterprise,adopter_days_enterprise,\
          adopters_government,share_government,share_peak_government,adopter_days_government"
@@ -45,13 +47,16 @@ fn run_writes_the_documented_files_and_columns() {
     let system = std::fs::read_to_string(out.join("system_outcomes.csv")).unwrap();
     let header: Vec<&str> = system.lines().next().unwrap().split(',').collect();
     assert_eq!(
-        &header[..5],
+        &header[..8],
         [
             "point",
             "replication",
             "reviews_submitted",
             "reviews_completed",
-            "review_completion_days_mean"
+            "review_completion_days_mean",
+            "incidents_open_weights",
+            "incidents_api",
+            "hazardous_exposure_days"
         ]
     );
     for track in ["capability", "threat", "measurement"] {

@@ -147,7 +147,10 @@ fn under_hold_no_covered_model_is_released_before_its_review_completes() {
 
 #[test]
 fn under_release_no_covered_model_waits_longer_than_its_window() {
+    // The window bounds the review; mitigating a hazard the review found
+    // comes after it (see hazards::mitigation_extends_the_wait_by_its_days).
     let scenario = baseline_with(&[
+        "hazard.mitigation_days=0",
         "simulation.replications=200",
         "review.on_expiry=release",
         "review.tracks.capability.capacity=1",
@@ -176,6 +179,7 @@ fn under_release_no_covered_model_waits_longer_than_its_window() {
 #[test]
 fn with_the_clock_from_review_start_queueing_does_not_count_against_the_window() {
     let scenario = baseline_with(&[
+        "hazard.mitigation_days=0",
         "simulation.replications=100",
         "review.clock_start=review_start",
         "review.tracks.capability.capacity=1",
