@@ -48,7 +48,7 @@ pub(super) struct LineState<'s> {
 pub(super) struct ModelState {
     pub(super) who: ModelRef,
     ready: SimTime,
-    capability: f64,
+    pub(super) capability: f64,
     covered: bool,
     released: Option<SimTime>,
     /// Review time on each track, drawn when ready; consumed at submission.

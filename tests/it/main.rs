@@ -3,6 +3,7 @@
 mod cli;
 mod common;
 mod determinism;
+mod hazards;
 mod market;
 mod review_policy;
 mod scenario_errors;
