@@ -263,6 +263,16 @@ pub fn describe(scenario: &Scenario) -> String {
                 crate::output::date_of(scenario.start_date, time),
                 time.as_days()
             ),
+            Participation::Signing(signing) => format!(
+                "signs at a rate per day of {} + {} x share of peers signed + {} x pressure",
+                signing.base_rate_per_day, signing.peer_weight, signing.pressure_weight
+            ),
+        };
+        let carve_out = if lab.carve_out.is_empty() {
+            String::new()
+        } else {
+            let modes: Vec<&str> = lab.carve_out.iter().map(|a| access_name(*a)).collect();
+            format!(", carve-out: {} uncovered", modes.join(", "))
         };
         let window = lab
             .expedited_window
@@ -270,17 +280,21 @@ pub fn describe(scenario: &Scenario) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             text,
-            "  {:<12} {:<20} {:<8} {participation}{window}",
+            "  {:<12} {:<20} {:<8} {participation}{window}{carve_out}",
             lab.id,
             lab.name,
             jurisdiction_name(lab.jurisdiction)
         );
         for line in &lab.lines {
-            let in_scope = review.is_active() && review.covers(line.access, lab.jurisdiction);
+            let in_scope = review.is_active()
+                && review.covers(line.access, lab.jurisdiction)
+                && !lab.carve_out.contains(&line.access);
             let coverage = match (in_scope, lab.participation) {
                 (false, _) => "not covered",
                 (true, Participation::Never) => "in scope, lab not participating",
-                (true, Participation::From(_)) => "covered once the lab participates",
+                (true, Participation::From(_) | Participation::Signing(_)) => {
+                    "covered once the lab participates"
+                }
                 (true, Participation::Signed)
                     if review.threshold != crate::scenario::Threshold::All =>
                 {

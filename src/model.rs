@@ -14,6 +14,7 @@ mod lead;
 mod log;
 pub mod market;
 mod outcomes;
+mod politics;
 mod review;
 mod series;
 mod world;
@@ -45,4 +46,6 @@ pub mod streams {
     /// Derivatives, incidents and responses of one released model (entity:
     /// line index << 20 | model number).
     pub const HARM: u32 = 6;
+    /// A lab's signing threshold (entity: the lab's index).
+    pub const POLITICS: u32 = 7;
 }

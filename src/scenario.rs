@@ -80,6 +80,10 @@ pub struct Scenario {
     pub ecosystem: Ecosystem,
     /// Incidents and the response to them.
     pub incidents: Incidents,
+    /// Pressure and escalation, if modelled.
+    pub escalation: Option<Escalation>,
+    /// When U.S. API models become unavailable abroad.
+    pub export_restriction: ExportRestriction,
     /// The labs, in file order.
     pub labs: Vec<Lab>,
     /// The scenario as resolved: file, then overrides, defaults filled in.
@@ -311,16 +315,19 @@ pub struct Lab {
     pub participation: Participation,
     /// Its own window, replacing the program's.
     pub expedited_window: Option<SimDuration>,
+    /// Access modes its terms leave uncovered.
+    pub carve_out: Vec<Access>,
     /// Its product lines.
     pub lines: Vec<Line>,
 }
 
 impl Lab {
-    /// Whether the lab takes part in the program at `time`.
+    /// Whether the lab takes part in the program at `time` by its own terms
+    /// (a lab that signs at a hazard rate starts outside).
     pub fn participates_at(&self, time: SimTime) -> bool {
         match self.participation {
             Participation::Signed => true,
-            Participation::Never => false,
+            Participation::Never | Participation::Signing(_) => false,
             Participation::From(from) => time >= from,
         }
     }
@@ -332,7 +339,7 @@ impl Lab {
 }
 
 /// Whether and from when a lab takes part.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Participation {
     /// For the whole run.
     Signed,
@@ -340,6 +347,58 @@ pub enum Participation {
     Never,
     /// From this time on.
     From(SimTime),
+    /// At a hazard rate driven by peers and pressure.
+    Signing(Signing),
+}
+
+/// The signing hazard: per day, `base + peer_weight × share of peers
+/// participating + pressure_weight × pressure`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Signing {
+    /// Rate per day with no peers and no pressure.
+    pub base_rate_per_day: f64,
+    /// Added rate when every peer participates.
+    pub peer_weight: f64,
+    /// Added rate per unit of pressure.
+    pub pressure_weight: f64,
+}
+
+/// Pressure on labs and the escalation ladder.
+#[derive(Debug, Clone)]
+pub struct Escalation {
+    /// Pressure per release that would have been covered.
+    pub pressure_per_uncovered_release: f64,
+    /// Pressure per incident.
+    pub pressure_per_incident: f64,
+    /// Days for pressure to halve.
+    pub pressure_half_life_days: f64,
+    /// Delay between crossing a threshold and acting.
+    pub reaction_delay: SimDuration,
+    /// Threshold of public pressure.
+    pub public_threshold: Option<f64>,
+    /// Utility penalty while public pressure lasts.
+    pub public_penalty: f64,
+    /// Segment indices where it applies.
+    pub public_penalty_segments: Vec<usize>,
+    /// Threshold of a directive.
+    pub directive_threshold: Option<f64>,
+    /// The directive makes review mandatory (participation, `hold`).
+    pub mandatory_review: bool,
+    /// The directive suspends the lab's API models...
+    pub suspend_api: bool,
+    /// ...in these regions...
+    pub suspend_regions: Vec<Jurisdiction>,
+    /// ...for this long.
+    pub suspension: SimDuration,
+}
+
+/// When U.S. API models become unavailable in the foreign region.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ExportRestriction {
+    /// From this time.
+    pub from: Option<SimTime>,
+    /// From the first directive.
+    pub after_directive: bool,
 }
 
 /// A product line: a sequence of models with one access mode.

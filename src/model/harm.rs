@@ -386,6 +386,7 @@ impl World<'_> {
             return;
         };
         let incidents = &self.scenario.incidents;
+        self.pressure_from_incidents.clear();
         self.exposure.clear();
         self.exposure.resize(self.models.len(), 0.0);
         if let Some(market) = &self.market {
@@ -415,6 +416,7 @@ impl World<'_> {
             }
             let who = state.who;
             self.tallies[who.lab as usize].incidents += count;
+            self.pressure_from_incidents.push((who.lab as usize, count));
             if harm.open_weights {
                 self.totals.incidents_open_weights += count;
             } else {
@@ -427,6 +429,15 @@ impl World<'_> {
             }
             for _ in 0..count {
                 self.log.record(now, EventKind::Incident, Some(who), None);
+            }
+        }
+        if let Some(escalation) = &self.scenario.escalation {
+            for (lab, count) in std::mem::take(&mut self.pressure_from_incidents) {
+                self.add_pressure(
+                    lab,
+                    escalation.pressure_per_incident * count as f64,
+                    context,
+                );
             }
         }
     }

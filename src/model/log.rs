@@ -79,6 +79,18 @@ pub enum EventKind {
     Patched,
     /// The lab suspended the model after an incident.
     Suspended,
+    /// A lab signed up to the program.
+    Signed,
+    /// Public pressure on a lab started or ended.
+    PublicPressure { started: bool },
+    /// The government issued a directive to a lab.
+    Directive,
+    /// A directive suspended a lab's API models.
+    SuspensionStarted,
+    /// That suspension ended.
+    SuspensionEnded,
+    /// U.S. API models became unavailable in the foreign region.
+    ExportRestricted,
 }
 
 impl EventKind {
@@ -102,6 +114,12 @@ impl EventKind {
             EventKind::Incident => "incident",
             EventKind::Patched => "patched",
             EventKind::Suspended => "suspended",
+            EventKind::Signed => "signed",
+            EventKind::PublicPressure { .. } => "public_pressure",
+            EventKind::Directive => "directive",
+            EventKind::SuspensionStarted => "suspension_started",
+            EventKind::SuspensionEnded => "suspension_ended",
+            EventKind::ExportRestricted => "export_restricted",
         }
     }
 
@@ -111,6 +129,8 @@ impl EventKind {
             EventKind::Released(how) => how.as_str(),
             EventKind::MitigationCompleted { removed: true } => "hazard_removed",
             EventKind::MitigationCompleted { removed: false } => "hazard_remains",
+            EventKind::PublicPressure { started: true } => "started",
+            EventKind::PublicPressure { started: false } => "ended",
             _ => "",
         }
     }
@@ -123,8 +143,10 @@ pub struct EventRecord {
     pub time: SimTime,
     /// What.
     pub kind: EventKind,
-    /// To which model (none for program-wide events).
+    /// To which model (none for lab-wide and program-wide events).
     pub model: Option<ModelRef>,
+    /// To which lab, for lab-wide events (model events name it in `model`).
+    pub lab: Option<u32>,
     /// On which track, for track events.
     pub track: Option<u32>,
 }
@@ -154,7 +176,21 @@ impl EventLog {
                 time,
                 kind,
                 model,
+                lab: model.map(|m| m.lab),
                 track,
+            });
+        }
+    }
+
+    /// Records an event about a lab as a whole.
+    pub(crate) fn record_lab(&mut self, time: SimTime, kind: EventKind, lab: usize) {
+        if let Some(records) = &mut self.records {
+            records.push(EventRecord {
+                time,
+                kind,
+                model: None,
+                lab: Some(lab as u32),
+                track: None,
             });
         }
     }

@@ -83,6 +83,8 @@ struct SegmentState {
     /// Adopters whose every model left the segment; they re-choose at the
     /// next release.
     stranded: f64,
+    /// Utility penalty per lab (public pressure).
+    lab_penalty: Vec<f64>,
 }
 
 /// The factors of a step of a given length: e^{−(p+q)Δ} and the probability
@@ -105,6 +107,14 @@ impl StepRates {
         }
         *self
     }
+}
+
+/// One lab's adopters in one segment.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct LabAdopters {
+    pub api: f64,
+    pub open_weights: f64,
+    pub share: Option<f64>,
 }
 
 /// Per lab and segment, at the horizon.
@@ -160,6 +170,9 @@ pub struct Market<'s> {
     spec: &'s MarketSpec,
     /// ln(1 + derivatives) per line.
     line_ecosystem: Vec<f64>,
+    /// Every model ever offered, by model index, to re-admit it to a
+    /// segment after a regional suspension.
+    offers: Vec<Option<Offer>>,
     segments: Vec<SegmentState>,
     rng: StreamRng,
     last_step: SimTime,
@@ -184,11 +197,13 @@ impl<'s> Market<'s> {
                 droppable: Vec::new(),
                 rates: StepRates::default(),
                 stranded: 0.0,
+                lab_penalty: vec![0.0; lab_count],
             })
             .collect();
         Market {
             spec,
             line_ecosystem: vec![0.0; line_count],
+            offers: Vec::new(),
             segments,
             rng,
             last_step: SimTime::ZERO,
@@ -199,57 +214,103 @@ impl<'s> Market<'s> {
         self.spec.mode == MarketMode::Stochastic
     }
 
-    /// Makes a released model available in every segment.
-    pub fn add(&mut self, offer: Offer) {
-        for (state, segment) in self.segments.iter_mut().zip(&self.spec.segments) {
-            let utility = segment.capability_weight * offer.capability
-                + if offer.open_weights {
-                    segment.open_weights_preference
-                } else {
-                    0.0
-                }
-                + if offer.reviewed {
-                    segment.reviewed_premium
-                } else {
-                    0.0
-                }
-                + segment.reputation[offer.lab];
-            let ecosystem = segment.ecosystem_weight * self.line_ecosystem[offer.line];
-            state.members.push(Member {
-                offer,
-                base_utility: utility,
-                utility: utility + ecosystem,
-                weight: 0.0,
-                adopters: 0.0,
-            });
-            state.choice_stale = true;
-            // Stranded adopters exist only while a segment has no model, so
-            // the new model is the only one they can choose.
-            let stranded = std::mem::take(&mut state.stranded);
-            if let Some(member) = state.members.last_mut() {
-                member.adopters += stranded;
+    /// Makes a released model available in the segments where `available`
+    /// is true (one flag per segment).
+    pub fn add(&mut self, offer: Offer, available: &[bool]) {
+        if self.offers.len() <= offer.model {
+            self.offers.resize(offer.model + 1, None);
+        }
+        self.offers[offer.model] = Some(offer);
+        for (index, &open) in available.iter().enumerate() {
+            if open {
+                self.join(index, offer);
             }
         }
     }
 
-    /// Takes a model off the market (a suspension): its adopters re-choose
-    /// among the models left, or wait, stranded, for the next release if none
-    /// is left.
-    pub fn withdraw(&mut self, model: usize) {
-        for index in 0..self.segments.len() {
-            let state = &mut self.segments[index];
-            let Some(position) = state.members.iter().position(|m| m.offer.model == model) else {
-                continue;
-            };
-            let freed = state.members.remove(position).adopters;
-            state.choice_stale = true;
-            if state.members.is_empty() {
-                state.stranded += freed;
-                state.by_lab.fill(0.0);
-            } else {
-                self.allocate(index, freed);
-                self.recount(index);
+    /// Makes a model available, or not, in one segment. A model that leaves
+    /// a segment takes its adopters with it: they re-choose among the
+    /// models left, or wait, stranded, for the next model if none is left.
+    /// A model that returns starts with no adopters.
+    pub fn set_available(&mut self, model: usize, segment: usize, available: bool) {
+        let present = self.segments[segment]
+            .members
+            .iter()
+            .position(|m| m.offer.model == model);
+        match (available, present) {
+            (true, None) => {
+                if let Some(offer) = self.offers.get(model).copied().flatten() {
+                    self.join(segment, offer);
+                }
             }
+            (false, Some(position)) => self.leave(segment, position),
+            _ => {}
+        }
+    }
+
+    /// Takes a model off the market everywhere (an incident suspension).
+    pub fn withdraw(&mut self, model: usize) {
+        for segment in 0..self.segments.len() {
+            self.set_available(model, segment, false);
+        }
+    }
+
+    /// Sets a lab's utility penalty in a segment (public pressure); its
+    /// models' choice weights are multiplied by e^(−change).
+    pub fn set_lab_penalty(&mut self, lab: usize, segment: usize, penalty: f64) {
+        let state = &mut self.segments[segment];
+        let change = penalty - state.lab_penalty[lab];
+        if change == 0.0 {
+            return;
+        }
+        state.lab_penalty[lab] = penalty;
+        let factor = (-change).exp();
+        for member in state.members.iter_mut().filter(|m| m.offer.lab == lab) {
+            member.utility -= change;
+            member.weight *= factor;
+            state.weights_moved = true;
+        }
+    }
+
+    fn join(&mut self, index: usize, offer: Offer) {
+        let segment = &self.spec.segments[index];
+        let state = &mut self.segments[index];
+        let utility = segment.capability_weight * offer.capability
+            + if offer.open_weights {
+                segment.open_weights_preference
+            } else {
+                0.0
+            }
+            + if offer.reviewed {
+                segment.reviewed_premium
+            } else {
+                0.0
+            }
+            + segment.reputation[offer.lab];
+        let ecosystem = segment.ecosystem_weight * self.line_ecosystem[offer.line];
+        // Stranded adopters exist only while a segment has no model, so the
+        // joining model is the only one they can choose.
+        let stranded = std::mem::take(&mut state.stranded);
+        state.members.push(Member {
+            offer,
+            base_utility: utility,
+            utility: utility + ecosystem - state.lab_penalty[offer.lab],
+            weight: 0.0,
+            adopters: stranded,
+        });
+        state.choice_stale = true;
+    }
+
+    fn leave(&mut self, index: usize, position: usize) {
+        let state = &mut self.segments[index];
+        let freed = state.members.remove(position).adopters;
+        state.choice_stale = true;
+        if state.members.is_empty() {
+            state.stranded += freed;
+            state.by_lab.fill(0.0);
+        } else {
+            self.allocate(index, freed);
+            self.recount(index);
         }
     }
 
@@ -270,7 +331,8 @@ impl<'s> Market<'s> {
             }
             let factor = (segment.ecosystem_weight * change).exp();
             for member in state.members.iter_mut().filter(|m| m.offer.line == line) {
-                member.utility = member.base_utility + segment.ecosystem_weight * value;
+                member.utility = member.base_utility + segment.ecosystem_weight * value
+                    - state.lab_penalty[member.offer.lab];
                 member.weight *= factor;
                 state.weights_moved = true;
                 if member.weight > 1e200 {
@@ -508,24 +570,26 @@ impl<'s> Market<'s> {
         self.recount(index);
     }
 
-    /// Per segment: (lab, adopters, share) for every lab, for time series.
-    pub(crate) fn snapshot(&self, lab_count: usize) -> Vec<Vec<(f64, Option<f64>)>> {
+    /// Per segment, per lab: adopters of its API and open-weights models and
+    /// its share of the segment's adopters.
+    pub(crate) fn snapshot(&self, lab_count: usize) -> Vec<Vec<LabAdopters>> {
         self.segments
             .iter()
             .map(|state| {
-                let mut by_lab = vec![0.0; lab_count];
+                let mut by_lab = vec![LabAdopters::default(); lab_count];
                 for member in &state.members {
-                    by_lab[member.offer.lab] += member.adopters;
+                    let lab = &mut by_lab[member.offer.lab];
+                    if member.offer.open_weights {
+                        lab.open_weights += member.adopters;
+                    } else {
+                        lab.api += member.adopters;
+                    }
+                }
+                for lab in &mut by_lab {
+                    lab.share =
+                        (state.adopted > 0.0).then(|| (lab.api + lab.open_weights) / state.adopted);
                 }
                 by_lab
-                    .into_iter()
-                    .map(|adopters| {
-                        (
-                            adopters,
-                            (state.adopted > 0.0).then(|| adopters / state.adopted),
-                        )
-                    })
-                    .collect()
             })
             .collect()
     }
@@ -544,8 +608,8 @@ impl<'s> Market<'s> {
                     .iter()
                     .zip(&snapshot)
                     .map(|(state, labs)| LabSegmentOutcome {
-                        adopters: labs[lab].0,
-                        share: labs[lab].1,
+                        adopters: labs[lab].api + labs[lab].open_weights,
+                        share: labs[lab].share,
                         share_peak: state.lab_share_peak[lab],
                         adopter_days: state.lab_adopter_days[lab],
                     })

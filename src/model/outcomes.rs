@@ -52,6 +52,16 @@ pub struct LabOutcome {
     pub suspensions: u64,
     /// Its API models patched after incidents.
     pub patches: u64,
+    /// Day the lab signed up (0 when signed from the start; `None` if never).
+    pub signed_day: Option<f64>,
+    /// Highest escalation level reached: 0 none, 1 public pressure, 2 directive.
+    pub escalation_level_max: u64,
+    /// Day of the directive to the lab, if any.
+    pub directive_day: Option<f64>,
+    /// Days its API models were suspended by directive.
+    pub suspended_days: f64,
+    /// Highest pressure on the lab.
+    pub pressure_max: f64,
     /// The lab's adopters over all adopters, across segments, at the horizon.
     pub share_all: Option<f64>,
     /// Market outcomes per segment, in scenario order (empty without a
@@ -104,6 +114,10 @@ pub struct SystemOutcome {
     pub incidents_api: u64,
     /// Exposure of hazardous models on the market, integrated over time.
     pub hazardous_exposure_days: f64,
+    /// Day of the first directive to any lab.
+    pub first_directive_day: Option<f64>,
+    /// Labs participating at the horizon.
+    pub labs_participating_at_horizon: u64,
     /// Per track, in scenario order.
     pub tracks: Vec<TrackOutcome>,
 }
@@ -168,6 +182,11 @@ impl LabTally {
             patches: self.patches,
             capability_lead_days: 0.0,
             share_all: None,
+            signed_day: None,
+            escalation_level_max: 0,
+            directive_day: None,
+            suspended_days: 0.0,
+            pressure_max: 0.0,
             segments: Vec::new(),
         }
     }

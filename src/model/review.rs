@@ -11,7 +11,8 @@
 //!   still queued leave their queues unstarted; tasks in progress stop and
 //!   free their teams at once. What was done is kept as each task's fraction
 //!   of work done (elapsed / planned duration).
-//! - `on_expiry = "hold"`: nothing is stopped; the lab waits for the review
+//! - `on_expiry = "hold"` (or a lab under a mandatory-review directive):
+//!   nothing is stopped; the lab waits for the review
 //!   to complete.
 
 use std::collections::VecDeque;
@@ -19,7 +20,7 @@ use std::collections::VecDeque;
 use super::log::{EventKind, EventLog, ModelRef};
 use super::world::Event;
 use crate::engine::{Context, SimDuration, SimTime};
-use crate::scenario::{ClockStart, OnExpiry, Review as Policy};
+use crate::scenario::{ClockStart, Review as Policy};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum TaskStatus {
@@ -55,6 +56,8 @@ struct ReviewState {
     remaining: u32,
     completed: Option<SimTime>,
     expired: bool,
+    /// The lab waits for completion when the window expires.
+    hold: bool,
 }
 
 /// A track's teams, queue and time-weighted statistics.
@@ -109,7 +112,7 @@ pub(crate) struct TrackStats {
 #[derive(Debug)]
 pub(crate) struct ReviewProgram {
     clock_start: ClockStart,
-    on_expiry: OnExpiry,
+
     operational: SimTime,
     tracks: Vec<TrackState>,
     tasks: Vec<Task>,
@@ -125,7 +128,7 @@ impl ReviewProgram {
     pub(crate) fn new(policy: &Policy, lab_count: usize) -> Self {
         ReviewProgram {
             clock_start: policy.clock_start,
-            on_expiry: policy.on_expiry,
+
             operational: policy.operational,
             tracks: policy
                 .tracks
@@ -158,6 +161,7 @@ impl ReviewProgram {
         model: usize,
         who: ModelRef,
         window: SimDuration,
+        hold: bool,
         durations: &[SimDuration],
         context: &mut Context<'_, Event>,
         log: &mut EventLog,
@@ -192,6 +196,7 @@ impl ReviewProgram {
             tasks,
             completed: None,
             expired: false,
+            hold,
         });
         if self.clock_start == ClockStart::Submission {
             self.start_clock(review, context);
@@ -303,7 +308,7 @@ impl ReviewProgram {
         let who = review.who;
         let model = review.model;
         log.record(now, EventKind::WindowExpired, Some(who), None);
-        if self.on_expiry == OnExpiry::Hold {
+        if review.hold {
             return Some(Verdict::Expired {
                 model,
                 release: false,

@@ -13,6 +13,10 @@ pub struct AdoptionSample {
     pub lab: u32,
     /// The lab's adopters in the segment (all its models).
     pub adopters: f64,
+    /// Of those, on its API models.
+    pub adopters_api: f64,
+    /// Of those, on its open-weights models.
+    pub adopters_open_weights: f64,
     /// The lab's adopters over the segment's adopters.
     pub share: Option<f64>,
 }

@@ -5,6 +5,7 @@ use super::lead::CapabilityLead;
 use super::log::{EventKind, EventLog, EventRecord, ModelRef, ReleaseHow};
 use super::market::{Market, Offer};
 use super::outcomes::{LabOutcome, LabTally, SystemOutcome};
+use super::politics::LabPolitics;
 use super::review::{ReviewProgram, Verdict};
 use super::series::{AdoptionSample, QueueSample, Recording};
 use super::streams;
@@ -31,6 +32,12 @@ pub enum Event {
     SafeguardsStripped { model: usize },
     /// The lab responds to an incident with an API model.
     Response { model: usize },
+    /// The government reacts to a lab's pressure (1: public, 2: directive).
+    Escalate { lab: usize, level: u8 },
+    /// A directive's suspension of a lab's API models ends.
+    SuspensionEnds { lab: usize },
+    /// U.S. API models become unavailable in the foreign region.
+    ExportRestriction,
 }
 
 /// A line's state: its random streams and how many models it has made.
@@ -50,6 +57,8 @@ pub(super) struct ModelState {
     ready: SimTime,
     pub(super) capability: f64,
     covered: bool,
+    /// Would have been covered had its lab participated.
+    in_scope: bool,
     released: Option<SimTime>,
     /// Review time on each track, drawn when ready; consumed at submission.
     track_durations: Vec<SimDuration>,
@@ -80,6 +89,11 @@ pub struct World<'s> {
     /// Scratch: exposure per model.
     pub(super) exposure: Vec<f64>,
     pub(super) totals: HarmTotals,
+    pub(super) politics: Vec<LabPolitics>,
+    /// Scratch: (lab, incidents) of the current step, for pressure.
+    pub(super) pressure_from_incidents: Vec<(usize, u64)>,
+    pub(super) export_restricted: bool,
+    pub(super) first_directive: Option<SimTime>,
     last_tick: SimTime,
     recording: Recording,
     next_sample: Option<SimTime>,
@@ -131,7 +145,22 @@ impl<'s> World<'s> {
             )
         });
         let line_count = lines.len();
+        let politics = scenario
+            .labs
+            .iter()
+            .enumerate()
+            .map(|(index, lab)| {
+                LabPolitics::new(
+                    lab.participation,
+                    &mut seed.stream(streams::POLITICS, index as u32),
+                )
+            })
+            .collect();
         let mut world = World {
+            politics,
+            export_restricted: false,
+            pressure_from_incidents: Vec::new(),
+            first_directive: None,
             scenario,
             seed,
             lines,
@@ -183,6 +212,7 @@ impl<'s> World<'s> {
                 ready: SimTime::ZERO,
                 capability: model_capability,
                 covered: false,
+                in_scope: false,
                 released: Some(SimTime::ZERO),
                 track_durations: Vec::new(),
                 review: None,
@@ -219,6 +249,16 @@ impl<'s> World<'s> {
     /// program becoming operational, and each line's first model.
     pub fn initial_events(&mut self) -> Vec<(SimTime, Event)> {
         let mut events = Vec::with_capacity(self.lines.len() + 2);
+        if let Some(from) = self.scenario.export_restriction.from {
+            events.push((from, Event::ExportRestriction));
+        }
+        let has_politics = self.scenario.escalation.is_some()
+            || self.scenario.labs.iter().any(|lab| {
+                matches!(
+                    lab.participation,
+                    crate::scenario::Participation::Signing(_)
+                )
+            });
         let has_open_weights = self
             .lines
             .iter()
@@ -227,6 +267,7 @@ impl<'s> World<'s> {
             || self.next_sample.is_some()
             || self.scenario.hazard.is_some()
             || has_open_weights
+            || has_politics
         {
             events.push((SimTime::ZERO, Event::Tick));
         }
@@ -290,11 +331,10 @@ impl<'s> World<'s> {
         let spec = state.spec;
         let frontier = self.scenario.capability.frontier_at(now);
         let capability = frontier - spec.capability_lag.sample(&mut state.capability_rng);
-        let lab = &self.scenario.labs[lab_index];
         let review = &self.scenario.review;
-        let covered = review.covers(spec.access, lab.jurisdiction)
-            && lab.participates_at(now)
-            && review.threshold.admits(capability, frontier);
+        let in_scope =
+            self.in_scope(lab_index, spec.access) && review.threshold.admits(capability, frontier);
+        let covered = in_scope && self.participates(lab_index, now);
         let model = self.models.len();
         let harm = self.draw_hazard(line, capability);
         self.models.push(ModelState {
@@ -302,6 +342,7 @@ impl<'s> World<'s> {
             ready: now,
             capability,
             covered,
+            in_scope: in_scope && !covered,
             released: None,
             track_durations,
             review: None,
@@ -315,7 +356,7 @@ impl<'s> World<'s> {
 
         if !covered {
             self.release(model, ReleaseHow::Uncovered, context);
-        } else if !review.is_active() || lab.window(review).is_zero() {
+        } else if !review.is_active() || self.lab_window(lab_index).is_zero() {
             self.release(model, ReleaseHow::NoReview, context);
         } else if now < review.operational {
             match review.before_operational {
@@ -336,11 +377,14 @@ impl<'s> World<'s> {
     fn submit(&mut self, model: usize, context: &mut Context<'_, Event>) {
         let state = &mut self.models[model];
         let durations = std::mem::take(&mut state.track_durations);
-        let lab = &self.scenario.labs[state.who.lab as usize];
-        let window = lab.window(&self.scenario.review);
+        let who = state.who;
+        let lab = who.lab as usize;
+        let window = self.lab_window(lab);
+        let hold = self.scenario.review.on_expiry == crate::scenario::OnExpiry::Hold
+            || self.politics[lab].mandatory;
         let review =
             self.program
-                .submit(model, state.who, window, &durations, context, &mut self.log);
+                .submit(model, who, window, hold, &durations, context, &mut self.log);
         self.models[model].review = Some(review);
     }
 
@@ -391,10 +435,20 @@ impl<'s> World<'s> {
         tally.record_delay(now.since(state.ready).as_days());
         self.log
             .record(now, EventKind::Released(how), Some(who), None);
+        self.models[model].harm.on_market = true;
         if self.offer(model, how == ReleaseHow::Reviewed, now) {
             self.tallies[who.lab as usize].releases_at_frontier += 1;
         }
         self.start_harm(model, how, context);
+        if self.models[model].in_scope
+            && let Some(escalation) = &self.scenario.escalation
+        {
+            self.add_pressure(
+                who.lab as usize,
+                escalation.pressure_per_uncovered_release,
+                context,
+            );
+        }
         let line = who.line as usize;
         if self.lines[line].spec.next_cycle_starts == CycleStart::Release {
             self.schedule_next(line, now, context);
@@ -408,15 +462,20 @@ impl<'s> World<'s> {
         let state = &self.models[model];
         let lab = state.who.lab as usize;
         let line = self.lines[state.who.line as usize].spec;
+        let availability = self.availability(model);
+        let state = &self.models[model];
         if let Some(market) = &mut self.market {
-            market.add(Offer {
-                model,
-                line: state.who.line as usize,
-                lab,
-                capability: state.capability,
-                open_weights: line.access == Access::OpenWeights,
-                reviewed,
-            });
+            market.add(
+                Offer {
+                    model,
+                    line: state.who.line as usize,
+                    lab,
+                    capability: state.capability,
+                    open_weights: line.access == Access::OpenWeights,
+                    reviewed,
+                },
+                &availability,
+            );
         }
         self.lead.release(model, lab, state.capability, now)
     }
@@ -429,6 +488,7 @@ impl<'s> World<'s> {
         let days = now.since(self.last_tick).as_days();
         self.last_tick = now;
         self.harm_step(days, context);
+        self.politics_step(days, now);
         if let Some(due) = self.next_sample
             && now >= due
         {
@@ -446,13 +506,15 @@ impl<'s> World<'s> {
     fn sample(&mut self, now: SimTime) {
         if let Some(market) = &self.market {
             for (segment, labs) in market.snapshot(self.tallies.len()).into_iter().enumerate() {
-                for (lab, (adopters, share)) in labs.into_iter().enumerate() {
+                for (lab, adopters) in labs.into_iter().enumerate() {
                     self.adoption_series.push(AdoptionSample {
                         time: now,
                         segment: segment as u32,
                         lab: lab as u32,
-                        adopters,
-                        share,
+                        adopters: adopters.api + adopters.open_weights,
+                        adopters_api: adopters.api,
+                        adopters_open_weights: adopters.open_weights,
+                        share: adopters.share,
                     });
                 }
             }
@@ -469,8 +531,14 @@ impl<'s> World<'s> {
         }
     }
 
+    /// The review window of a lab: its expedited terms, or the program's.
+    fn lab_window(&self, lab: usize) -> SimDuration {
+        self.scenario.labs[lab].window(&self.scenario.review)
+    }
+
     /// Closes the books at the horizon.
     pub fn finish(mut self, horizon: SimTime) -> WorldOutcomes {
+        self.finish_politics(horizon);
         let mut unreleased = vec![0u64; self.tallies.len()];
         for model in self.models.iter().filter(|m| m.who.number > 0) {
             if model.released.is_none() {
@@ -482,24 +550,40 @@ impl<'s> World<'s> {
             Some(market) => market.finish(horizon, lab_count),
             None => vec![Vec::new(); lab_count],
         };
+        let participating_at_horizon = (0..lab_count)
+            .filter(|&lab| self.participates(lab, horizon))
+            .count() as u64;
         let lead_days = self.lead.finish(horizon);
         let adopters_of =
             |lab: &[super::LabSegmentOutcome]| lab.iter().map(|s| s.adopters).sum::<f64>();
         let all_adopters: f64 = segments.iter().map(|lab| adopters_of(lab)).sum();
-        let labs = self
-            .tallies
-            .iter()
-            .enumerate()
-            .map(|(lab, tally)| {
-                let mut outcome =
-                    tally.finish(unreleased[lab], self.program.mean_queue_wait_days(lab));
-                outcome.capability_lead_days = lead_days[lab];
-                outcome.share_all =
-                    (all_adopters > 0.0).then(|| adopters_of(&segments[lab]) / all_adopters);
-                outcome.segments = std::mem::take(&mut segments[lab]);
-                outcome
-            })
-            .collect();
+        let labs =
+            self.tallies
+                .iter()
+                .enumerate()
+                .map(|(lab, tally)| {
+                    let mut outcome =
+                        tally.finish(unreleased[lab], self.program.mean_queue_wait_days(lab));
+                    outcome.capability_lead_days = lead_days[lab];
+                    let politics = &self.politics[lab];
+                    outcome.signed_day = politics.signed_day.or_else(|| {
+                        match self.scenario.labs[lab].participation {
+                            crate::scenario::Participation::From(from) if from <= horizon => {
+                                Some(from.as_days())
+                            }
+                            _ => None,
+                        }
+                    });
+                    outcome.escalation_level_max = politics.level_max;
+                    outcome.directive_day = politics.directive_day;
+                    outcome.suspended_days = politics.suspended_days;
+                    outcome.pressure_max = politics.pressure_max;
+                    outcome.share_all =
+                        (all_adopters > 0.0).then(|| adopters_of(&segments[lab]) / all_adopters);
+                    outcome.segments = std::mem::take(&mut segments[lab]);
+                    outcome
+                })
+                .collect();
         let (reviews_submitted, reviews_completed, review_completion_days_mean) =
             self.program.totals();
         let system = SystemOutcome {
@@ -509,6 +593,8 @@ impl<'s> World<'s> {
             incidents_open_weights: self.totals.incidents_open_weights,
             incidents_api: self.totals.incidents_api,
             hazardous_exposure_days: self.totals.hazardous_exposure_days,
+            first_directive_day: self.first_directive.map(SimTime::as_days),
+            labs_participating_at_horizon: participating_at_horizon,
             tracks: self
                 .program
                 .track_stats(horizon)
@@ -547,6 +633,9 @@ impl Model for World<'_> {
             Event::MitigationDone { model } => self.on_mitigation_done(model, context),
             Event::SafeguardsStripped { model } => self.on_safeguards_stripped(model, context),
             Event::Response { model } => self.on_response(model, context),
+            Event::Escalate { lab, level } => self.on_escalate(lab, level, context),
+            Event::SuspensionEnds { lab } => self.on_suspension_ends(lab, context),
+            Event::ExportRestriction => self.restrict_exports(context.now()),
         }
     }
 }

@@ -12,7 +12,7 @@ use crate::scenario::Scenario;
 
 /// Columns of `lab_outcomes.csv` after `point`, `replication`, `lab`; then
 /// come [`SEGMENT_METRICS`] for each market segment.
-const LAB_METRICS: [&str; 23] = [
+const LAB_METRICS: [&str; 28] = [
     "models_ready",
     "releases",
     "releases_covered",
@@ -35,6 +35,11 @@ const LAB_METRICS: [&str; 23] = [
     "safeguards_stripped",
     "suspensions",
     "patches",
+    "signed_day",
+    "escalation_level_max",
+    "directive_day",
+    "suspended_days",
+    "pressure_max",
     "share_all",
 ];
 
@@ -42,7 +47,7 @@ const LAB_METRICS: [&str; 23] = [
 const SEGMENT_METRICS: [&str; 4] = ["adopters", "share", "share_peak", "adopter_days"];
 
 /// Columns of `timeseries.csv`.
-pub const TIMESERIES_COLUMNS: [&str; 8] = [
+pub const TIMESERIES_COLUMNS: [&str; 10] = [
     "point",
     "replication",
     "day",
@@ -50,6 +55,8 @@ pub const TIMESERIES_COLUMNS: [&str; 8] = [
     "segment",
     "lab",
     "adopters",
+    "adopters_api",
+    "adopters_open_weights",
     "share",
 ];
 
@@ -116,6 +123,8 @@ pub fn system_columns(scenario: &Scenario) -> Vec<String> {
         "incidents_open_weights",
         "incidents_api",
         "hazardous_exposure_days",
+        "first_directive_day",
+        "labs_participating_at_horizon",
     ]
     .into_iter()
     .map(String::from)
@@ -160,6 +169,11 @@ fn lab_row(lab: &LabOutcome) -> Vec<String> {
         lab.safeguards_stripped.to_string(),
         lab.suspensions.to_string(),
         lab.patches.to_string(),
+        optional(lab.signed_day),
+        lab.escalation_level_max.to_string(),
+        optional(lab.directive_day),
+        lab.suspended_days.to_string(),
+        lab.pressure_max.to_string(),
         optional(lab.share_all),
     ];
     for segment in &lab.segments {
@@ -275,7 +289,14 @@ impl<'s, W: Write> CsvSink<'s, W> {
                 let (lab, line) = self.line_ids[who.line as usize];
                 (lab.to_string(), line.to_string(), who.number.to_string())
             }
-            None => Default::default(),
+            None => (
+                event
+                    .lab
+                    .map(|lab| self.scenario.labs[lab as usize].id.clone())
+                    .unwrap_or_default(),
+                String::new(),
+                String::new(),
+            ),
         };
         let track = event
             .track
@@ -320,6 +341,10 @@ impl<W: Write> UnitSink for CsvSink<'_, W> {
         self.system.write_field(system.incidents_api.to_string())?;
         self.system
             .write_field(system.hazardous_exposure_days.to_string())?;
+        self.system
+            .write_field(optional(system.first_directive_day))?;
+        self.system
+            .write_field(system.labs_participating_at_horizon.to_string())?;
         for track in &system.tracks {
             for cell in track_row(track) {
                 self.system.write_field(cell)?;
@@ -343,6 +368,8 @@ impl<W: Write> UnitSink for CsvSink<'_, W> {
                     &segments[sample.segment as usize].id,
                     &self.scenario.labs[sample.lab as usize].id,
                     &sample.adopters.to_string(),
+                    &sample.adopters_api.to_string(),
+                    &sample.adopters_open_weights.to_string(),
                     &optional(sample.share),
                 ])?;
             }

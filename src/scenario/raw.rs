@@ -31,6 +31,12 @@ pub struct RawScenario {
     /// Incidents caused by hazardous models, and the response to them.
     #[serde(default)]
     pub incidents: RawIncidents,
+    /// Pressure and escalation. Absent means none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalation: Option<RawEscalation>,
+    /// Export restriction on U.S. API models abroad. Absent means none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub export_restriction: Option<RawExportRestriction>,
     /// The labs.
     #[serde(default)]
     pub labs: Vec<RawLab>,
@@ -361,6 +367,107 @@ pub struct RawParticipation {
     /// Participates from this day number or date on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<DayRef>,
+    /// Signs at a hazard rate driven by peers and pressure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing: Option<RawSigning>,
+    /// Access modes the lab's terms leave uncovered (a carve-out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub carve_out: Vec<Access>,
+}
+
+/// `labs.<id>.participation.signing`: the hazard rate of signing, per day,
+/// is `base_rate_per_day + peer_weight × (share of the other labs of the
+/// same jurisdiction participating) + pressure_weight × pressure`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSigning {
+    /// Signing rate per day with no peers and no pressure.
+    #[serde(default)]
+    pub base_rate_per_day: f64,
+    /// Added rate per day when every peer participates.
+    #[serde(default)]
+    pub peer_weight: f64,
+    /// Added rate per day per unit of pressure.
+    #[serde(default)]
+    pub pressure_weight: f64,
+}
+
+/// `[escalation]`: pressure on labs, and what the government does.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEscalation {
+    /// Pressure added by each release that would have been covered had the
+    /// lab participated.
+    #[serde(default = "default_pressure_step")]
+    pub pressure_per_uncovered_release: f64,
+    /// Pressure added by each incident attributed to the lab.
+    #[serde(default = "default_pressure_step")]
+    pub pressure_per_incident: f64,
+    /// Days for pressure to halve.
+    #[serde(default = "default_pressure_half_life")]
+    pub pressure_half_life_days: f64,
+    /// Days between pressure crossing a threshold and the government acting
+    /// (if pressure is still over it then).
+    #[serde(default = "default_reaction_delay")]
+    pub reaction_delay_days: f64,
+    /// Pressure at which public pressure starts; absent means never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_threshold: Option<f64>,
+    /// Logit utility penalty on the lab's models while public pressure
+    /// lasts, in the segments named.
+    #[serde(default = "default_public_penalty")]
+    pub public_penalty: f64,
+    /// Segment ids where the penalty applies.
+    #[serde(default = "default_penalty_segments")]
+    pub public_penalty_segments: Vec<String>,
+    /// Pressure at which a directive is issued; absent means never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directive_threshold: Option<f64>,
+    /// What a directive does.
+    #[serde(default)]
+    pub directive: RawDirective,
+}
+
+/// `escalation.directive`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDirective {
+    /// The lab must participate, and its reviews hold until complete.
+    #[serde(default = "default_true")]
+    pub mandatory_review: bool,
+    /// The lab's API models are suspended in the regions named.
+    #[serde(default)]
+    pub suspend_api: bool,
+    /// Regions of the suspension.
+    #[serde(default = "default_regions")]
+    pub suspend_regions: Vec<Jurisdiction>,
+    /// Days the suspension lasts.
+    #[serde(default = "default_suspension_days")]
+    pub suspension_days: f64,
+}
+
+impl Default for RawDirective {
+    fn default() -> Self {
+        RawDirective {
+            mandatory_review: true,
+            suspend_api: false,
+            suspend_regions: default_regions(),
+            suspension_days: default_suspension_days(),
+        }
+    }
+}
+
+/// `[export_restriction]`: U.S. API models become unavailable in the
+/// foreign region.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExportRestriction {
+    /// From this day number or date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<DayRef>,
+    /// From the first directive to any lab.
+    #[serde(default)]
+    pub after_directive: bool,
 }
 
 /// `[[labs.lines]]`
@@ -615,4 +722,25 @@ fn default_exposure_weight() -> f64 {
 }
 fn default_detection() -> f64 {
     0.5
+}
+fn default_pressure_step() -> f64 {
+    1.0
+}
+fn default_pressure_half_life() -> f64 {
+    90.0
+}
+fn default_reaction_delay() -> f64 {
+    14.0
+}
+fn default_public_penalty() -> f64 {
+    0.5
+}
+fn default_penalty_segments() -> Vec<String> {
+    vec!["enterprise".to_string(), "government".to_string()]
+}
+fn default_regions() -> Vec<Jurisdiction> {
+    vec![Jurisdiction::Us, Jurisdiction::Foreign]
+}
+fn default_suspension_days() -> f64 {
+    90.0
 }

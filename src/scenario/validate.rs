@@ -12,9 +12,10 @@ use super::raw::{
     RawEcosystem, RawHazard, RawIncidents, RawLab, RawLine, RawMarket, RawReview, RawScenario,
     RawTrack,
 };
+use super::raw::{RawEscalation, RawExportRestriction};
 use super::{
-    Cadence, Capability, Ecosystem, Hazard, Incidents, Lab, Line, Market, Participation, Review,
-    Scenario, Segment, Threshold, Track,
+    Cadence, Capability, Ecosystem, Escalation, ExportRestriction, Hazard, Incidents, Lab, Line,
+    Market, Participation, Review, Scenario, Segment, Signing, Threshold, Track,
 };
 use crate::engine::{SimDuration, SimTime};
 
@@ -171,6 +172,20 @@ pub fn validate(raw: RawScenario, file: &str) -> Result<Scenario, ScenarioError>
         .map(|hazard| self::hazard(&mut check, hazard));
     let ecosystem = ecosystem(&mut check, &raw.ecosystem);
     let incidents = incidents(&mut check, &raw.incidents);
+    let segment_ids: Vec<&str> = raw
+        .market
+        .iter()
+        .flat_map(|market| market.segments.iter().map(|s| s.id.as_str()))
+        .collect();
+    let escalation = raw
+        .escalation
+        .as_ref()
+        .map(|escalation| self::escalation(&mut check, escalation, &segment_ids));
+    let export_restriction = raw
+        .export_restriction
+        .as_ref()
+        .map(|export| export_restriction(&mut check, export, start_date))
+        .unwrap_or_default();
 
     if !check.problems.is_empty() {
         return Err(ScenarioError::Invalid {
@@ -192,6 +207,8 @@ pub fn validate(raw: RawScenario, file: &str) -> Result<Scenario, ScenarioError>
         hazard,
         ecosystem,
         incidents,
+        escalation,
+        export_restriction,
         labs,
         resolved: raw,
     })
@@ -298,7 +315,32 @@ fn lab(
 ) -> Lab {
     let path = element_path("labs", &raw.id, index);
     check.id(&path, &raw.id, ids);
+    let signing = raw.participation.signing.as_ref().map(|signing| {
+        for (name, value) in [
+            ("base_rate_per_day", signing.base_rate_per_day),
+            ("peer_weight", signing.peer_weight),
+            ("pressure_weight", signing.pressure_weight),
+        ] {
+            check.non_negative(&format!("{path}.participation.signing.{name}"), value);
+        }
+        Signing {
+            base_rate_per_day: signing.base_rate_per_day,
+            peer_weight: signing.peer_weight,
+            pressure_weight: signing.pressure_weight,
+        }
+    });
     let participation = match (raw.participation.signed, raw.participation.from) {
+        _ if signing.is_some()
+            && (raw.participation.signed == Some(true) || raw.participation.from.is_some()) =>
+        {
+            check.refuse(
+                format!("{path}.participation.signing"),
+                "a signing rate",
+                "a lab that signs at a rate starts outside: drop `signed = true` and `from`",
+            );
+            Participation::Never
+        }
+        _ if let Some(signing) = signing => Participation::Signing(signing),
         (Some(true), None) => Participation::Signed,
         (Some(false), None) | (None, None) => Participation::Never,
         // Not signed at the start, joining on `from`.
@@ -358,6 +400,7 @@ fn lab(
         jurisdiction: raw.jurisdiction,
         participation,
         expedited_window,
+        carve_out: raw.participation.carve_out.clone(),
         lines,
     }
 }
@@ -646,5 +689,104 @@ fn incidents(check: &mut Checker, raw: &RawIncidents) -> Incidents {
             .dist("incidents.response_delay_days", &raw.response_delay_days)
             .unwrap_or(Dist::Constant(0.0)),
         patch_probability: check.probability("incidents.patch_probability", raw.patch_probability),
+    }
+}
+
+fn escalation(check: &mut Checker, raw: &RawEscalation, segment_ids: &[&str]) -> Escalation {
+    check.non_negative(
+        "escalation.pressure_per_uncovered_release",
+        raw.pressure_per_uncovered_release,
+    );
+    check.non_negative(
+        "escalation.pressure_per_incident",
+        raw.pressure_per_incident,
+    );
+    if !(raw.pressure_half_life_days.is_finite() && raw.pressure_half_life_days > 0.0) {
+        check.refuse(
+            "escalation.pressure_half_life_days",
+            raw.pressure_half_life_days,
+            "must be a number of days > 0",
+        );
+    }
+    let reaction_delay = check.days(
+        "escalation.reaction_delay_days",
+        raw.reaction_delay_days,
+        MAX_HORIZON_DAYS,
+    );
+    for (name, threshold) in [
+        ("escalation.public_threshold", raw.public_threshold),
+        ("escalation.directive_threshold", raw.directive_threshold),
+    ] {
+        if let Some(value) = threshold
+            && !(value.is_finite() && value > 0.0)
+        {
+            check.refuse(name, value, "must be a pressure > 0");
+        }
+    }
+    if !(raw.public_penalty.is_finite() && raw.public_penalty.abs() <= 100.0) {
+        check.refuse(
+            "escalation.public_penalty",
+            raw.public_penalty,
+            "must be a utility between -100 and 100",
+        );
+    }
+    let public_penalty_segments = raw
+        .public_penalty_segments
+        .iter()
+        .filter_map(|id| {
+            let found = segment_ids.iter().position(|segment| segment == id);
+            if found.is_none() {
+                check.refuse(
+                    "escalation.public_penalty_segments",
+                    format!("\"{id}\""),
+                    format!(
+                        "names no market segment (segments: {})",
+                        segment_ids.join(", ")
+                    ),
+                );
+            }
+            found
+        })
+        .collect();
+    let suspension = check.days(
+        "escalation.directive.suspension_days",
+        raw.directive.suspension_days,
+        MAX_HORIZON_DAYS,
+    );
+    Escalation {
+        pressure_per_uncovered_release: raw.pressure_per_uncovered_release,
+        pressure_per_incident: raw.pressure_per_incident,
+        pressure_half_life_days: raw.pressure_half_life_days,
+        reaction_delay: SimDuration::from_days(reaction_delay),
+        public_threshold: raw.public_threshold,
+        public_penalty: raw.public_penalty,
+        public_penalty_segments,
+        directive_threshold: raw.directive_threshold,
+        mandatory_review: raw.directive.mandatory_review,
+        suspend_api: raw.directive.suspend_api,
+        suspend_regions: raw.directive.suspend_regions.clone(),
+        suspension: SimDuration::from_days(suspension),
+    }
+}
+
+fn export_restriction(
+    check: &mut Checker,
+    raw: &RawExportRestriction,
+    start_date: NaiveDate,
+) -> ExportRestriction {
+    let from = raw.from.map(|from| {
+        let day = from.days_since(start_date);
+        if !day.is_finite() {
+            check.refuse(
+                "export_restriction.from",
+                from,
+                "must be a day number or a date",
+            );
+        }
+        SimTime::from_days(day)
+    });
+    ExportRestriction {
+        from,
+        after_directive: raw.after_directive,
     }
 }

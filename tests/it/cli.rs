@@ -37,7 +37,8 @@ fn run_writes_the_documented_files_and_columns() {
          models_unreleased,delay_days_mean,delay_days_max,queue_wait_days_mean,\
          releases_at_frontier,capability_lead_days,hazardous_releases,\
          hazardous_unreviewed_releases,hazards_detected,mitigations,blocked_releases,\
-         incidents,derivatives,safeguards_stripped,suspensions,patches,share_all,\
+         incidents,derivatives,safeguards_stripped,suspensions,patches,\
+         signed_day,escalation_level_max,directive_day,suspended_days,pressure_max,share_all,\
          adopters_consumer,share_consumer,share_peak_consumer,adopter_days_consumer,\
          adopters_enterprise,share_enterprise,share_peak_enterprise,adopter_days_enterprise,\
          adopters_government,share_government,share_peak_government,adopter_days_government"
@@ -47,7 +48,7 @@ fn run_writes_the_documented_files_and_columns() {
     let system = std::fs::read_to_string(out.join("system_outcomes.csv")).unwrap();
     let header: Vec<&str> = system.lines().next().unwrap().split(',').collect();
     assert_eq!(
-        &header[..8],
+        &header[..10],
         [
             "point",
             "replication",
@@ -56,7 +57,9 @@ fn run_writes_the_documented_files_and_columns() {
             "review_completion_days_mean",
             "incidents_open_weights",
             "incidents_api",
-            "hazardous_exposure_days"
+            "hazardous_exposure_days",
+            "first_directive_day",
+            "labs_participating_at_horizon"
         ]
     );
     for track in ["capability", "threat", "measurement"] {
