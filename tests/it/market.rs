@@ -304,6 +304,8 @@ fn timeseries_every_seven_days_is_well_formed() {
             "segment",
             "lab",
             "adopters",
+            "adopters_api",
+            "adopters_open_weights",
             "share"
         ]
     );
@@ -313,7 +315,13 @@ fn timeseries_every_seven_days_is_well_formed() {
         let day: f64 = record[2].parse().unwrap();
         assert_eq!(day % 7.0, 0.0);
         assert!(["consumer", "enterprise", "government"].contains(&&record[4]));
-        let share: f64 = record[7].parse().unwrap();
+        let share: f64 = record[9].parse().unwrap();
+        let (all, api, open): (f64, f64, f64) = (
+            record[6].parse().unwrap(),
+            record[7].parse().unwrap(),
+            record[8].parse().unwrap(),
+        );
+        assert!((api + open - all).abs() <= 1e-9 * all.max(1.0));
         assert!((0.0..=1.0).contains(&share));
         rows += 1;
     }
