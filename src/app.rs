@@ -253,6 +253,73 @@ pub fn describe(scenario: &Scenario) -> String {
             let _ = writeln!(text, "market    none");
         }
     }
+    if let Some(escalation) = &scenario.escalation {
+        let segment_names: Vec<&str> = escalation
+            .public_penalty_segments
+            .iter()
+            .filter_map(|&s| scenario.market.as_ref().map(|m| m.segments[s].id.as_str()))
+            .collect();
+        let _ = writeln!(
+            text,
+            "pressure  +{} per release outside review that would have been covered, +{} per incident; halves every {} days",
+            escalation.pressure_per_uncovered_release,
+            escalation.pressure_per_incident,
+            escalation.pressure_half_life_days
+        );
+        match escalation.public_threshold {
+            Some(threshold) => {
+                let _ = writeln!(
+                    text,
+                    "          public pressure at {threshold} (after {} days): utility -{} in {}",
+                    escalation.reaction_delay.as_days(),
+                    escalation.public_penalty,
+                    or_none(&segment_names)
+                );
+            }
+            None => {
+                let _ = writeln!(text, "          no public pressure");
+            }
+        }
+        match escalation.directive_threshold {
+            Some(threshold) => {
+                let mut actions = Vec::new();
+                if escalation.mandatory_review {
+                    actions.push("mandatory review (participation, hold)".to_string());
+                }
+                if escalation.suspend_api {
+                    let regions: Vec<&str> = escalation
+                        .suspend_regions
+                        .iter()
+                        .map(|r| jurisdiction_name(*r))
+                        .collect();
+                    actions.push(format!(
+                        "API models suspended in {} for {} days",
+                        regions.join(", "),
+                        escalation.suspension.as_days()
+                    ));
+                }
+                let _ = writeln!(
+                    text,
+                    "          directive at {threshold}: {}",
+                    or_none(&actions.iter().map(String::as_str).collect::<Vec<_>>())
+                );
+            }
+            None => {
+                let _ = writeln!(text, "          no directive");
+            }
+        }
+    }
+    let export = &scenario.export_restriction;
+    if export.from.is_some() || export.after_directive {
+        let when = match export.from {
+            Some(from) => format!("from {}", crate::output::date_of(scenario.start_date, from)),
+            None => "after the first directive".to_string(),
+        };
+        let _ = writeln!(
+            text,
+            "export    U.S. API models unavailable in the foreign region {when}"
+        );
+    }
     let _ = writeln!(text, "labs");
     for lab in &scenario.labs {
         let participation = match lab.participation {

@@ -32,6 +32,7 @@
 mod day;
 mod dist;
 mod error;
+mod extends;
 mod paths;
 pub mod raw;
 mod validate;
@@ -446,6 +447,16 @@ impl Scenario {
         Scenario::from_toml(&text, &file, overrides)
     }
 
+    /// Reads a scenario file into a TOML table, following `extends`.
+    pub fn load_table(path: &Path) -> Result<toml::Table, ScenarioError> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+            file: file.clone(),
+            source,
+        })?;
+        extends::resolve(parse_table(&text, &file)?, &file, &mut vec![file.clone()])
+    }
+
     /// The same from text; `file` names it in messages.
     pub fn from_toml(
         text: &str,
@@ -474,12 +485,26 @@ pub fn raw_from_toml(
     file: &str,
     overrides: &[Override],
 ) -> Result<RawScenario, ScenarioError> {
-    let mut table: toml::Table =
-        text.parse()
-            .map_err(|e: toml::de::Error| ScenarioError::Syntax {
-                file: file.to_string(),
-                message: e.to_string().trim_end().to_string(),
-            })?;
+    let table = extends::resolve(parse_table(text, file)?, file, &mut vec![file.to_string()])?;
+    raw_from_table(table, file, overrides)
+}
+
+/// Parses TOML text into a table.
+fn parse_table(text: &str, file: &str) -> Result<toml::Table, ScenarioError> {
+    text.parse()
+        .map_err(|e: toml::de::Error| ScenarioError::Syntax {
+            file: file.to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })
+}
+
+/// Applies overrides to a table and deserializes it, refusing unknown keys
+/// and wrong types with the parameter path.
+pub fn raw_from_table(
+    mut table: toml::Table,
+    file: &str,
+    overrides: &[Override],
+) -> Result<RawScenario, ScenarioError> {
     for ov in overrides {
         paths::apply(&mut table, ov)?;
     }

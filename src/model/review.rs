@@ -88,6 +88,18 @@ impl TrackState {
     }
 }
 
+/// A model's terms of review.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Submission {
+    /// The world's index of the model.
+    pub model: usize,
+    pub who: ModelRef,
+    /// Its lab's window.
+    pub window: SimDuration,
+    /// Whether the lab waits for completion when the window expires.
+    pub hold: bool,
+}
+
 /// What a review event means for the model's release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {
@@ -155,17 +167,20 @@ impl ReviewProgram {
     }
 
     /// Submits a model to every track; `durations` holds its review time on
-    /// each track, in track order.
+    /// each track, in track order. Returns the review's index.
     pub(crate) fn submit(
         &mut self,
-        model: usize,
-        who: ModelRef,
-        window: SimDuration,
-        hold: bool,
+        submission: Submission,
         durations: &[SimDuration],
         context: &mut Context<'_, Event>,
         log: &mut EventLog,
     ) -> usize {
+        let Submission {
+            model,
+            who,
+            window,
+            hold,
+        } = submission;
         let now = context.now();
         let review = self.reviews.len();
         log.record(now, EventKind::Submitted, Some(who), None);

@@ -6,7 +6,7 @@ use super::log::{EventKind, EventLog, EventRecord, ModelRef, ReleaseHow};
 use super::market::{Market, Offer};
 use super::outcomes::{LabOutcome, LabTally, SystemOutcome};
 use super::politics::LabPolitics;
-use super::review::{ReviewProgram, Verdict};
+use super::review::{ReviewProgram, Submission, Verdict};
 use super::series::{AdoptionSample, QueueSample, Recording};
 use super::streams;
 use crate::engine::{Context, Model, SimDuration, SimTime, Simulation, StreamRng, StreamSeed};
@@ -382,9 +382,17 @@ impl<'s> World<'s> {
         let window = self.lab_window(lab);
         let hold = self.scenario.review.on_expiry == crate::scenario::OnExpiry::Hold
             || self.politics[lab].mandatory;
-        let review =
-            self.program
-                .submit(model, who, window, hold, &durations, context, &mut self.log);
+        let review = self.program.submit(
+            Submission {
+                model,
+                who,
+                window,
+                hold,
+            },
+            &durations,
+            context,
+            &mut self.log,
+        );
         self.models[model].review = Some(review);
     }
 

@@ -5,5 +5,6 @@ mod common;
 mod determinism;
 mod hazards;
 mod market;
+mod politics;
 mod review_policy;
 mod scenario_errors;
