@@ -127,14 +127,17 @@ fn market_step(c: &mut Criterion) {
     for models in [10usize, 40] {
         let mut market = Market::new(spec, labs, models, StreamSeed::new(1, 0, 0).stream(0, 0));
         for model in 0..models {
-            market.add(Offer {
-                model,
-                line: model,
-                lab: model % labs,
-                capability: model as f64 / 4.0,
-                open_weights: model % 3 == 0,
-                reviewed: model % 2 == 0,
-            });
+            market.add(
+                Offer {
+                    model,
+                    line: model,
+                    lab: model % labs,
+                    capability: model as f64 / 4.0,
+                    open_weights: model % 3 == 0,
+                    reviewed: model % 2 == 0,
+                },
+                &[true; 3],
+            );
         }
         market.seed_adopters();
         let mut day = 0u64;
