@@ -40,10 +40,10 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-pub use day::{Date, DayRef};
+pub use day::{Date, DayRef, parse_date as parse_date_text};
 pub use dist::{Dist, DistParam, DistSpec};
 pub use error::{Problem, ScenarioError};
-pub use paths::{Override, parse_value};
+pub use paths::{Override, apply as apply_override, parse_value};
 pub use raw::{
     Access, BeforeOperational, ClockStart, CycleStart, Discipline, Jurisdiction, OnExpiry,
     RawScenario,
@@ -220,6 +220,11 @@ impl Scenario {
         validate::validate(raw, file)
     }
 
+    /// Validates raw structs; `file` names them in messages.
+    pub fn from_raw(raw: RawScenario, file: &str) -> Result<Scenario, ScenarioError> {
+        validate::validate(raw, file)
+    }
+
     /// Number of (point, replication) work units.
     pub fn work_units(&self) -> u64 {
         self.replications
@@ -238,12 +243,25 @@ pub fn raw_from_toml(
     file: &str,
     overrides: &[Override],
 ) -> Result<RawScenario, ScenarioError> {
-    let mut table: toml::Table =
-        text.parse()
-            .map_err(|e: toml::de::Error| ScenarioError::Syntax {
-                file: file.to_string(),
-                message: e.to_string().trim_end().to_string(),
-            })?;
+    raw_from_table(parse_table(text, file)?, file, overrides)
+}
+
+/// Parses a scenario file's TOML into a table.
+pub fn parse_table(text: &str, file: &str) -> Result<toml::Table, ScenarioError> {
+    text.parse()
+        .map_err(|e: toml::de::Error| ScenarioError::Syntax {
+            file: file.to_string(),
+            message: e.to_string().trim_end().to_string(),
+        })
+}
+
+/// Applies overrides to a parsed table and deserializes it into raw
+/// structs, as [`raw_from_toml`] does.
+pub fn raw_from_table(
+    mut table: toml::Table,
+    file: &str,
+    overrides: &[Override],
+) -> Result<RawScenario, ScenarioError> {
     for ov in overrides {
         paths::apply(&mut table, ov)?;
     }

@@ -125,15 +125,36 @@ pub struct CsvSink<'s, W: Write> {
     system: csv::Writer<W>,
     events: Option<csv::Writer<W>>,
     line_ids: Vec<(&'s str, &'s str)>,
+    /// Swept values of each point, written after `point` in the lab and
+    /// system tables.
+    point_values: Vec<Vec<String>>,
 }
 
 impl<'s, W: Write> CsvSink<'s, W> {
     /// Writes the headers and returns the sink.
     pub fn new(scenario: &'s Scenario, labs: W, system: W, events: Option<W>) -> csv::Result<Self> {
+        CsvSink::with_points(scenario, labs, system, events, &[], Vec::new())
+    }
+
+    /// The same for a sweep: `point_columns` (the swept paths) follow
+    /// `point` in the lab and system tables, with `point_values[point]` in
+    /// each row.
+    pub fn with_points(
+        scenario: &'s Scenario,
+        labs: W,
+        system: W,
+        events: Option<W>,
+        point_columns: &[String],
+        point_values: Vec<Vec<String>>,
+    ) -> csv::Result<Self> {
+        let with_points = |mut columns: Vec<String>| {
+            columns.splice(1..1, point_columns.iter().cloned());
+            columns
+        };
         let mut labs = csv::Writer::from_writer(labs);
-        labs.write_record(lab_columns())?;
+        labs.write_record(with_points(lab_columns()))?;
         let mut system = csv::Writer::from_writer(system);
-        system.write_record(system_columns(scenario))?;
+        system.write_record(with_points(system_columns(scenario)))?;
         let events = match events {
             Some(writer) => {
                 let mut writer = csv::Writer::from_writer(writer);
@@ -157,6 +178,7 @@ impl<'s, W: Write> CsvSink<'s, W> {
             system,
             events,
             line_ids,
+            point_values,
         })
     }
 
@@ -198,14 +220,21 @@ impl<W: Write> UnitSink for CsvSink<'_, W> {
     fn accept(&mut self, unit: &UnitResult) -> std::io::Result<()> {
         let point = unit.point.to_string();
         let replication = unit.replication.to_string();
+        let swept: &[String] = self.point_values.get(unit.point).map_or(&[], Vec::as_slice);
         for (lab, outcome) in self.scenario.labs.iter().zip(&unit.labs) {
             self.labs.write_field(&point)?;
+            for value in swept {
+                self.labs.write_field(value)?;
+            }
             self.labs.write_field(&replication)?;
             self.labs.write_field(&lab.id)?;
             self.labs.write_record(lab_row(outcome))?;
         }
         let system = &unit.system;
         self.system.write_field(&point)?;
+        for value in swept {
+            self.system.write_field(value)?;
+        }
         self.system.write_field(&replication)?;
         self.system
             .write_field(system.reviews_submitted.to_string())?;
