@@ -172,17 +172,12 @@ fn range(raw: &RawParameter) -> Result<Vec<Value>, String> {
             "a step is required with from = {from} and to = {to}, such as step = 1"
         ));
     };
-    if let (Value::Datetime(from), Value::Datetime(to)) = (from, to) {
+    if let (Some(from), Some(to)) = (as_date(from), as_date(to)) {
         let Value::Integer(step) = step else {
             return Err(format!(
                 "step = {step}: a range of dates needs a whole number of days"
             ));
         };
-        let parse = |d: &toml::value::Datetime| {
-            crate::scenario::parse_date_text(&d.to_string())
-                .ok_or_else(|| format!("{d}: a range of dates needs plain dates (YYYY-MM-DD)"))
-        };
-        let (from, to) = (parse(from)?, parse(to)?);
         return date_range(from, to, *step);
     }
     match (from, to, step) {
@@ -227,6 +222,16 @@ fn range(raw: &RawParameter) -> Result<Vec<Value>, String> {
                 .map(|i| Value::Float(tidy(from + i as f64 * step)))
                 .collect())
         }
+    }
+}
+
+/// A date written as a TOML date (which reaches here as a datetime or, after
+/// serde, as its text).
+fn as_date(value: &Value) -> Option<NaiveDate> {
+    match value {
+        Value::Datetime(d) => crate::scenario::parse_date_text(&d.to_string()),
+        Value::String(text) => crate::scenario::parse_date_text(text),
+        _ => None,
     }
 }
 
