@@ -131,3 +131,26 @@ pub fn system_values(system: &SystemOutcome, into: &mut Vec<Option<f64>>) {
         into.extend(TRACK.iter().map(|m| (m.value)(track)));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{lab_columns, system_columns};
+
+    #[test]
+    fn every_column_of_the_per_replication_files_is_aggregated() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/baseline.toml"
+        ))
+        .unwrap();
+        let scenario = Scenario::from_toml(&text, "baseline.toml", &[]).unwrap();
+        // After point, replication, lab.
+        assert_eq!(lab_columns()[3..], lab_metric_names());
+        // After point, replication.
+        assert_eq!(
+            system_columns(&scenario)[2..],
+            system_metric_names(&scenario)
+        );
+    }
+}
