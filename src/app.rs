@@ -1,15 +1,26 @@
 //! What the subcommands do, without the terminal: load and validate a
-//! scenario, run it into an output directory, describe it. The binary parses
-//! arguments, calls these, and prints.
+//! scenario and its sweep, run it (or one shard of it) into an output
+//! directory, merge shards, describe it, list its parameters. The binary
+//! parses arguments, calls these, and prints.
+
+mod merge;
+mod sinks;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+pub use merge::{MergeError, MergeReport, merge};
+
+use crate::experiment::{Experiment, ExperimentError, Limits};
 use crate::model::Recording;
-use crate::output::{CsvSink, Manifest, OutputDir, OutputError, Tables, files};
+use crate::output::{
+    AggregateState, Aggregates, CsvSink, Manifest, OutputDir, OutputError, OutputKind, Outputs,
+    ShardInfo, Tables, files, write_compare, write_points, write_summary,
+};
 use crate::runner::{self, RunConfig, RunError};
 use crate::scenario::{Cadence, Override, Participation, Scenario, ScenarioError};
+use crate::shard::Shard;
 
 /// Everything that can stop a subcommand.
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +28,9 @@ pub enum AppError {
     /// The scenario or an override is wrong.
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
+    /// The sweep is wrong or too large.
+    #[error(transparent)]
+    Experiment(#[from] ExperimentError),
     /// Output could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -26,6 +40,12 @@ pub enum AppError {
     /// The manifest could not be serialized.
     #[error("cannot write manifest.json")]
     Manifest(#[from] serde_json::Error),
+    /// A request that cannot be carried out as asked.
+    #[error("{0}")]
+    Request(String),
+    /// Shards could not be merged.
+    #[error(transparent)]
+    Merge(#[from] MergeError),
 }
 
 /// A `run` request.
@@ -39,11 +59,17 @@ pub struct RunRequest {
     pub out: PathBuf,
     /// Worker threads (`None`: every core).
     pub threads: Option<usize>,
-    /// Whether to write `events.csv`.
+    /// Whether to write `events.csv` (added to `outputs`).
     pub events: bool,
-    /// Write `timeseries.csv` and `queue_timeseries.csv` with a sample
-    /// every this many days.
+    /// Sample time series every this many days (adds the time-series
+    /// files to `outputs`).
     pub timeseries_every_days: Option<u32>,
+    /// The files to write (`None`: the default for the experiment).
+    pub outputs: Option<Outputs>,
+    /// Run only this slice of the replications.
+    pub shard: Option<Shard>,
+    /// Lift the limits on points and work units.
+    pub allow_large: bool,
 }
 
 /// What a finished run wrote.
@@ -64,62 +90,174 @@ pub fn load(scenario: &Path, overrides: &[Override]) -> Result<Scenario, Scenari
     Scenario::load(scenario, overrides)
 }
 
-/// Validates the scenario, then runs it into the output directory. Nothing
-/// is created before the scenario is valid; on any failure the directory is
-/// left as it was.
+/// Loads a scenario and its sweep, every point validated.
+pub fn load_experiment(
+    scenario: &Path,
+    overrides: &[Override],
+    allow_large: bool,
+) -> Result<Experiment, ExperimentError> {
+    let limits = if allow_large {
+        Limits::none()
+    } else {
+        Limits::default()
+    };
+    Experiment::load(scenario, overrides, limits)
+}
+
+/// The outputs a request asks for, checked against the experiment.
+fn outputs_for(request: &RunRequest, experiment: &Experiment) -> Result<Outputs, AppError> {
+    let compare = experiment.baseline().is_some();
+    let mut outputs = request
+        .outputs
+        .clone()
+        .unwrap_or_else(|| Outputs::default_for(experiment.sweep.is_some(), compare));
+    if request.events {
+        outputs = outputs.with(OutputKind::Events);
+    }
+    if request.timeseries_every_days.is_some() {
+        outputs = outputs
+            .with(OutputKind::Timeseries)
+            .with(OutputKind::QueueTimeseries);
+    }
+    if outputs.has(OutputKind::Compare) && !compare {
+        return Err(AppError::Request(format!(
+            "--outputs {outputs}: compare needs a [sweep] with at least two points \
+             ({} has {})",
+            request.scenario.display(),
+            experiment.points.len()
+        )));
+    }
+    Ok(outputs)
+}
+
+/// Validates the scenario and its sweep, then runs it (or one shard) into
+/// the output directory. Nothing is created before everything is valid; on
+/// any failure the directory is left as it was.
 pub fn run(
     request: &RunRequest,
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<RunReport, AppError> {
     let started = Instant::now();
-    let scenario = load(&request.scenario, &request.overrides)?;
-    let points = std::slice::from_ref(&scenario);
+    let experiment = load_experiment(&request.scenario, &request.overrides, request.allow_large)?;
+    let outputs = outputs_for(request, &experiment)?;
+    let replications = request
+        .shard
+        .map(|shard| shard.replications(experiment.replications()))
+        .transpose()
+        .map_err(AppError::Request)?;
+    let scenarios = experiment.scenarios();
+    let base = &experiment.base;
+    let columns = experiment.columns();
+    let point_values: Vec<Vec<String>> =
+        experiment.points.iter().map(|p| p.values.clone()).collect();
+
     let mut out = OutputDir::create(&request.out)?;
-    let series = request.timeseries_every_days.is_some();
-    let tables = Tables {
-        labs: out.stage(files::LAB_OUTCOMES)?,
-        system: out.stage(files::SYSTEM_OUTCOMES)?,
-        events: request
-            .events
-            .then(|| out.stage(files::EVENTS))
-            .transpose()?,
-        timeseries: series.then(|| out.stage(files::TIMESERIES)).transpose()?,
-        queue_timeseries: series
-            .then(|| out.stage(files::QUEUE_TIMESERIES))
-            .transpose()?,
+    let mut written: Vec<&'static str> = Vec::new();
+    let csv = if outputs.kinds().iter().any(|k| k.is_per_replication()) {
+        let mut writer = |kind: OutputKind| -> Result<sinks::Writer, OutputError> {
+            if outputs.has(kind) {
+                written.push(kind.file());
+                Ok(Box::new(out.stage(kind.file())?))
+            } else {
+                Ok(Box::new(std::io::sink()))
+            }
+        };
+        let mut optional = |kind: OutputKind| outputs.has(kind).then(|| writer(kind)).transpose();
+        let tables = Tables {
+            events: optional(OutputKind::Events)?,
+            timeseries: optional(OutputKind::Timeseries)?,
+            queue_timeseries: optional(OutputKind::QueueTimeseries)?,
+            labs: writer(OutputKind::LabOutcomes)?,
+            system: writer(OutputKind::SystemOutcomes)?,
+        };
+        let sink = CsvSink::with_points(base, tables, &columns, point_values.clone()).map_err(
+            |source| OutputError::File {
+                file: out_path(&request.out, files::LAB_OUTCOMES),
+                source: source.into(),
+            },
+        )?;
+        Some(sink)
+    } else {
+        None
     };
-    let csv_error = |source: csv::Error| OutputError::File {
-        file: out_path(&request.out, files::LAB_OUTCOMES),
-        source: source.into(),
-    };
-    let mut sink = CsvSink::new(&scenario, tables).map_err(csv_error)?;
+    let aggregates = outputs.needs_aggregates().then(|| {
+        Aggregates::new(AggregateState::new(
+            base,
+            columns.clone(),
+            point_values.clone(),
+            experiment.baseline(),
+        ))
+    });
+    let mut sink = sinks::RunSink { csv, aggregates };
     let threads = request.threads.unwrap_or_else(rayon::current_num_threads);
+    let series = outputs.has(OutputKind::Timeseries) || outputs.has(OutputKind::QueueTimeseries);
     let config = RunConfig {
         threads: Some(threads),
         recording: Recording {
-            events: request.events,
-            timeseries_every_days: request.timeseries_every_days,
+            events: outputs.has(OutputKind::Events),
+            timeseries_every_days: series.then_some(request.timeseries_every_days.unwrap_or(7)),
         },
+        replications: replications.clone(),
     };
-    let work_units = runner::run(points, &config, &mut sink, progress)?;
-    sink.finish().map_err(RunError::from)?;
+    let work_units = runner::run(&scenarios, &config, &mut sink, progress)?;
+    let state = sink.finish().map_err(RunError::from)?;
 
-    let mut manifest = Manifest::new(&scenario, points.len() as u64);
+    let write_error = |name: &str| {
+        let file = out_path(&request.out, name);
+        move |source: csv::Error| OutputError::File {
+            file,
+            source: source.into(),
+        }
+    };
+    if outputs.has(OutputKind::Points) {
+        let writer = out.stage(files::POINTS)?;
+        flush(write_points(&columns, &point_values, writer).map_err(write_error(files::POINTS))?)?;
+        written.push(files::POINTS);
+    }
+    if let Some(state) = &state {
+        if request.shard.is_some() {
+            let mut writer = out.stage(files::SUMMARY_STATE)?;
+            serde_json::to_writer(&mut writer, state)?;
+            flush(writer)?;
+            written.push(files::SUMMARY_STATE);
+        } else {
+            if outputs.has(OutputKind::Summary) {
+                let writer = out.stage(files::SUMMARY)?;
+                flush(write_summary(state, writer).map_err(write_error(files::SUMMARY))?)?;
+                written.push(files::SUMMARY);
+            }
+            if outputs.has(OutputKind::Compare) {
+                let writer = out.stage(files::COMPARE)?;
+                flush(write_compare(state, writer).map_err(write_error(files::COMPARE))?)?;
+                written.push(files::COMPARE);
+            }
+        }
+    }
+
+    let mut manifest = Manifest::new(base, experiment.points.len() as u64);
     manifest.overrides = request.overrides.iter().map(|ov| ov.arg.clone()).collect();
     manifest.threads = threads;
-    manifest.files = [files::LAB_OUTCOMES, files::SYSTEM_OUTCOMES]
-        .into_iter()
-        .chain(request.events.then_some(files::EVENTS))
-        .chain(series.then_some(files::TIMESERIES))
-        .chain(series.then_some(files::QUEUE_TIMESERIES))
-        .map(String::from)
+    manifest.files = written.iter().map(|name| name.to_string()).collect();
+    manifest.sweep = experiment.sweep.as_ref().map(|s| &s.raw);
+    manifest.outputs = outputs
+        .kinds()
+        .iter()
+        .map(|k| k.name().to_string())
         .collect();
+    manifest.shard = request
+        .shard
+        .zip(replications)
+        .map(|(shard, range)| ShardInfo {
+            index: shard.index,
+            count: shard.count,
+            replications_from: range.start,
+            replications_to: range.end,
+        });
     manifest.wall_time_seconds = started.elapsed().as_secs_f64();
     let mut writer = out.stage(files::MANIFEST)?;
     serde_json::to_writer_pretty(&mut writer, &manifest)?;
     std::io::Write::write_all(&mut writer, b"\n").map_err(RunError::from)?;
-    std::io::Write::flush(&mut writer).map_err(RunError::from)?;
-    drop(writer);
+    flush(writer)?;
     let files = out.commit()?;
     Ok(RunReport {
         work_units,
@@ -129,12 +267,17 @@ pub fn run(
     })
 }
 
+fn flush<W: std::io::Write>(mut writer: W) -> Result<(), RunError> {
+    writer.flush().map_err(RunError::from)
+}
+
 fn out_path(dir: &Path, name: &str) -> String {
     dir.join(name).display().to_string()
 }
 
 /// A plain-text account of what a scenario would run.
-pub fn describe(scenario: &Scenario) -> String {
+pub fn describe(experiment: &Experiment) -> String {
+    let scenario = &experiment.base;
     let mut text = String::new();
     let review = &scenario.review;
     let horizon_days = scenario.horizon.as_days();
@@ -147,9 +290,15 @@ pub fn describe(scenario: &Scenario) -> String {
     );
     let _ = writeln!(
         text,
-        "runs      1 point x {} replications = {} work units; seed {}; common random numbers {}",
+        "runs      {} point{} x {} replications = {} work units; seed {}; common random numbers {}",
+        experiment.points.len(),
+        if experiment.points.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
         scenario.replications,
-        scenario.work_units(),
+        experiment.work_units(),
         scenario.seed,
         if scenario.common_random_numbers {
             "on"
@@ -389,6 +538,32 @@ pub fn describe(scenario: &Scenario) -> String {
                     crate::scenario::CycleStart::Ready => "ready",
                     crate::scenario::CycleStart::Release => "release",
                 },
+            );
+        }
+    }
+    if let Some(sweep) = &experiment.sweep {
+        let _ = writeln!(
+            text,
+            "sweep     {} over {}; baseline point {}",
+            sweep.method.as_str(),
+            sweep.paths.join(", "),
+            sweep.baseline
+        );
+        let shown = 10;
+        for point in experiment.points.iter().take(shown) {
+            let values: Vec<String> = sweep
+                .paths
+                .iter()
+                .zip(&point.values)
+                .map(|(path, value)| format!("{path}={value}"))
+                .collect();
+            let _ = writeln!(text, "  point {:<5} {}", point.id, values.join("  "));
+        }
+        if experiment.points.len() > shown {
+            let _ = writeln!(
+                text,
+                "  ... {} more (all in points.csv)",
+                experiment.points.len() - shown
             );
         }
     }

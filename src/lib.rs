@@ -44,7 +44,12 @@
 
 pub mod app;
 pub mod engine;
+pub mod experiment;
+pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod params;
 pub mod runner;
 pub mod scenario;
+pub mod shard;
+pub mod stats;

@@ -5,8 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reviewsim::app::{self, RunRequest};
+use reviewsim::output::Outputs;
 use reviewsim::scenario::Override;
+use reviewsim::shard::Shard;
 
 /// Simulate government pre-release review of frontier AI models: release
 /// timing for open-weights and API labs under a review window and a review
@@ -22,8 +25,36 @@ struct Cli {
 enum Command {
     /// Run a scenario and write CSV outcomes and a manifest.
     Run(RunArgs),
-    /// Check a scenario and print what it would run.
-    Validate(ScenarioArgs),
+    /// Check a scenario and its sweep and print what it would run.
+    Validate(ValidateArgs),
+    /// List every parameter path with its value, unit and meaning: the menu
+    /// for --set and [sweep].
+    Params(ScenarioArgs),
+    /// Combine the output directories of `run --shard K/N` into exactly what
+    /// one unsharded run would have written.
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Accept sweeps beyond the limits on points and work units.
+    #[arg(long)]
+    allow_large: bool,
+}
+
+#[derive(Debug, Args)]
+struct MergeArgs {
+    /// The shard output directories (every shard of one run, any order).
+    #[arg(required = true, value_name = "DIR")]
+    shards: Vec<PathBuf>,
+    /// Where to write the merged files.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -59,9 +90,31 @@ struct RunArgs {
     /// and queue_timeseries.csv (queue per track), sampled every K days.
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=36500))]
     timeseries: Option<u32>,
+    /// Files to write, comma-separated, from: lab_outcomes, system_outcomes,
+    /// events, timeseries, queue_timeseries, points, summary, compare
+    /// [default: all but events and time series; points and compare with a
+    /// sweep]. `--outputs summary` writes only aggregates.
+    #[arg(long, value_name = "LIST", value_parser = parse_outputs)]
+    outputs: Option<Outputs>,
+    /// Run only shard K of N (numbered from 0): a contiguous slice of the
+    /// replications of every point. Combine shards with `reviewsim merge`.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
+    /// Accept sweeps beyond the limits on points (10,000) and work units
+    /// (10 million).
+    #[arg(long)]
+    allow_large: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+}
+
+fn parse_outputs(text: &str) -> Result<Outputs, String> {
+    text.parse()
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    text.parse()
 }
 
 impl ScenarioArgs {
@@ -87,8 +140,28 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Validate(args) => {
-            let scenario = app::load(&args.scenario, &args.overrides()?)?;
-            print_stdout(&app::describe(&scenario))
+            let experiment = app::load_experiment(
+                &args.scenario.scenario,
+                &args.scenario.overrides()?,
+                args.allow_large,
+            )?;
+            print_stdout(&app::describe(&experiment))
+        }
+        Command::Params(args) => {
+            let experiment = app::load_experiment(&args.scenario, &args.overrides()?, true)?;
+            let params = reviewsim::params::list(&experiment.base.resolved);
+            print_stdout(&reviewsim::params::render_table(&params))
+        }
+        Command::Merge(args) => {
+            let report = app::merge(&args.shards, &args.out)?;
+            if !args.quiet {
+                let mut text = format!("merged {} shards; wrote\n", report.shards);
+                for file in &report.files {
+                    text.push_str(&format!("  {}\n", file.display()));
+                }
+                print_stdout(&text)?;
+            }
+            Ok(())
         }
         Command::Run(args) => run(args),
     }
@@ -118,17 +191,22 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         threads: args.threads.map(|n| n as usize),
         events: args.events,
         timeseries_every_days: args.timeseries,
+        outputs: args.outputs,
+        shard: args.shard,
+        allow_large: args.allow_large,
     };
-    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let bar = progress_bar(args.quiet);
     let mut progress = |done: u64, total: u64| {
-        if show_progress {
-            eprint!("\r{done}/{total} work units");
+        if let Some(bar) = &bar {
+            bar.set_length(total);
+            bar.set_position(done);
         }
     };
-    let report = app::run(&request, &mut progress)?;
-    if show_progress {
-        eprintln!();
+    let report = app::run(&request, &mut progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
     }
+    let report = report?;
     if !args.quiet {
         let mut text = format!(
             "{} work units in {:.2} s on {} thread(s); wrote\n",
@@ -140,6 +218,27 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         print_stdout(&text)?;
     }
     Ok(())
+}
+
+/// A progress bar on stderr with work units done, rate and ETA; none when
+/// stderr is not a terminal or with --quiet.
+fn progress_bar(quiet: bool) -> Option<ProgressBar> {
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    let style = ProgressStyle::with_template(
+        "{bar:40} {human_pos}/{human_len} work units  {rate}  ETA {eta}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .with_key(
+        "rate",
+        |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.0}/s", state.per_sec());
+        },
+    );
+    bar.set_style(style);
+    Some(bar)
 }
 
 /// Prints to stdout; a closed pipe (`reviewsim validate x | head`) is not an

@@ -1,12 +1,22 @@
 //! Writers: tidy CSV tables and the JSON manifest, over any `io::Write`, and
 //! an output directory whose files appear complete or not at all.
 
+mod aggregates;
+mod compare;
 mod dir;
 mod manifest;
+mod points;
+mod selection;
+mod summary;
 mod tables;
 
+pub use aggregates::{ALL_LABS, AggregateState, Aggregates, MergeError};
+pub use compare::{COMPARE_STATISTICS, write_compare};
 pub use dir::{OutputDir, OutputError};
-pub use manifest::Manifest;
+pub use manifest::{Manifest, ShardInfo};
+pub use points::write_points;
+pub use selection::{OutputKind, Outputs};
+pub use summary::{SUMMARY_STATISTICS, cell, write_summary};
 pub use tables::{
     CsvSink, EVENT_COLUMNS, QUEUE_TIMESERIES_COLUMNS, TIMESERIES_COLUMNS, Tables, date_of,
     lab_columns, system_columns,
@@ -25,6 +35,14 @@ pub mod files {
     pub const TIMESERIES: &str = "timeseries.csv";
     /// Queue length per track every K days (with `--timeseries K`).
     pub const QUEUE_TIMESERIES: &str = "queue_timeseries.csv";
+    /// Each point's id and swept values.
+    pub const POINTS: &str = "points.csv";
+    /// Aggregates per point, lab and metric.
+    pub const SUMMARY: &str = "summary.csv";
+    /// Paired comparisons with the baseline point.
+    pub const COMPARE: &str = "compare.csv";
+    /// A shard's aggregate state, for `merge`.
+    pub const SUMMARY_STATE: &str = "summary_state.json";
     /// Resolved scenario, version, seed, counts, wall time.
     pub const MANIFEST: &str = "manifest.json";
 }

@@ -1,9 +1,13 @@
 //! Work units in parallel, results in a fixed order.
 //!
-//! A work unit is one (point, replication). Units are simulated on a rayon
-//! pool in chunks; each chunk's results are handed to the sink in unit order
-//! before the next chunk starts, so the output is the same whatever the
-//! number of threads, and memory holds one chunk at a time.
+//! A work unit is one (point, replication). Units are ordered replication
+//! first: replication 0 at every point, then replication 1 at every point,
+//! and so on, so that the units of one replication, which are paired across
+//! points, arrive together, and a contiguous range of replications (a shard)
+//! is a contiguous range of units. Units are simulated on a rayon pool in
+//! chunks; each chunk's results are handed to the sink in unit order before
+//! the next chunk starts, so the output is the same whatever the number of
+//! threads, and memory holds one chunk at a time.
 
 use rayon::prelude::*;
 
@@ -81,6 +85,8 @@ pub struct RunConfig {
     pub threads: Option<usize>,
     /// What to record besides outcomes.
     pub recording: Recording,
+    /// The replications to run (a shard's slice); `None` runs them all.
+    pub replications: Option<std::ops::Range<u64>>,
 }
 
 /// Why a run stopped.
@@ -94,10 +100,11 @@ pub enum RunError {
     Sink(#[from] std::io::Error),
 }
 
-/// Runs every replication of every point, handing results to `sink` in
-/// (point, replication) order and reporting (done, total) to `progress`
-/// after each chunk. The sink writes one chunk while the pool simulates the
-/// next.
+/// Runs every replication of every point (or the replications of
+/// `config.replications`), handing results to `sink` in (replication, point)
+/// order and reporting (done, total) to `progress` after each chunk. Every
+/// point must have the same number of replications. The sink writes one
+/// chunk while the pool simulates the next.
 pub fn run(
     points: &[Scenario],
     config: &RunConfig,
@@ -109,16 +116,22 @@ pub fn run(
         builder = builder.num_threads(threads);
     }
     let pool = builder.build()?;
-    let units: Vec<(usize, u64)> = points
-        .iter()
-        .enumerate()
-        .flat_map(|(point, scenario)| (0..scenario.replications).map(move |r| (point, r)))
-        .collect();
-    let total = units.len() as u64;
-    let simulate = |chunk: &[(usize, u64)]| -> Vec<UnitResult> {
+    let all = 0..points.first().map_or(0, |p| p.replications);
+    let replications = config.replications.clone().unwrap_or(all);
+    let point_count = points.len() as u64;
+    let total = (replications.end - replications.start) * point_count;
+    // Units are numbered, not listed, so memory does not grow with them.
+    let unit = |index: u64| -> (usize, u64) {
+        (
+            (index % point_count) as usize,
+            replications.start + index / point_count,
+        )
+    };
+    let simulate = |chunk: std::ops::Range<u64>| -> Vec<UnitResult> {
         chunk
-            .par_iter()
-            .map(|&(point, replication)| {
+            .into_par_iter()
+            .map(|index| {
+                let (point, replication) = unit(index);
                 simulate_unit(&points[point], point, replication, config.recording)
             })
             .collect()
@@ -139,8 +152,9 @@ pub fn run(
             RECORDING_CHUNK_UNITS
         } else {
             CHUNK_UNITS
-        };
-        for chunk in units.chunks(chunk_units) {
+        } as u64;
+        for start in (0..total).step_by(chunk_units as usize) {
+            let chunk = start..(start + chunk_units).min(total);
             let previous = ready.take();
             let (written, results) = rayon::join(
                 || previous.map_or(Ok(()), |results| deliver(results, &mut done)),

@@ -41,10 +41,10 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-pub use day::{Date, DayRef};
+pub use day::{Date, DayRef, parse_date as parse_date_text};
 pub use dist::{Dist, DistParam, DistSpec};
 pub use error::{Problem, ScenarioError};
-pub use paths::{Override, parse_value};
+pub use paths::{Override, apply as apply_override, parse_value};
 pub use raw::{
     Access, BeforeOperational, ClockStart, CycleStart, Discipline, Jurisdiction, MarketMode,
     OnExpiry, RawScenario,
@@ -447,16 +447,6 @@ impl Scenario {
         Scenario::from_toml(&text, &file, overrides)
     }
 
-    /// Reads a scenario file into a TOML table, following `extends`.
-    pub fn load_table(path: &Path) -> Result<toml::Table, ScenarioError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-            file: file.clone(),
-            source,
-        })?;
-        extends::resolve(parse_table(&text, &file)?, &file, &mut vec![file.clone()])
-    }
-
     /// The same from text; `file` names it in messages.
     pub fn from_toml(
         text: &str,
@@ -464,6 +454,11 @@ impl Scenario {
         overrides: &[Override],
     ) -> Result<Scenario, ScenarioError> {
         let raw = raw_from_toml(text, file, overrides)?;
+        validate::validate(raw, file)
+    }
+
+    /// Validates raw structs; `file` names them in messages.
+    pub fn from_raw(raw: RawScenario, file: &str) -> Result<Scenario, ScenarioError> {
         validate::validate(raw, file)
     }
 
@@ -485,12 +480,17 @@ pub fn raw_from_toml(
     file: &str,
     overrides: &[Override],
 ) -> Result<RawScenario, ScenarioError> {
-    let table = extends::resolve(parse_table(text, file)?, file, &mut vec![file.to_string()])?;
-    raw_from_table(table, file, overrides)
+    raw_from_table(resolve_table(text, file)?, file, overrides)
 }
 
-/// Parses TOML text into a table.
-fn parse_table(text: &str, file: &str) -> Result<toml::Table, ScenarioError> {
+/// Parses a scenario file's TOML into a table, following `extends`.
+pub fn resolve_table(text: &str, file: &str) -> Result<toml::Table, ScenarioError> {
+    extends::resolve(parse_table(text, file)?, file, &mut vec![file.to_string()])
+}
+
+/// Parses a scenario file's TOML into a table (without following
+/// `extends`).
+pub fn parse_table(text: &str, file: &str) -> Result<toml::Table, ScenarioError> {
     text.parse()
         .map_err(|e: toml::de::Error| ScenarioError::Syntax {
             file: file.to_string(),

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::experiment::RawSweep;
 use crate::scenario::{RawScenario, Scenario};
 
 /// The manifest of one run.
@@ -39,6 +40,25 @@ pub struct Manifest<'s> {
     pub wall_time_seconds: f64,
     /// The scenario as run: file, then overrides, defaults filled in.
     pub resolved_scenario: &'s RawScenario,
+    /// The sweep as run (after overrides), if any.
+    pub sweep: Option<&'s RawSweep>,
+    /// The outputs selected (`--outputs`).
+    pub outputs: Vec<String>,
+    /// The slice of a sharded run, if this is one.
+    pub shard: Option<ShardInfo>,
+}
+
+/// Which slice of the replications a shard ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ShardInfo {
+    /// This shard's number, from 0.
+    pub index: u64,
+    /// How many shards there are.
+    pub count: u64,
+    /// First replication run.
+    pub replications_from: u64,
+    /// One past the last replication run.
+    pub replications_to: u64,
 }
 
 impl<'s> Manifest<'s> {
@@ -61,6 +81,9 @@ impl<'s> Manifest<'s> {
             files: Vec::new(),
             wall_time_seconds: 0.0,
             resolved_scenario: &scenario.resolved,
+            sweep: None,
+            outputs: Vec::new(),
+            shard: None,
         }
     }
 }

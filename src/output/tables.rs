@@ -6,45 +6,10 @@ use std::io::Write;
 use chrono::{Days, NaiveDate};
 
 use crate::engine::SimTime;
-use crate::model::{EventRecord, LabOutcome, TrackOutcome};
+use crate::metrics;
+use crate::model::EventRecord;
 use crate::runner::{UnitResult, UnitSink};
 use crate::scenario::Scenario;
-
-/// Columns of `lab_outcomes.csv` after `point`, `replication`, `lab`; then
-/// come [`SEGMENT_METRICS`] for each market segment.
-const LAB_METRICS: [&str; 28] = [
-    "models_ready",
-    "releases",
-    "releases_covered",
-    "reviews_completed_before_release",
-    "releases_on_window_expiry",
-    "reviews_past_window",
-    "models_unreleased",
-    "delay_days_mean",
-    "delay_days_max",
-    "queue_wait_days_mean",
-    "releases_at_frontier",
-    "capability_lead_days",
-    "hazardous_releases",
-    "hazardous_unreviewed_releases",
-    "hazards_detected",
-    "mitigations",
-    "blocked_releases",
-    "incidents",
-    "derivatives",
-    "safeguards_stripped",
-    "suspensions",
-    "patches",
-    "signed_day",
-    "escalation_level_max",
-    "directive_day",
-    "suspended_days",
-    "pressure_max",
-    "share_all",
-];
-
-/// Per-segment columns of `lab_outcomes.csv`, each suffixed `_<segment id>`.
-const SEGMENT_METRICS: [&str; 4] = ["adopters", "share", "share_peak", "adopter_days"];
 
 /// Columns of `timeseries.csv`.
 pub const TIMESERIES_COLUMNS: [&str; 10] = [
@@ -71,16 +36,6 @@ pub const QUEUE_TIMESERIES_COLUMNS: [&str; 7] = [
     "busy_teams",
 ];
 
-/// Per-track columns of `system_outcomes.csv`, each suffixed `_<track id>`.
-const TRACK_METRICS: [&str; 6] = [
-    "reviews_started",
-    "reviews_completed",
-    "reviews_abandoned",
-    "utilisation",
-    "queue_length_mean",
-    "queue_length_max",
-];
-
 /// Columns of `events.csv`.
 pub const EVENT_COLUMNS: [&str; 10] = [
     "point",
@@ -95,105 +50,31 @@ pub const EVENT_COLUMNS: [&str; 10] = [
     "detail",
 ];
 
-/// Header of `lab_outcomes.csv` for a scenario's market segments.
+/// Header of `lab_outcomes.csv`: the work unit and lab, then the metrics
+/// of [`metrics::lab_metric_names`].
 pub fn lab_columns(scenario: &Scenario) -> Vec<String> {
-    let mut columns: Vec<String> = ["point", "replication", "lab"]
+    ["point", "replication", "lab"]
         .into_iter()
-        .chain(LAB_METRICS)
         .map(String::from)
-        .collect();
-    for segment in scenario.market.iter().flat_map(|market| &market.segments) {
-        columns.extend(
-            SEGMENT_METRICS
-                .iter()
-                .map(|metric| format!("{metric}_{}", segment.id)),
-        );
-    }
-    columns
+        .chain(metrics::lab_metric_names(scenario))
+        .collect()
 }
 
-/// Header of `system_outcomes.csv` for a scenario's tracks.
+/// Header of `system_outcomes.csv`: the work unit, then the metrics of
+/// [`metrics::system_metric_names`].
 pub fn system_columns(scenario: &Scenario) -> Vec<String> {
-    let mut columns: Vec<String> = [
-        "point",
-        "replication",
-        "reviews_submitted",
-        "reviews_completed",
-        "review_completion_days_mean",
-        "incidents_open_weights",
-        "incidents_api",
-        "hazardous_exposure_days",
-        "first_directive_day",
-        "labs_participating_at_horizon",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect();
-    for track in &scenario.review.tracks {
-        columns.extend(
-            TRACK_METRICS
-                .iter()
-                .map(|metric| format!("{metric}_{}", track.id)),
-        );
-    }
-    columns
+    ["point", "replication"]
+        .into_iter()
+        .map(String::from)
+        .chain(metrics::system_metric_names(scenario))
+        .collect()
 }
 
 /// Formats an optional number; `None` is an empty cell. Rust prints the
-/// shortest text that reads back as the same `f64`, on every platform.
+/// shortest text that reads back as the same `f64`, on every platform, and a
+/// whole number without a decimal point, so counts read as integers.
 fn optional(value: Option<f64>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
-}
-
-fn lab_row(lab: &LabOutcome) -> Vec<String> {
-    let mut row = vec![
-        lab.models_ready.to_string(),
-        lab.releases.to_string(),
-        lab.releases_covered.to_string(),
-        lab.reviews_completed_before_release.to_string(),
-        lab.releases_on_window_expiry.to_string(),
-        lab.reviews_past_window.to_string(),
-        lab.models_unreleased.to_string(),
-        optional(lab.delay_days_mean),
-        optional(lab.delay_days_max),
-        optional(lab.queue_wait_days_mean),
-        lab.releases_at_frontier.to_string(),
-        lab.capability_lead_days.to_string(),
-        lab.hazardous_releases.to_string(),
-        lab.hazardous_unreviewed_releases.to_string(),
-        lab.hazards_detected.to_string(),
-        lab.mitigations.to_string(),
-        lab.blocked_releases.to_string(),
-        lab.incidents.to_string(),
-        lab.derivatives.to_string(),
-        lab.safeguards_stripped.to_string(),
-        lab.suspensions.to_string(),
-        lab.patches.to_string(),
-        optional(lab.signed_day),
-        lab.escalation_level_max.to_string(),
-        optional(lab.directive_day),
-        lab.suspended_days.to_string(),
-        lab.pressure_max.to_string(),
-        optional(lab.share_all),
-    ];
-    for segment in &lab.segments {
-        row.push(segment.adopters.to_string());
-        row.push(optional(segment.share));
-        row.push(optional(segment.share_peak));
-        row.push(segment.adopter_days.to_string());
-    }
-    row
-}
-
-fn track_row(track: &TrackOutcome) -> [String; 6] {
-    [
-        track.reviews_started.to_string(),
-        track.reviews_completed.to_string(),
-        track.reviews_abandoned.to_string(),
-        optional(track.utilisation),
-        optional(track.queue_length_mean),
-        track.queue_length_max.to_string(),
-    ]
 }
 
 /// Calendar date of a simulated time.
@@ -240,15 +121,36 @@ pub struct CsvSink<'s, W: Write> {
     timeseries: Option<csv::Writer<W>>,
     queue_timeseries: Option<csv::Writer<W>>,
     line_ids: Vec<(&'s str, &'s str)>,
+    /// Swept values of each point, written after `point` in the lab and
+    /// system tables.
+    point_values: Vec<Vec<String>>,
+    /// Scratch: one row's metric values.
+    values: Vec<Option<f64>>,
 }
 
 impl<'s, W: Write> CsvSink<'s, W> {
     /// Writes the headers and returns the sink.
     pub fn new(scenario: &'s Scenario, tables: Tables<W>) -> csv::Result<Self> {
+        CsvSink::with_points(scenario, tables, &[], Vec::new())
+    }
+
+    /// The same for a sweep: `point_columns` (the swept paths) follow
+    /// `point` in the lab and system tables, with `point_values[point]` in
+    /// each row.
+    pub fn with_points(
+        scenario: &'s Scenario,
+        tables: Tables<W>,
+        point_columns: &[String],
+        point_values: Vec<Vec<String>>,
+    ) -> csv::Result<Self> {
+        let with_points = |mut columns: Vec<String>| {
+            columns.splice(1..1, point_columns.iter().cloned());
+            columns
+        };
         let mut labs = csv::Writer::from_writer(tables.labs);
-        labs.write_record(lab_columns(scenario))?;
+        labs.write_record(with_points(lab_columns(scenario)))?;
         let mut system = csv::Writer::from_writer(tables.system);
-        system.write_record(system_columns(scenario))?;
+        system.write_record(with_points(system_columns(scenario)))?;
         let line_ids = scenario
             .labs
             .iter()
@@ -266,13 +168,16 @@ impl<'s, W: Write> CsvSink<'s, W> {
             timeseries: with_header(tables.timeseries, TIMESERIES_COLUMNS)?,
             queue_timeseries: with_header(tables.queue_timeseries, QUEUE_TIMESERIES_COLUMNS)?,
             line_ids,
+            point_values,
+            values: Vec::new(),
         })
     }
 
     /// Flushes every table.
     pub fn finish(self) -> std::io::Result<()> {
-        let flush =
-            |writer: csv::Writer<W>| writer.into_inner().map(drop).map_err(|e| e.into_error());
+        let flush = |writer: csv::Writer<W>| -> std::io::Result<()> {
+            writer.into_inner().map_err(|e| e.into_error())?.flush()
+        };
         for writer in [self.events, self.timeseries, self.queue_timeseries]
             .into_iter()
             .flatten()
@@ -321,34 +226,31 @@ impl<W: Write> UnitSink for CsvSink<'_, W> {
     fn accept(&mut self, unit: &UnitResult) -> std::io::Result<()> {
         let point = unit.point.to_string();
         let replication = unit.replication.to_string();
+        let swept: &[String] = self.point_values.get(unit.point).map_or(&[], Vec::as_slice);
         for (lab, outcome) in self.scenario.labs.iter().zip(&unit.labs) {
             self.labs.write_field(&point)?;
+            for value in swept {
+                self.labs.write_field(value)?;
+            }
             self.labs.write_field(&replication)?;
             self.labs.write_field(&lab.id)?;
-            self.labs.write_record(lab_row(outcome))?;
+            self.values.clear();
+            metrics::lab_values(outcome, &mut self.values);
+            for &value in &self.values {
+                self.labs.write_field(optional(value))?;
+            }
+            self.labs.write_record(None::<&[u8]>)?;
         }
         let system = &unit.system;
         self.system.write_field(&point)?;
+        for value in swept {
+            self.system.write_field(value)?;
+        }
         self.system.write_field(&replication)?;
-        self.system
-            .write_field(system.reviews_submitted.to_string())?;
-        self.system
-            .write_field(system.reviews_completed.to_string())?;
-        self.system
-            .write_field(optional(system.review_completion_days_mean))?;
-        self.system
-            .write_field(system.incidents_open_weights.to_string())?;
-        self.system.write_field(system.incidents_api.to_string())?;
-        self.system
-            .write_field(system.hazardous_exposure_days.to_string())?;
-        self.system
-            .write_field(optional(system.first_directive_day))?;
-        self.system
-            .write_field(system.labs_participating_at_horizon.to_string())?;
-        for track in &system.tracks {
-            for cell in track_row(track) {
-                self.system.write_field(cell)?;
-            }
+        self.values.clear();
+        metrics::system_values(system, &mut self.values);
+        for &value in &self.values {
+            self.system.write_field(optional(value))?;
         }
         self.system.write_record(None::<&[u8]>)?;
         let start = self.scenario.start_date;

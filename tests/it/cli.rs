@@ -26,7 +26,12 @@ fn run_writes_the_documented_files_and_columns() {
     names.sort();
     assert_eq!(
         names,
-        ["lab_outcomes.csv", "manifest.json", "system_outcomes.csv"]
+        [
+            "lab_outcomes.csv",
+            "manifest.json",
+            "summary.csv",
+            "system_outcomes.csv"
+        ]
     );
 
     let labs = std::fs::read_to_string(out.join("lab_outcomes.csv")).unwrap();
@@ -142,7 +147,13 @@ fn validate_lists_labs_lines_and_work_units() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for args in [&["--help"][..], &["run", "--help"], &["validate", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["run", "--help"],
+        &["validate", "--help"],
+        &["params", "--help"],
+        &["merge", "--help"],
+    ] {
         let output = reviewsim(args);
         assert!(output.status.success(), "{args:?}");
         assert!(String::from_utf8_lossy(&output.stdout).contains("Usage"));

@@ -49,3 +49,39 @@ pub fn mean_and_se(values: &[f64]) -> (f64, f64) {
 pub fn lab_index(scenario: &Scenario, id: &str) -> usize {
     scenario.labs.iter().position(|lab| lab.id == id).unwrap()
 }
+
+/// Writes the baseline followed by `sweep` (a `[sweep]` section) into `dir`
+/// and returns the file's path.
+pub fn baseline_sweep(dir: &std::path::Path, sweep: &str) -> String {
+    let text = std::fs::read_to_string(BASELINE).unwrap();
+    let path = dir.join("sweep.toml");
+    std::fs::write(&path, format!("{text}\n{sweep}\n")).unwrap();
+    path.display().to_string()
+}
+
+/// Runs the binary and insists that it succeeded.
+pub fn reviewsim_ok(args: &[&str]) -> Output {
+    let output = reviewsim(args);
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// The rows of a CSV file as maps from column to cell.
+pub fn csv_rows(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(|record| {
+            headers
+                .iter()
+                .cloned()
+                .zip(record.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}

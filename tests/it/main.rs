@@ -1,10 +1,15 @@
 //! Integration tests, one module per behaviour.
 
+mod aggregates;
 mod cli;
 mod common;
+mod common_random_numbers;
 mod determinism;
 mod hazards;
 mod market;
+mod params;
 mod politics;
 mod review_policy;
 mod scenario_errors;
+mod sharding;
+mod sweeps;

@@ -1,0 +1,313 @@
+//! `merge`: shards of one run combined into exactly what the run would
+//! have written unsharded.
+//!
+//! Per-replication files are concatenated in shard order (shards hold
+//! contiguous blocks of replications, and rows are ordered replication
+//! first); `points.csv` is taken from the first shard after checking that
+//! all agree; the aggregate states are added (integer arithmetic, so the
+//! order does not matter) and rendered by the same code as a single run.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde_json::Value;
+
+use crate::output::{
+    AggregateState, OutputDir, OutputError, OutputKind, files, write_compare, write_summary,
+};
+
+/// Why shards cannot be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// A shard directory or one of its files could not be read.
+    #[error("{path}: {message}")]
+    Read {
+        /// The file or directory.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The directories do not make up one run.
+    #[error("{0}")]
+    Shards(String),
+    /// Output could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// What a merge wrote.
+#[derive(Debug, Clone)]
+pub struct MergeReport {
+    /// Shards merged.
+    pub shards: usize,
+    /// Files written, manifest last.
+    pub files: Vec<PathBuf>,
+}
+
+/// Manifest fields that must agree for shards to belong to one run.
+const SAME_RUN: [&str; 8] = [
+    "reviewsim_version",
+    "scenario_name",
+    "seed",
+    "common_random_numbers",
+    "replications",
+    "points",
+    "resolved_scenario",
+    "sweep",
+];
+
+struct ShardDir {
+    dir: PathBuf,
+    manifest: Value,
+    index: u64,
+    count: u64,
+}
+
+fn read_error(path: &Path, message: impl Into<String>) -> MergeError {
+    MergeError::Read {
+        path: path.display().to_string(),
+        message: message.into(),
+    }
+}
+
+fn open_shard(dir: &Path) -> Result<ShardDir, MergeError> {
+    let path = dir.join(files::MANIFEST);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        read_error(
+            &path,
+            format!(
+                "cannot read ({e}); is {} the output of a run with --shard?",
+                dir.display()
+            ),
+        )
+    })?;
+    let manifest: Value = serde_json::from_str(&text)
+        .map_err(|e| read_error(&path, format!("not a reviewsim manifest ({e})")))?;
+    let shard = &manifest["shard"];
+    let (Some(index), Some(count)) = (shard["index"].as_u64(), shard["count"].as_u64()) else {
+        return Err(read_error(
+            &path,
+            "not a shard: this run did not use --shard K/N, so there is nothing to merge",
+        ));
+    };
+    Ok(ShardDir {
+        dir: dir.to_path_buf(),
+        manifest,
+        index,
+        count,
+    })
+}
+
+/// Checks that the directories are every shard of one run, once each, and
+/// returns them in shard order.
+fn check_shards(dirs: &[PathBuf]) -> Result<Vec<ShardDir>, MergeError> {
+    if dirs.is_empty() {
+        return Err(MergeError::Shards(
+            "merge needs at least one shard directory".into(),
+        ));
+    }
+    let mut shards = dirs
+        .iter()
+        .map(|dir| open_shard(dir))
+        .collect::<Result<Vec<_>, _>>()?;
+    let first = &shards[0];
+    for other in &shards[1..] {
+        for field in SAME_RUN.into_iter().chain(["outputs"]) {
+            if first.manifest[field] != other.manifest[field] {
+                return Err(MergeError::Shards(format!(
+                    "{} and {} are not shards of the same run: their manifests differ in `{field}`",
+                    first.dir.display(),
+                    other.dir.display()
+                )));
+            }
+        }
+        if other.count != first.count {
+            return Err(MergeError::Shards(format!(
+                "{} is a shard of {} but {} is a shard of {}",
+                first.dir.display(),
+                first.count,
+                other.dir.display(),
+                other.count
+            )));
+        }
+    }
+    shards.sort_by_key(|s| s.index);
+    for pair in shards.windows(2) {
+        if pair[0].index == pair[1].index {
+            return Err(MergeError::Shards(format!(
+                "{} and {} are both shard {}/{}",
+                pair[0].dir.display(),
+                pair[1].dir.display(),
+                pair[0].index,
+                pair[0].count
+            )));
+        }
+    }
+    let count = shards[0].count;
+    let missing: Vec<String> = (0..count)
+        .filter(|k| !shards.iter().any(|s| s.index == *k))
+        .map(|k| format!("{k}/{count}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(MergeError::Shards(format!(
+            "shard{} {} missing: merge needs all {count} shards of the run",
+            if missing.len() == 1 { "" } else { "s" },
+            missing.join(", ")
+        )));
+    }
+    Ok(shards)
+}
+
+/// Merges the shard directories `dirs` into `out`.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport, MergeError> {
+    let started = Instant::now();
+    let shards = check_shards(dirs)?;
+    let same_place = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(shard) = shards.iter().find(|s| same_place(&s.dir, out)) {
+        return Err(MergeError::Shards(format!(
+            "--out {}: is one of the shards ({}); merge into another directory",
+            out.display(),
+            shard.dir.display()
+        )));
+    }
+    let outputs: Vec<OutputKind> = shards[0].manifest["outputs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .filter_map(|name| OutputKind::ALL.into_iter().find(|k| k.name() == name))
+        .collect();
+    let mut target = OutputDir::create(out)?;
+    let mut written: Vec<String> = Vec::new();
+    for kind in outputs.iter().filter(|k| k.is_per_replication()) {
+        let mut writer = target.stage(kind.file())?;
+        concatenate(&shards, kind.file(), &mut writer)
+            .and_then(|()| writer.flush().map_err(|e| read_error(out, e.to_string())))?;
+        written.push(kind.file().to_string());
+    }
+    if outputs.contains(&OutputKind::Points) {
+        let first = read_bytes(&shards[0].dir.join(files::POINTS))?;
+        for shard in &shards[1..] {
+            if read_bytes(&shard.dir.join(files::POINTS))? != first {
+                return Err(MergeError::Shards(format!(
+                    "{}: differs from {}",
+                    shard.dir.join(files::POINTS).display(),
+                    shards[0].dir.join(files::POINTS).display()
+                )));
+            }
+        }
+        let mut writer = target.stage(files::POINTS)?;
+        writer
+            .write_all(&first)
+            .and_then(|()| writer.flush())
+            .map_err(|e| write_error(out, files::POINTS, e))?;
+        written.push(files::POINTS.to_string());
+    }
+    if outputs
+        .iter()
+        .any(|k| matches!(k, OutputKind::Summary | OutputKind::Compare))
+    {
+        let mut state = read_state(&shards[0].dir)?;
+        for shard in &shards[1..] {
+            let other = read_state(&shard.dir)?;
+            state
+                .merge(&other)
+                .map_err(|e| read_error(&shard.dir.join(files::SUMMARY_STATE), e.to_string()))?;
+        }
+        if outputs.contains(&OutputKind::Summary) {
+            let writer = target.stage(files::SUMMARY)?;
+            write_summary(&state, writer)
+                .map_err(std::io::Error::from)
+                .and_then(|mut w| w.flush())
+                .map_err(|e| write_error(out, files::SUMMARY, e))?;
+            written.push(files::SUMMARY.to_string());
+        }
+        if outputs.contains(&OutputKind::Compare) {
+            let writer = target.stage(files::COMPARE)?;
+            write_compare(&state, writer)
+                .map_err(std::io::Error::from)
+                .and_then(|mut w| w.flush())
+                .map_err(|e| write_error(out, files::COMPARE, e))?;
+            written.push(files::COMPARE.to_string());
+        }
+    }
+    let mut manifest = shards[0].manifest.clone();
+    let shard_seconds: f64 = shards
+        .iter()
+        .filter_map(|s| s.manifest["wall_time_seconds"].as_f64())
+        .sum();
+    manifest["shard"] = Value::Null;
+    manifest["files"] = written.iter().map(|f| Value::from(f.as_str())).collect();
+    manifest["merged_from"] = shards
+        .iter()
+        .map(|s| Value::from(s.dir.display().to_string()))
+        .collect();
+    manifest["wall_time_seconds"] = Value::from(shard_seconds + started.elapsed().as_secs_f64());
+    let mut writer = target.stage(files::MANIFEST)?;
+    serde_json::to_writer_pretty(&mut writer, &manifest)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writer.write_all(b"\n"))
+        .and_then(|()| writer.flush())
+        .map_err(|e| write_error(out, files::MANIFEST, e))?;
+    let files = target.commit()?;
+    Ok(MergeReport {
+        shards: shards.len(),
+        files,
+    })
+}
+
+fn write_error(out: &Path, name: &str, source: std::io::Error) -> MergeError {
+    MergeError::Output(OutputError::File {
+        file: out.join(name).display().to_string(),
+        source,
+    })
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, MergeError> {
+    std::fs::read(path).map_err(|e| read_error(path, format!("cannot read ({e})")))
+}
+
+fn read_state(dir: &Path) -> Result<AggregateState, MergeError> {
+    let path = dir.join(files::SUMMARY_STATE);
+    let file = File::open(&path).map_err(|e| read_error(&path, format!("cannot read ({e})")))?;
+    serde_json::from_reader(BufReader::new(file))
+        .map_err(|e| read_error(&path, format!("not a summary state ({e})")))
+}
+
+/// Writes the first shard's file whole, then every other shard's rows
+/// without its header (which must be the same).
+fn concatenate(shards: &[ShardDir], name: &str, writer: &mut impl Write) -> Result<(), MergeError> {
+    let mut header: Option<Vec<u8>> = None;
+    for shard in shards {
+        let path = shard.dir.join(name);
+        let file =
+            File::open(&path).map_err(|e| read_error(&path, format!("cannot read ({e})")))?;
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let mut first_line = Vec::new();
+        reader
+            .read_until(b'\n', &mut first_line)
+            .map_err(|e| read_error(&path, e.to_string()))?;
+        match &header {
+            None => {
+                writer
+                    .write_all(&first_line)
+                    .map_err(|e| read_error(&path, e.to_string()))?;
+                header = Some(first_line);
+            }
+            Some(expected) if *expected != first_line => {
+                return Err(MergeError::Shards(format!(
+                    "{}: its header differs from the first shard's",
+                    path.display()
+                )));
+            }
+            Some(_) => {}
+        }
+        std::io::copy(&mut reader, writer).map_err(|e| read_error(&path, e.to_string()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,292 @@
+//! `[sweep]` as written, and its validation into typed axes.
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+use toml::Value;
+
+/// `[sweep]`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    /// How points are chosen.
+    #[serde(default)]
+    pub method: Method,
+    /// Points drawn by `latin_hypercube` and `random`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub samples: Option<u64>,
+    /// The point that `compare.csv` compares every other point with.
+    #[serde(default)]
+    pub baseline: u64,
+    /// The swept parameters, in the order that numbers the points.
+    #[serde(default)]
+    pub parameters: Vec<RawParameter>,
+}
+
+/// `[[sweep.parameters]]`: a path and one of `values`, `from`/`to`/`step`,
+/// or `low`/`high` (with `log` and `integer`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParameter {
+    /// The dotted parameter path, as for `--set`.
+    pub path: String,
+    /// An explicit list of values, of any type the parameter takes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<Value>>,
+    /// First value of a range (a number or a date).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Value>,
+    /// Last value of a range (included when a whole number of steps away).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Value>,
+    /// Step of a range (days for dates).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<Value>,
+    /// Lower end of an interval, for sampled designs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<f64>,
+    /// Upper end of an interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub high: Option<f64>,
+    /// Sample the interval uniformly on a log scale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<bool>,
+    /// Sample whole numbers low..=high.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integer: Option<bool>,
+}
+
+/// How points are chosen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Every combination of every parameter's values (full factorial).
+    #[default]
+    Grid,
+    /// `samples` points; each parameter's range cut into `samples` equal
+    /// bins, each bin used exactly once.
+    LatinHypercube,
+    /// `samples` points drawn independently and uniformly.
+    Random,
+}
+
+impl Method {
+    /// The name as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Grid => "grid",
+            Method::LatinHypercube => "latin_hypercube",
+            Method::Random => "random",
+        }
+    }
+}
+
+/// The values one parameter takes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Axis {
+    /// A list (written, or expanded from a range).
+    Values(Vec<Value>),
+    /// An interval sampled by a design.
+    Interval {
+        /// Lower end.
+        low: f64,
+        /// Upper end.
+        high: f64,
+        /// Uniform on the log scale.
+        log: bool,
+        /// Whole numbers low..=high, each equally likely.
+        integer: bool,
+    },
+}
+
+/// Longest list a range may expand to.
+pub const MAX_RANGE_VALUES: u64 = 1_000_000;
+
+/// Parameters a sweep may not vary: every point shares one replication
+/// count, seed and stream policy, so that replication r is paired across
+/// points.
+pub const FIXED_PATHS: [&str; 3] = [
+    "simulation.replications",
+    "simulation.seed",
+    "simulation.common_random_numbers",
+];
+
+/// Turns a parameter into its axis, or says what is wrong.
+pub fn axis(raw: &RawParameter) -> Result<Axis, String> {
+    let has_values = raw.values.is_some();
+    let has_range = raw.from.is_some() || raw.to.is_some() || raw.step.is_some();
+    let has_interval = raw.low.is_some() || raw.high.is_some();
+    let forms = [has_values, has_range, has_interval]
+        .iter()
+        .filter(|x| **x)
+        .count();
+    if forms != 1 {
+        return Err(
+            "give exactly one of: values = [...]; from, to and step (a range); \
+             low and high (an interval, for sampled designs)"
+                .into(),
+        );
+    }
+    if !has_interval && (raw.log.is_some() || raw.integer.is_some()) {
+        return Err("log and integer apply to intervals (low, high) only".into());
+    }
+    if let Some(values) = &raw.values {
+        if values.is_empty() {
+            return Err("values = []: give at least one value".into());
+        }
+        return Ok(Axis::Values(values.clone()));
+    }
+    if has_range {
+        return range(raw).map(Axis::Values);
+    }
+    let (Some(low), Some(high)) = (raw.low, raw.high) else {
+        return Err("an interval needs both low and high".into());
+    };
+    let (log, integer) = (raw.log.unwrap_or(false), raw.integer.unwrap_or(false));
+    if !(low.is_finite() && high.is_finite() && low < high) {
+        return Err(format!(
+            "low = {low}, high = {high}: must be finite numbers with low < high"
+        ));
+    }
+    if log && low <= 0.0 {
+        return Err(format!("low = {low}: a log-scale interval needs low > 0"));
+    }
+    if integer && (low.fract() != 0.0 || high.fract() != 0.0) {
+        return Err(format!(
+            "low = {low}, high = {high}: an integer interval needs whole-number ends"
+        ));
+    }
+    Ok(Axis::Interval {
+        low,
+        high,
+        log,
+        integer,
+    })
+}
+
+fn range(raw: &RawParameter) -> Result<Vec<Value>, String> {
+    let (Some(from), Some(to)) = (&raw.from, &raw.to) else {
+        return Err("a range needs from and to (and step)".into());
+    };
+    let Some(step) = &raw.step else {
+        return Err(format!(
+            "a step is required with from = {from} and to = {to}, such as step = 1"
+        ));
+    };
+    if let (Some(from), Some(to)) = (as_date(from), as_date(to)) {
+        let Value::Integer(step) = step else {
+            return Err(format!(
+                "step = {step}: a range of dates needs a whole number of days"
+            ));
+        };
+        return date_range(from, to, *step);
+    }
+    match (from, to, step) {
+        (Value::Integer(from), Value::Integer(to), Value::Integer(step)) => {
+            if *step <= 0 {
+                return Err(format!("step = {step}: must be > 0"));
+            }
+            if to < from {
+                return Err(format!("from = {from}, to = {to}: to must be >= from"));
+            }
+            let count = ((to - from) / step) as u64 + 1;
+            check_count(count)?;
+            Ok((0..count as i64)
+                .map(|i| Value::Integer(from + i * step))
+                .collect())
+        }
+        _ => {
+            let number = |name: &str, v: &Value| match v {
+                Value::Integer(i) => Ok(*i as f64),
+                Value::Float(f) if f.is_finite() => Ok(*f),
+                other => Err(format!(
+                    "{name} = {other}: must be a number (or from and to both dates)"
+                )),
+            };
+            let (from, to, step) = (
+                number("from", from)?,
+                number("to", to)?,
+                number("step", step)?,
+            );
+            if step <= 0.0 {
+                return Err(format!("step = {step}: must be > 0"));
+            }
+            if to < from {
+                return Err(format!("from = {from}, to = {to}: to must be >= from"));
+            }
+            // Tolerate rounding in (to - from) / step, so that 0 to 1 by 0.1
+            // includes 1.
+            let steps = ((to - from) / step * (1.0 + 1e-12) + 1e-9).floor();
+            let count = steps as u64 + 1;
+            check_count(count)?;
+            Ok((0..count)
+                .map(|i| Value::Float(tidy(from + i as f64 * step)))
+                .collect())
+        }
+    }
+}
+
+/// A date written as a TOML date (which reaches here as a datetime or, after
+/// serde, as its text).
+fn as_date(value: &Value) -> Option<NaiveDate> {
+    match value {
+        Value::Datetime(d) => crate::scenario::parse_date_text(&d.to_string()),
+        Value::String(text) => crate::scenario::parse_date_text(text),
+        _ => None,
+    }
+}
+
+fn date_range(from: NaiveDate, to: NaiveDate, step: i64) -> Result<Vec<Value>, String> {
+    if step <= 0 {
+        return Err(format!("step = {step}: must be > 0 days"));
+    }
+    if to < from {
+        return Err(format!(
+            "from = {from}, to = {to}: to must not be before from"
+        ));
+    }
+    let count = ((to - from).num_days() / step) as u64 + 1;
+    check_count(count)?;
+    (0..count)
+        .map(|i| {
+            let date = from
+                .checked_add_days(Days::new(i * step as u64))
+                .ok_or_else(|| "the range runs past the calendar".to_string())?;
+            date.to_string()
+                .parse::<toml::value::Datetime>()
+                .map(Value::Datetime)
+                .map_err(|e| e.to_string())
+        })
+        .collect()
+}
+
+fn check_count(count: u64) -> Result<(), String> {
+    if count > MAX_RANGE_VALUES {
+        return Err(format!(
+            "the range has {count} values, more than the limit of {MAX_RANGE_VALUES}"
+        ));
+    }
+    Ok(())
+}
+
+/// Rounds away the binary noise of `from + i * step` (0.30000000000000004)
+/// to 12 significant digits.
+pub fn tidy(value: f64) -> f64 {
+    format!("{value:.11e}").parse().unwrap_or(value)
+}
+
+/// A swept value as text in CSV cells and messages: strings bare, numbers
+/// as the shortest text that reads back the same, dates ISO.
+pub fn render(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Integer(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Boolean(b) => b.to_string(),
+        Value::Datetime(d) => d.to_string(),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(render).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Table(_) => value.to_string().trim().replace('\n', "; "),
+    }
+}

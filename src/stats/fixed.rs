@@ -1,0 +1,165 @@
+//! Fixed-point moments: exact, order-independent sums.
+//!
+//! A value v is stored as the integer q = round(v · 2^20), so the resolution
+//! is 2^-20 ≈ 9.5e-7 and values must satisfy |v| < 2^43 ≈ 8.8e12 (days,
+//! counts and shares are far inside, and so are adopter-days and
+//! exposure-days, which reach about 10^11). Its square is stored as
+//! round(q² / 2^20), the square at the same resolution. Sums are `i128`:
+//! with |v| < 2^33 (8.6e9) they cannot overflow before 2^34 values, and with
+//! the largest values before 2^2 · 10^6 or so; an overflow is reported, never
+//! wrapped.
+
+use serde::{Deserialize, Serialize};
+
+/// Bits after the binary point.
+pub const FRACTION_BITS: u32 = 20;
+/// Values must be smaller than this in absolute value.
+pub const MAX_ABS_VALUE: f64 = 8_796_093_022_208.0; // 2^43
+/// 2^20: one unit of the fixed-point representation is 1 / SCALE.
+pub const SCALE: f64 = 1_048_576.0;
+
+/// A value, or a sum, outside what the fixed-point accumulators hold.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+pub enum OutOfRange {
+    /// The value is not finite or too large.
+    #[error("{0} is outside the range of summary statistics (finite, |value| < 2^43)")]
+    Value(f64),
+    /// A sum of squares overflowed (too many values of the largest size).
+    #[error("a sum of summary statistics overflowed")]
+    Sum,
+}
+
+/// `v` in fixed point.
+pub fn quantize(value: f64) -> Result<i64, OutOfRange> {
+    if !(value.is_finite() && value.abs() < MAX_ABS_VALUE) {
+        return Err(OutOfRange::Value(value));
+    }
+    // Scaling by a power of two is exact; rounding is to nearest, ties away
+    // from zero, the same on every platform.
+    Ok((value * SCALE).round() as i64)
+}
+
+/// A fixed-point number as `f64`.
+pub fn to_f64(fixed: i64) -> f64 {
+    fixed as f64 / SCALE
+}
+
+/// Count, sum and sum of squares, in fixed point.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moments {
+    /// Values added.
+    pub n: u64,
+    /// Sum of q.
+    #[serde(with = "as_text")]
+    pub sum: i128,
+    /// Sum of round(q² / 2^20).
+    #[serde(with = "as_text")]
+    pub sum_squares: i128,
+}
+
+impl Moments {
+    /// Adds one fixed-point value.
+    pub fn add_fixed(&mut self, fixed: i64) -> Result<(), OutOfRange> {
+        let q = i128::from(fixed);
+        // |q| < 2^63, so q² < 2^126 fits; round half up to the resolution.
+        let square = (q * q + (1 << (FRACTION_BITS - 1))) >> FRACTION_BITS;
+        self.n += 1;
+        self.sum = self.sum.checked_add(q).ok_or(OutOfRange::Sum)?;
+        self.sum_squares = self
+            .sum_squares
+            .checked_add(square)
+            .ok_or(OutOfRange::Sum)?;
+        Ok(())
+    }
+
+    /// Adds another's values.
+    pub fn merge(&mut self, other: &Moments) -> Result<(), OutOfRange> {
+        self.n += other.n;
+        self.sum = self.sum.checked_add(other.sum).ok_or(OutOfRange::Sum)?;
+        self.sum_squares = self
+            .sum_squares
+            .checked_add(other.sum_squares)
+            .ok_or(OutOfRange::Sum)?;
+        Ok(())
+    }
+
+    /// The mean, if any value was added.
+    pub fn mean(&self) -> Option<f64> {
+        (self.n > 0).then(|| self.sum as f64 / SCALE / self.n as f64)
+    }
+
+    /// The sample standard deviation, if at least two values were added.
+    pub fn sd(&self) -> Option<f64> {
+        if self.n < 2 {
+            return None;
+        }
+        let n = self.n as f64;
+        let sum = self.sum as f64 / SCALE;
+        let sum_squares = self.sum_squares as f64 / SCALE;
+        let variance = ((sum_squares - sum * (sum / n)) / (n - 1.0)).max(0.0);
+        Some(variance.sqrt())
+    }
+}
+
+/// `i128` as a decimal string in JSON (JSON readers often stop at 2^53).
+mod as_text {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(value: &i128, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i128, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(D::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_and_binary_fractions_are_exact() {
+        for value in [0.0, 1.0, -7.0, 0.5, 0.25, 36_500.0, -0.125] {
+            assert_eq!(to_f64(quantize(value).unwrap()), value);
+        }
+    }
+
+    #[test]
+    fn other_values_are_within_the_resolution() {
+        for value in [0.1, 1.0 / 3.0, 29.99999, 1234.5678] {
+            let back = to_f64(quantize(value).unwrap());
+            assert!((back - value).abs() <= 0.5 / SCALE, "{value} -> {back}");
+        }
+    }
+
+    #[test]
+    fn values_out_of_range_are_refused() {
+        for value in [f64::NAN, f64::INFINITY, 9e12, -9e12] {
+            assert!(quantize(value).is_err(), "{value}");
+        }
+    }
+
+    #[test]
+    fn mean_and_sd_match_the_textbook_formulas() {
+        let values = [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0];
+        let mut moments = Moments::default();
+        for v in values {
+            moments.add_fixed(quantize(v).unwrap()).unwrap();
+        }
+        assert_eq!(moments.mean(), Some(5.0));
+        let sd = moments.sd().unwrap();
+        assert!((sd - (32.0f64 / 7.0).sqrt()).abs() < 1e-12, "{sd}");
+    }
+
+    #[test]
+    fn the_state_round_trips_through_json() {
+        let mut moments = Moments::default();
+        for v in [1e9, 2e9 - 1.0, 0.3] {
+            moments.add_fixed(quantize(v).unwrap()).unwrap();
+        }
+        let text = serde_json::to_string(&moments).unwrap();
+        assert_eq!(serde_json::from_str::<Moments>(&text).unwrap(), moments);
+    }
+}
