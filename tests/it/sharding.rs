@@ -53,8 +53,9 @@ fn four_shards_merged_are_byte_identical_to_the_unsharded_run() {
     let scratch = tempfile::tempdir().unwrap();
     let scenario = baseline_sweep(scratch.path(), SWEEP);
     let whole = scratch.path().join("whole");
-    run(&scenario, &whole, &[]);
-    let mut parts = shards(&scenario, scratch.path(), 4, &[]);
+    let series = ["--timeseries", "30"];
+    run(&scenario, &whole, &series);
+    let mut parts = shards(&scenario, scratch.path(), 4, &series);
     parts.reverse(); // merge puts them in shard order
     let merged = scratch.path().join("merged");
     let output = merge(&parts, &merged);
@@ -67,6 +68,8 @@ fn four_shards_merged_are_byte_identical_to_the_unsharded_run() {
         "lab_outcomes.csv",
         "system_outcomes.csv",
         "events.csv",
+        "timeseries.csv",
+        "queue_timeseries.csv",
         "points.csv",
         "summary.csv",
         "compare.csv",
