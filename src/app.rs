@@ -117,7 +117,8 @@ fn outputs_for(request: &RunRequest, experiment: &Experiment) -> Result<Outputs,
     if request.timeseries_every_days.is_some() {
         outputs = outputs
             .with(OutputKind::Timeseries)
-            .with(OutputKind::QueueTimeseries);
+            .with(OutputKind::QueueTimeseries)
+            .with(OutputKind::PressureTimeseries);
     }
     if outputs.has(OutputKind::Compare) && !compare {
         return Err(AppError::Request(format!(
@@ -167,6 +168,7 @@ pub fn run(
             events: optional(OutputKind::Events)?,
             timeseries: optional(OutputKind::Timeseries)?,
             queue_timeseries: optional(OutputKind::QueueTimeseries)?,
+            pressure_timeseries: optional(OutputKind::PressureTimeseries)?,
             labs: writer(OutputKind::LabOutcomes)?,
             system: writer(OutputKind::SystemOutcomes)?,
         };
@@ -190,7 +192,13 @@ pub fn run(
     });
     let mut sink = sinks::RunSink { csv, aggregates };
     let threads = request.threads.unwrap_or_else(rayon::current_num_threads);
-    let series = outputs.has(OutputKind::Timeseries) || outputs.has(OutputKind::QueueTimeseries);
+    let series = [
+        OutputKind::Timeseries,
+        OutputKind::QueueTimeseries,
+        OutputKind::PressureTimeseries,
+    ]
+    .iter()
+    .any(|kind| outputs.has(*kind));
     let config = RunConfig {
         threads: Some(threads),
         recording: Recording {

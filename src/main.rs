@@ -86,12 +86,14 @@ struct RunArgs {
     /// Also write events.csv, one row per event.
     #[arg(long)]
     events: bool,
-    /// Also write timeseries.csv (adopters and shares per segment and lab)
-    /// and queue_timeseries.csv (queue per track), sampled every K days.
+    /// Also write timeseries.csv (adopters and shares per segment and lab),
+    /// queue_timeseries.csv (queue per track) and pressure_timeseries.csv
+    /// (pressure and escalation per lab), sampled every K days.
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=36500))]
     timeseries: Option<u32>,
     /// Files to write, comma-separated, from: lab_outcomes, system_outcomes,
-    /// events, timeseries, queue_timeseries, points, summary, compare
+    /// events, timeseries, queue_timeseries, pressure_timeseries, points,
+    /// summary, compare
     /// [default: all but events and time series; points and compare with a
     /// sweep]. `--outputs summary` writes only aggregates.
     #[arg(long, value_name = "LIST", value_parser = parse_outputs)]

@@ -18,8 +18,8 @@ pub use points::write_points;
 pub use selection::{OutputKind, Outputs};
 pub use summary::{SUMMARY_STATISTICS, cell, write_summary};
 pub use tables::{
-    CsvSink, EVENT_COLUMNS, QUEUE_TIMESERIES_COLUMNS, TIMESERIES_COLUMNS, Tables, date_of,
-    lab_columns, system_columns,
+    CsvSink, EVENT_COLUMNS, PRESSURE_TIMESERIES_COLUMNS, QUEUE_TIMESERIES_COLUMNS,
+    TIMESERIES_COLUMNS, Tables, date_of, lab_columns, system_columns,
 };
 
 /// File names inside the output directory.
@@ -35,6 +35,8 @@ pub mod files {
     pub const TIMESERIES: &str = "timeseries.csv";
     /// Queue length per track every K days (with `--timeseries K`).
     pub const QUEUE_TIMESERIES: &str = "queue_timeseries.csv";
+    /// Pressure and escalation per lab every K days (with `--timeseries K`).
+    pub const PRESSURE_TIMESERIES: &str = "pressure_timeseries.csv";
     /// Each point's id and swept values.
     pub const POINTS: &str = "points.csv";
     /// Aggregates per point, lab and metric.

@@ -13,7 +13,8 @@ use rayon::prelude::*;
 
 use crate::engine::StreamSeed;
 use crate::model::{
-    AdoptionSample, EventRecord, LabOutcome, QueueSample, Recording, SystemOutcome, World,
+    AdoptionSample, EventRecord, LabOutcome, PressureSample, QueueSample, Recording, SystemOutcome,
+    World,
 };
 use crate::scenario::Scenario;
 
@@ -40,6 +41,8 @@ pub struct UnitResult {
     pub adoption_series: Vec<AdoptionSample>,
     /// Queue samples (empty unless asked for).
     pub queue_series: Vec<QueueSample>,
+    /// Pressure samples (empty unless asked for).
+    pub pressure_series: Vec<PressureSample>,
 }
 
 /// The random streams of a work unit: with common random numbers (the
@@ -69,6 +72,7 @@ pub fn simulate_unit(
         events: outcomes.events,
         adoption_series: outcomes.adoption_series,
         queue_series: outcomes.queue_series,
+        pressure_series: outcomes.pressure_series,
     }
 }
 

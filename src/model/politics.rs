@@ -33,7 +33,7 @@ pub(crate) struct LabPolitics {
     pressure_time: SimTime,
     pub pressure_max: f64,
     pub level_max: u64,
-    public_active: bool,
+    pub public_active: bool,
     pending: [bool; 2],
     pub directive_day: Option<f64>,
     pub suspended_until: Option<SimTime>,

@@ -34,6 +34,21 @@ pub struct QueueSample {
     pub busy_teams: u64,
 }
 
+/// One lab's political state at a sample time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PressureSample {
+    /// When.
+    pub time: SimTime,
+    /// Lab index.
+    pub lab: u32,
+    /// Pressure on the lab, after decay.
+    pub pressure: f64,
+    /// Escalation in force: 0 none, 1 public pressure, 2 directive.
+    pub escalation_level: u64,
+    /// Whether the lab takes part in the program.
+    pub participating: bool,
+}
+
 /// What a replication records besides its outcomes.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Recording {

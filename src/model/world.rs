@@ -7,7 +7,7 @@ use super::market::{Market, Offer};
 use super::outcomes::{LabOutcome, LabTally, SystemOutcome};
 use super::politics::LabPolitics;
 use super::review::{ReviewProgram, Submission, Verdict};
-use super::series::{AdoptionSample, QueueSample, Recording};
+use super::series::{AdoptionSample, PressureSample, QueueSample, Recording};
 use super::streams;
 use crate::engine::{Context, Model, SimDuration, SimTime, Simulation, StreamRng, StreamSeed};
 use crate::scenario::{Access, BeforeOperational, Cadence, CycleStart, Line, Scenario};
@@ -99,6 +99,7 @@ pub struct World<'s> {
     next_sample: Option<SimTime>,
     adoption_series: Vec<AdoptionSample>,
     queue_series: Vec<QueueSample>,
+    pressure_series: Vec<PressureSample>,
 }
 
 /// What one replication produced.
@@ -114,6 +115,8 @@ pub struct WorldOutcomes {
     pub adoption_series: Vec<AdoptionSample>,
     /// Queue samples (empty unless asked for).
     pub queue_series: Vec<QueueSample>,
+    /// Pressure samples (empty unless asked for).
+    pub pressure_series: Vec<PressureSample>,
 }
 
 impl<'s> World<'s> {
@@ -181,6 +184,7 @@ impl<'s> World<'s> {
             next_sample: recording.timeseries_every_days.map(|_| SimTime::ZERO),
             adoption_series: Vec::new(),
             queue_series: Vec::new(),
+            pressure_series: Vec::new(),
         };
         world.place_incumbents();
         world
@@ -512,6 +516,21 @@ impl<'s> World<'s> {
     }
 
     fn sample(&mut self, now: SimTime) {
+        for lab in 0..self.politics.len() {
+            let politics = &self.politics[lab];
+            let escalation_level = if politics.directive_day.is_some() {
+                2
+            } else {
+                u64::from(politics.public_active)
+            };
+            self.pressure_series.push(PressureSample {
+                time: now,
+                lab: lab as u32,
+                pressure: self.pressure_at(lab, now),
+                escalation_level,
+                participating: self.participates(lab, now),
+            });
+        }
         if let Some(market) = &self.market {
             for (segment, labs) in market.snapshot(self.tallies.len()).into_iter().enumerate() {
                 for (lab, adopters) in labs.into_iter().enumerate() {
@@ -616,6 +635,7 @@ impl<'s> World<'s> {
             events: self.log.into_records(),
             adoption_series: self.adoption_series,
             queue_series: self.queue_series,
+            pressure_series: self.pressure_series,
         }
     }
 }

@@ -18,6 +18,8 @@ pub enum OutputKind {
     Timeseries,
     /// `queue_timeseries.csv`
     QueueTimeseries,
+    /// `pressure_timeseries.csv`
+    PressureTimeseries,
     /// `points.csv`
     Points,
     /// `summary.csv`
@@ -28,12 +30,13 @@ pub enum OutputKind {
 
 impl OutputKind {
     /// Every kind, in the order files are written.
-    pub const ALL: [OutputKind; 8] = [
+    pub const ALL: [OutputKind; 9] = [
         OutputKind::LabOutcomes,
         OutputKind::SystemOutcomes,
         OutputKind::Events,
         OutputKind::Timeseries,
         OutputKind::QueueTimeseries,
+        OutputKind::PressureTimeseries,
         OutputKind::Points,
         OutputKind::Summary,
         OutputKind::Compare,
@@ -47,6 +50,7 @@ impl OutputKind {
             OutputKind::Events => "events",
             OutputKind::Timeseries => "timeseries",
             OutputKind::QueueTimeseries => "queue_timeseries",
+            OutputKind::PressureTimeseries => "pressure_timeseries",
             OutputKind::Points => "points",
             OutputKind::Summary => "summary",
             OutputKind::Compare => "compare",
@@ -61,6 +65,7 @@ impl OutputKind {
             OutputKind::Events => files::EVENTS,
             OutputKind::Timeseries => files::TIMESERIES,
             OutputKind::QueueTimeseries => files::QUEUE_TIMESERIES,
+            OutputKind::PressureTimeseries => files::PRESSURE_TIMESERIES,
             OutputKind::Points => files::POINTS,
             OutputKind::Summary => files::SUMMARY,
             OutputKind::Compare => files::COMPARE,
@@ -77,6 +82,7 @@ impl OutputKind {
                 | OutputKind::Events
                 | OutputKind::Timeseries
                 | OutputKind::QueueTimeseries
+                | OutputKind::PressureTimeseries
         )
     }
 }

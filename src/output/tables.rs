@@ -25,6 +25,18 @@ pub const TIMESERIES_COLUMNS: [&str; 10] = [
     "share",
 ];
 
+/// Columns of `pressure_timeseries.csv`.
+pub const PRESSURE_TIMESERIES_COLUMNS: [&str; 8] = [
+    "point",
+    "replication",
+    "day",
+    "date",
+    "lab",
+    "pressure",
+    "escalation_level",
+    "participating",
+];
+
 /// Columns of `queue_timeseries.csv`.
 pub const QUEUE_TIMESERIES_COLUMNS: [&str; 7] = [
     "point",
@@ -97,6 +109,8 @@ pub struct Tables<W> {
     pub timeseries: Option<W>,
     /// `queue_timeseries.csv`.
     pub queue_timeseries: Option<W>,
+    /// `pressure_timeseries.csv`.
+    pub pressure_timeseries: Option<W>,
 }
 
 fn with_header<W: Write, const N: usize>(
@@ -120,6 +134,7 @@ pub struct CsvSink<'s, W: Write> {
     events: Option<csv::Writer<W>>,
     timeseries: Option<csv::Writer<W>>,
     queue_timeseries: Option<csv::Writer<W>>,
+    pressure_timeseries: Option<csv::Writer<W>>,
     line_ids: Vec<(&'s str, &'s str)>,
     /// Swept values of each point, written after `point` in the lab and
     /// system tables.
@@ -167,6 +182,10 @@ impl<'s, W: Write> CsvSink<'s, W> {
             events: with_header(tables.events, EVENT_COLUMNS)?,
             timeseries: with_header(tables.timeseries, TIMESERIES_COLUMNS)?,
             queue_timeseries: with_header(tables.queue_timeseries, QUEUE_TIMESERIES_COLUMNS)?,
+            pressure_timeseries: with_header(
+                tables.pressure_timeseries,
+                PRESSURE_TIMESERIES_COLUMNS,
+            )?,
             line_ids,
             point_values,
             values: Vec::new(),
@@ -178,9 +197,14 @@ impl<'s, W: Write> CsvSink<'s, W> {
         let flush = |writer: csv::Writer<W>| -> std::io::Result<()> {
             writer.into_inner().map_err(|e| e.into_error())?.flush()
         };
-        for writer in [self.events, self.timeseries, self.queue_timeseries]
-            .into_iter()
-            .flatten()
+        for writer in [
+            self.events,
+            self.timeseries,
+            self.queue_timeseries,
+            self.pressure_timeseries,
+        ]
+        .into_iter()
+        .flatten()
         {
             flush(writer)?;
         }
@@ -273,6 +297,24 @@ impl<W: Write> UnitSink for CsvSink<'_, W> {
                     &sample.adopters_api.to_string(),
                     &sample.adopters_open_weights.to_string(),
                     &optional(sample.share),
+                ])?;
+            }
+        }
+        if let Some(writer) = &mut self.pressure_timeseries {
+            for sample in &unit.pressure_series {
+                writer.write_record([
+                    point.as_str(),
+                    replication.as_str(),
+                    &sample.time.as_days().to_string(),
+                    &date_of(start, sample.time).to_string(),
+                    &self.scenario.labs[sample.lab as usize].id,
+                    &sample.pressure.to_string(),
+                    &sample.escalation_level.to_string(),
+                    if sample.participating {
+                        "true"
+                    } else {
+                        "false"
+                    },
                 ])?;
             }
         }

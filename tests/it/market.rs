@@ -341,4 +341,25 @@ fn timeseries_every_seven_days_is_well_formed() {
         ]
     );
     assert_eq!(queues.records().count(), 105 * 3 * 3);
+    let mut pressure = csv::Reader::from_path(out.join("pressure_timeseries.csv")).unwrap();
+    assert_eq!(
+        pressure.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "point",
+            "replication",
+            "day",
+            "date",
+            "lab",
+            "pressure",
+            "escalation_level",
+            "participating"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = pressure.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 105 * 6 * 3);
+    // In the baseline Meta holds out and the others have signed.
+    for row in &rows {
+        let expected = if &row[4] == "meta" { "false" } else { "true" };
+        assert_eq!(&row[7], expected, "{row:?}");
+    }
 }

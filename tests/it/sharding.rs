@@ -70,6 +70,7 @@ fn four_shards_merged_are_byte_identical_to_the_unsharded_run() {
         "events.csv",
         "timeseries.csv",
         "queue_timeseries.csv",
+        "pressure_timeseries.csv",
         "points.csv",
         "summary.csv",
         "compare.csv",
