@@ -4,7 +4,7 @@ use super::harm::{Harm, HarmTotals};
 use super::lead::CapabilityLead;
 use super::log::{EventKind, EventLog, EventRecord, ModelRef, ReleaseHow};
 use super::market::{Market, Offer};
-use super::outcomes::{LabOutcome, LabTally, SystemOutcome};
+use super::outcomes::{LabOutcome, SystemOutcome};
 use super::politics::LabPolitics;
 use super::review::{ReviewProgram, Submission, Verdict};
 use super::series::{AdoptionSample, PressureSample, QueueSample, Recording};
@@ -78,7 +78,11 @@ pub struct World<'s> {
     pub(super) program: ReviewProgram,
     pub(super) market: Option<Market<'s>>,
     pub(super) lead: CapabilityLead,
-    pub(super) tallies: Vec<LabTally>,
+    /// Each lab's outcomes, counted as the run goes; derived fields are
+    /// filled in at the horizon.
+    pub(super) tallies: Vec<LabOutcome>,
+    /// Each lab's total delay, for the mean at the horizon.
+    delay_days_total: Vec<f64>,
     pub(super) log: EventLog,
     /// Released models that can still spread (open weights) or harm.
     pub(super) live: Vec<usize>,
@@ -178,7 +182,8 @@ impl<'s> World<'s> {
             program: ReviewProgram::new(&scenario.review, lab_count),
             market,
             lead: CapabilityLead::new(lab_count),
-            tallies: vec![LabTally::default(); lab_count],
+            tallies: vec![LabOutcome::default(); lab_count],
+            delay_days_total: vec![0.0; lab_count],
             log: EventLog::new(recording.events),
             recording,
             next_sample: recording.timeseries_every_days.map(|_| SimTime::ZERO),
@@ -444,7 +449,9 @@ impl<'s> World<'s> {
         if state.covered {
             tally.releases_covered += 1;
         }
-        tally.record_delay(now.since(state.ready).as_days());
+        let delay = now.since(state.ready).as_days();
+        tally.delay_days_max = Some(tally.delay_days_max.map_or(delay, |max| max.max(delay)));
+        self.delay_days_total[who.lab as usize] += delay;
         self.log
             .record(now, EventKind::Released(how), Some(who), None);
         self.models[model].harm.on_market = true;
@@ -589,8 +596,11 @@ impl<'s> World<'s> {
                 .iter()
                 .enumerate()
                 .map(|(lab, tally)| {
-                    let mut outcome =
-                        tally.finish(unreleased[lab], self.program.mean_queue_wait_days(lab));
+                    let mut outcome = tally.clone();
+                    outcome.models_unreleased = unreleased[lab];
+                    outcome.delay_days_mean = (outcome.releases > 0)
+                        .then(|| self.delay_days_total[lab] / outcome.releases as f64);
+                    outcome.queue_wait_days_mean = self.program.mean_queue_wait_days(lab);
                     outcome.capability_lead_days = lead_days[lab];
                     let politics = &self.politics[lab];
                     outcome.signed_day = politics.signed_day.or_else(|| {
