@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod common_random_numbers;
 mod determinism;
+mod golden;
 mod hazards;
 mod market;
 mod params;
