@@ -285,6 +285,7 @@ impl World<'_> {
         model: usize,
         context: &mut Context<'_, Event>,
     ) {
+        self.advance_to_now(context);
         let state = &mut self.models[model];
         if !state.harm.safeguards {
             return;
@@ -305,6 +306,7 @@ impl World<'_> {
     /// the hazard; a suspension takes the model off the market and its
     /// adopters re-choose.
     pub(super) fn on_response(&mut self, model: usize, context: &mut Context<'_, Event>) {
+        self.advance_to_now(context);
         let now = context.now();
         let patch_probability = self.scenario.incidents.patch_probability;
         let state = &mut self.models[model];

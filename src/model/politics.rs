@@ -151,6 +151,7 @@ impl World<'_> {
         let Some(escalation) = &self.scenario.escalation else {
             return;
         };
+        self.advance_to_now(context);
         let now = context.now();
         self.politics[lab].pending[usize::from(level - 1)] = false;
         let pressure = self.pressure_at(lab, now);
@@ -200,6 +201,7 @@ impl World<'_> {
     /// A directive's suspension ends: the lab's API models return to those
     /// markets, with no adopters; they must win them back.
     pub(super) fn on_suspension_ends(&mut self, lab: usize, context: &mut Context<'_, Event>) {
+        self.advance_to_now(context);
         let now = context.now();
         let politics = &mut self.politics[lab];
         if politics.suspended_until.take().is_none() {

@@ -198,7 +198,6 @@ impl ReviewProgram {
             let state = &mut self.tracks[track];
             state.advance(now);
             state.queue.push_back(task);
-            state.queue_max = state.queue_max.max(state.queue.len());
             tasks.push(task);
         }
         self.reviews.push(ReviewState {
@@ -218,6 +217,10 @@ impl ReviewProgram {
         }
         for track in 0..self.tracks.len() {
             self.dispatch(track, context, log);
+            // Counted after a free team has taken the model: a model that
+            // never waits never stands in the queue.
+            let state = &mut self.tracks[track];
+            state.queue_max = state.queue_max.max(state.queue.len());
         }
         review
     }

@@ -98,7 +98,8 @@ pub struct World<'s> {
     pub(super) pressure_from_incidents: Vec<(usize, u64)>,
     pub(super) export_restricted: bool,
     pub(super) first_directive: Option<SimTime>,
-    last_tick: SimTime,
+    /// When the continuous processes were last brought up to date.
+    last_advance: SimTime,
     recording: Recording,
     next_sample: Option<SimTime>,
     adoption_series: Vec<AdoptionSample>,
@@ -176,7 +177,7 @@ impl<'s> World<'s> {
             changed_lines: Vec::new(),
             exposure: Vec::new(),
             totals: HarmTotals::default(),
-            last_tick: SimTime::ZERO,
+            last_advance: SimTime::ZERO,
             models: Vec::new(),
             awaiting_program: Vec::new(),
             program: ReviewProgram::new(&scenario.review, lab_count),
@@ -435,6 +436,7 @@ impl<'s> World<'s> {
         how: ReleaseHow,
         context: &mut Context<'_, Event>,
     ) {
+        self.advance_to_now(context);
         let now = context.now();
         let state = &mut self.models[model];
         state.released = Some(now);
@@ -499,15 +501,25 @@ impl<'s> World<'s> {
         self.lead.release(model, lab, state.capability, now)
     }
 
-    fn on_tick(&mut self, context: &mut Context<'_, Event>) {
+    /// Brings the continuous processes (adoption, derivatives, exposure and
+    /// incidents, signing) up to now with the rates that held since the last
+    /// advance. Called at every market step and before anything that changes
+    /// those rates (a release, a suspension, a patch, ...), so a change made
+    /// between two steps counts only from the moment it was made.
+    pub(super) fn advance_to_now(&mut self, context: &mut Context<'_, Event>) {
         let now = context.now();
         if let Some(market) = &mut self.market {
             market.step(now);
         }
-        let days = now.since(self.last_tick).as_days();
-        self.last_tick = now;
+        let days = now.since(self.last_advance).as_days();
+        self.last_advance = now;
         self.harm_step(days, context);
         self.politics_step(days, now);
+    }
+
+    fn on_tick(&mut self, context: &mut Context<'_, Event>) {
+        let now = context.now();
+        self.advance_to_now(context);
         if let Some(due) = self.next_sample
             && now >= due
         {
@@ -673,7 +685,10 @@ impl Model for World<'_> {
             Event::Response { model } => self.on_response(model, context),
             Event::Escalate { lab, level } => self.on_escalate(lab, level, context),
             Event::SuspensionEnds { lab } => self.on_suspension_ends(lab, context),
-            Event::ExportRestriction => self.restrict_exports(context.now()),
+            Event::ExportRestriction => {
+                self.advance_to_now(context);
+                self.restrict_exports(context.now());
+            }
         }
     }
 }

@@ -339,3 +339,61 @@ fn covering_open_weights_and_meta_lowers_hazards_and_incidents_at_a_cost_in_dela
     let (mean, se) = paired(&delay(&inside), &delay(&out));
     assert!(mean > 4.0 * se, "Meta's added delay: {mean} days, se {se}");
 }
+
+/// One hazardous open-weights model released on `day` (60 days before the
+/// horizon at most), with a fixed exposure of 100 and no market, incidents
+/// or derivative exposure: what it accumulates by day 60 depends only on
+/// the time since its release.
+fn released_on(day: f64) -> Scenario {
+    let text = format!(
+        r#"
+        [simulation]
+        name = "step boundaries"
+        horizon_days = 60
+        [hazard]
+        midpoint_capability = -1000
+        scale_months = 1
+        [incidents]
+        rate_per_exposure_day = 0
+        exposure_per_model = 100
+        exposure_per_derivative = 0
+        [[labs]]
+        id = "open"
+        [[labs.lines]]
+        id = "model"
+        access = "open_weights"
+        cadence_days = {{ dist = "dates", dates = [{day}] }}
+        "#
+    );
+    Scenario::from_toml(&text, "boundaries.toml", &[]).unwrap()
+}
+
+#[test]
+fn a_release_between_or_on_market_steps_counts_only_the_time_since_release() {
+    // Released on a daily step (day 50) or half-way through one (day 50.5):
+    // by day 60 the model has been out 10 or 9.5 days, not 11 or 10.5.
+    for (day, age) in [(50.0, 10.0), (50.5, 9.5)] {
+        let scenario = released_on(day);
+        let n = 2_000;
+        let units: Vec<UnitResult> = (0..n)
+            .map(|r| simulate_unit(&scenario, 0, r, Recording::NONE))
+            .collect();
+        // Exposure is deterministic: 100 for each day on the market.
+        for unit in &units {
+            assert_eq!(
+                unit.system.hazardous_exposure_days,
+                100.0 * age,
+                "day {day}"
+            );
+        }
+        // Derivatives are Poisson with mean Λ(a) = λ₀h/ln 2 · (1 − 2^(−a/h)).
+        let expected = 50.0 * 60.0 / std::f64::consts::LN_2 * (1.0 - 0.5f64.powf(age / 60.0));
+        let counts: Vec<f64> = units.iter().map(|u| u.labs[0].derivatives as f64).collect();
+        let mean = counts.iter().sum::<f64>() / n as f64;
+        let se = (expected / n as f64).sqrt();
+        assert!(
+            (mean - expected).abs() < 4.0 * se,
+            "released on day {day}: mean {mean}, Λ({age}) = {expected}, se {se}"
+        );
+    }
+}

@@ -363,3 +363,45 @@ fn timeseries_every_seven_days_is_well_formed() {
         assert_eq!(&row[7], expected, "{row:?}");
     }
 }
+
+#[test]
+fn a_release_between_or_on_market_steps_wins_adopters_only_from_its_release() {
+    // Everyone has adopted (no Bass growth); adopters re-choose at s a year
+    // between two models of equal utility, so the newcomer's adopters grow
+    // as M/2 · (1 − e^(−s·a)) after a days on the market, exactly, at the
+    // daily steps too.
+    let switching_per_year = 3.0;
+    for (day, age) in [(50.0, 10.0), (50.5, 9.5)] {
+        let labs = format!(
+            r#"
+            [[labs]]
+            id = "incumbent"
+            [[labs.lines]]
+            id = "model"
+            access = "api"
+            cadence_days = {{ dist = "dates", dates = [1000] }}
+            incumbent_released = 2026-01-01
+            [[labs]]
+            id = "newcomer"
+            [[labs.lines]]
+            id = "model"
+            access = "api"
+            cadence_days = {{ dist = "dates", dates = [{day}] }}
+            "#
+        );
+        let mut scenario = market_world(
+            "",
+            &format!("adopted_at_start = 1\nswitching_per_year = {switching_per_year}"),
+            &labs,
+        );
+        scenario.horizon = reviewsim::engine::SimTime::from_days(60.0);
+        let unit = simulate_unit(&scenario, 0, 0, Recording::NONE);
+        let adopters = unit.labs[1].segments[0].adopters;
+        let years = age / reviewsim::model::market::DAYS_PER_YEAR;
+        let expected = 1e6 / 2.0 * (1.0 - (-switching_per_year * years).exp());
+        assert!(
+            (adopters / expected - 1.0).abs() < 1e-9,
+            "released on day {day}: {adopters} adopters, expected {expected}"
+        );
+    }
+}

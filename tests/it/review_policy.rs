@@ -285,3 +285,75 @@ fn when_the_next_cycle_starts_at_release_review_delay_slows_the_line() {
     let (mean, se) = mean_and_se(&differences);
     assert!(mean > 4.0 * se, "models lost: {mean}, se {se}");
 }
+
+/// P(no model ever waits) for Poisson arrivals at `rate` a day over
+/// `horizon` days, one team and reviews of exactly `duration` days: nobody
+/// waits exactly when every gap between arrivals is at least `duration`.
+/// Given n arrivals, uniform on [0, T], that has probability
+/// (1 − (n − 1)·D/T)^n (zero when negative).
+fn probability_nobody_waits(rate: f64, horizon: f64, duration: f64) -> f64 {
+    let mean = rate * horizon;
+    let mut poisson = (-mean).exp(); // P(N = 0)
+    let mut total = 0.0;
+    for n in 0..200 {
+        if n > 0 {
+            poisson *= mean / n as f64;
+        }
+        let spaced = if n <= 1 {
+            1.0
+        } else {
+            (1.0 - (n as f64 - 1.0) * duration / horizon)
+                .max(0.0)
+                .powi(n)
+        };
+        total += poisson * spaced;
+    }
+    total
+}
+
+#[test]
+fn the_longest_queue_counts_only_models_that_waited() {
+    // Poisson arrivals (exponential gaps, the first from day 0), one team,
+    // reviews of 5 days, and a lab that holds for the review.
+    let text = r#"
+        [simulation]
+        name = "queue max"
+        horizon_days = 100
+        replications = 4000
+        [review]
+        on_expiry = "hold"
+        window_days = 365
+        [[review.tracks]]
+        id = "only"
+        capacity = 1
+        duration_days = 5
+        [[labs]]
+        id = "lab"
+        participation = { signed = true }
+        [[labs.lines]]
+        id = "line"
+        access = "api"
+        cadence_days = { dist = "exponential", mean = 20 }
+        first_ready_days = { dist = "exponential", mean = 20 }
+    "#;
+    let scenario = reviewsim::scenario::Scenario::from_toml(text, "queue.toml", &[]).unwrap();
+    let units = replications(&scenario, false);
+    let nobody_waited: Vec<f64> = units
+        .iter()
+        .map(|u| f64::from(u.system.tracks[0].queue_length_max == 0))
+        .collect();
+    let (share, _) = mean_and_se(&nobody_waited);
+    let expected = probability_nobody_waits(1.0 / 20.0, 100.0, 5.0);
+    let se = (expected * (1.0 - expected) / units.len() as f64).sqrt();
+    assert!(
+        (share - expected).abs() < 4.0 * se,
+        "share of replications where nobody waited {share}, expected {expected} (se {se})"
+    );
+    // And a model that never waits leaves the time-average queue at zero.
+    for unit in &units {
+        let track = &unit.system.tracks[0];
+        if track.queue_length_max == 0 {
+            assert_eq!(track.queue_length_mean, Some(0.0));
+        }
+    }
+}
