@@ -215,6 +215,10 @@ pub const TRACK: &[Metric<TrackOutcome>] = &[
         name: "queue_length_max",
         value: |t| Some(t.queue_length_max as f64),
     },
+    Metric {
+        name: "queue_wait_days_mean",
+        value: |t| t.queue_wait_days_mean,
+    },
 ];
 
 /// Names of the per-lab metrics for a scenario's market segments, in

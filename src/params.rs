@@ -106,7 +106,7 @@ const DOCS: &[(&str, &str, &str)] = &[
     (
         "labs.*.participation.signed",
         "true/false",
-        "takes part from the start (true) or never",
+        "true: takes part from the start; false: not at the start (it joins only by `from`, `signing` or a directive)",
     ),
     (
         "labs.*.participation.from",

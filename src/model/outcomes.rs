@@ -84,6 +84,8 @@ pub struct TrackOutcome {
     pub queue_length_mean: Option<f64>,
     /// Most models waiting at once.
     pub queue_length_max: u64,
+    /// Mean days from submission until this track started, over its starts.
+    pub queue_wait_days_mean: Option<f64>,
 }
 
 impl From<TrackStats> for TrackOutcome {
@@ -95,6 +97,7 @@ impl From<TrackStats> for TrackOutcome {
             utilisation: stats.utilisation,
             queue_length_mean: stats.queue_length_mean,
             queue_length_max: stats.queue_length_max,
+            queue_wait_days_mean: stats.queue_wait_days_mean,
         }
     }
 }

@@ -74,6 +74,8 @@ struct TrackState {
     /// Integral of queue length over time, in task-ticks.
     queue_area: u128,
     queue_max: usize,
+    /// Days models waited for a team on this track, and how many started.
+    wait_days_total: f64,
     last_change: SimTime,
 }
 
@@ -118,6 +120,7 @@ pub(crate) struct TrackStats {
     pub utilisation: Option<f64>,
     pub queue_length_mean: Option<f64>,
     pub queue_length_max: u64,
+    pub queue_wait_days_mean: Option<f64>,
 }
 
 /// The program's state in one replication.
@@ -155,6 +158,7 @@ impl ReviewProgram {
                     busy_area: 0,
                     queue_area: 0,
                     queue_max: 0,
+                    wait_days_total: 0.0,
                     last_change: SimTime::ZERO,
                 })
                 .collect(),
@@ -250,8 +254,10 @@ impl ReviewProgram {
             task.status = TaskStatus::Running;
             task.started = Some(now);
             let review = &self.reviews[task.review];
+            let wait = now.since(review.submitted).as_days();
+            state.wait_days_total += wait;
             let waits = &mut self.lab_waits[review.who.lab as usize];
-            waits.0 += now.since(review.submitted).as_days();
+            waits.0 += wait;
             waits.1 += 1;
             log.record(
                 now,
@@ -419,6 +425,8 @@ impl ReviewProgram {
                         .map(|busy| busy / f64::from(state.capacity)),
                     queue_length_mean: per_tick(state.queue_area),
                     queue_length_max: state.queue_max as u64,
+                    queue_wait_days_mean: (state.started > 0)
+                        .then(|| state.wait_days_total / state.started as f64),
                 }
             })
             .collect()

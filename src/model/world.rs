@@ -775,6 +775,21 @@ mod tests {
     }
 
     #[test]
+    fn each_track_reports_the_wait_for_its_own_teams() {
+        // A second track with two teams: nobody waits there, while on the
+        // one-team track the second model waits 19 days.
+        let mut scenario = two_models("on_expiry = \"hold\"");
+        let mut wide = scenario.review.tracks[0].clone();
+        wide.id = "wide".into();
+        wide.capacity = 2;
+        scenario.review.tracks.push(wide);
+        let (world, _) = run(&scenario);
+        let system = world.finish(scenario.horizon).system;
+        assert_eq!(system.tracks[0].queue_wait_days_mean, Some(9.5));
+        assert_eq!(system.tracks[1].queue_wait_days_mean, Some(0.0));
+    }
+
+    #[test]
     fn under_hold_the_lab_waits_for_the_review_past_the_window() {
         let scenario = two_models("on_expiry = \"hold\"");
         let (world, events) = run(&scenario);

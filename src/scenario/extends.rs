@@ -4,7 +4,10 @@
 //! its own `extends`, and the extending file is merged into it: tables merge
 //! key by key; lists of named tables (`labs`, `labs.<id>.lines`,
 //! `review.tracks`, `market.segments`) merge entry by entry on `id`, with new
-//! ids appended; any other value replaces the one extended.
+//! ids appended; any other value replaces the one extended. A distribution
+//! of another family (`dist`) replaces the one extended whole, and so does
+//! another form of a one-of table (participation `signed`/`from`/`signing`,
+//! threshold `min_capability`/`within_months_of_frontier`).
 
 use std::path::Path;
 
@@ -66,10 +69,33 @@ pub(super) fn resolve(
     Ok(merged)
 }
 
+/// Keys of which a table holds one form: writing one form in the extending
+/// file drops the others from the file extended (`participation = { from =
+/// ... }` replaces `{ signed = true }`; a threshold in months replaces one in
+/// capability).
+const ALTERNATIVES: [&[&str]; 2] = [
+    &["signed", "from", "signing"],
+    &["min_capability", "within_months_of_frontier"],
+];
+
 fn merge_tables(base: &mut Table, changes: Table) {
     for (key, value) in changes {
         match (base.get_mut(&key), value) {
-            (Some(Value::Table(inner)), Value::Table(change)) => merge_tables(inner, change),
+            // A distribution of another family replaces the one extended
+            // whole: a gamma's `cv` must not survive into an exponential.
+            (Some(Value::Table(inner)), Value::Table(change))
+                if change.contains_key("dist") && inner.get("dist") != change.get("dist") =>
+            {
+                base.insert(key, Value::Table(change));
+            }
+            (Some(Value::Table(inner)), Value::Table(change)) => {
+                for group in ALTERNATIVES {
+                    if group.iter().any(|k| change.contains_key(*k)) {
+                        inner.retain(|k, _| !group.contains(&k.as_ref()));
+                    }
+                }
+                merge_tables(inner, change)
+            }
             (Some(Value::Array(items)), Value::Array(changes))
                 if is_named(items) && is_named(&changes) =>
             {
@@ -120,6 +146,42 @@ mod tests {
         assert_eq!(labs[0]["name"].as_str(), Some("A"));
         assert_eq!(labs[1]["name"].as_str(), Some("B"));
         assert_eq!(labs[2]["id"].as_str(), Some("c"));
+    }
+
+    #[test]
+    fn a_distribution_of_another_family_replaces_the_one_extended() {
+        let mut base: Table = "cadence_days = { dist = \"gamma\", mean = 90, cv = 0.5 }\n"
+            .parse()
+            .unwrap();
+        let change = "cadence_days = { dist = \"exponential\", mean = 60 }\n";
+        merge_tables(&mut base, change.parse().unwrap());
+        assert_eq!(base, change.parse::<Table>().unwrap());
+        // The same family merges field by field.
+        let mut base: Table = "d = { dist = \"gamma\", mean = 90, cv = 0.5 }\n"
+            .parse()
+            .unwrap();
+        merge_tables(
+            &mut base,
+            "d = { dist = \"gamma\", mean = 60 }\n".parse().unwrap(),
+        );
+        assert_eq!(base["d"]["cv"].as_float(), Some(0.5));
+    }
+
+    #[test]
+    fn one_form_of_participation_replaces_another() {
+        let mut base: Table = "[participation]\nsigned = true\ncarve_out = [\"api\"]\n"
+            .parse()
+            .unwrap();
+        merge_tables(
+            &mut base,
+            "[participation]\nsigning = { base_rate_per_day = 0.01 }\n"
+                .parse()
+                .unwrap(),
+        );
+        let participation = base["participation"].as_table().unwrap();
+        assert!(!participation.contains_key("signed"));
+        assert!(participation.contains_key("signing"));
+        assert!(participation.contains_key("carve_out"));
     }
 
     #[test]

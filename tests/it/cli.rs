@@ -75,6 +75,7 @@ fn run_writes_the_documented_files_and_columns() {
             "utilisation",
             "queue_length_mean",
             "queue_length_max",
+            "queue_wait_days_mean",
         ] {
             let column = format!("{metric}_{track}");
             assert!(header.contains(&column.as_str()), "missing {column}");

@@ -80,8 +80,8 @@ fn a_three_parameter_grid_writes_points_swept_columns_and_summary_rows_for_every
 
     let summary = csv_rows(&out.join("summary.csv"));
     // 6 labs × (28 lab metrics + 3 segments × 4 market metrics), then 8
-    // system metrics and 3 tracks × 6 track metrics under lab `all`.
-    let metrics_per_point = 6 * (28 + 3 * 4) + 8 + 3 * 6;
+    // system metrics and 3 tracks × 7 track metrics under lab `all`.
+    let metrics_per_point = 6 * (28 + 3 * 4) + 8 + 3 * 7;
     assert_eq!(summary.len(), 8 * metrics_per_point);
     for point in 0..8 {
         let rows: Vec<_> = summary
