@@ -98,6 +98,9 @@ pub enum Axis {
     },
 }
 
+/// Whole numbers beyond this (2^53) are not all exact as `f64`.
+const MAX_EXACT_INTEGER: f64 = 9_007_199_254_740_992.0;
+
 /// Longest list a range may expand to.
 pub const MAX_RANGE_VALUES: u64 = 1_000_000;
 
@@ -142,9 +145,16 @@ pub fn axis(raw: &RawParameter) -> Result<Axis, String> {
         return Err("an interval needs both low and high".into());
     };
     let (log, integer) = (raw.log.unwrap_or(false), raw.integer.unwrap_or(false));
-    if !(low.is_finite() && high.is_finite() && low < high) {
+    if !(low.is_finite() && high.is_finite() && low < high && (high - low).is_finite()) {
         return Err(format!(
-            "low = {low}, high = {high}: must be finite numbers with low < high"
+            "low = {low}, high = {high}: must be finite numbers with low < high \
+             (and high - low finite)"
+        ));
+    }
+    if integer && !(low.abs() <= MAX_EXACT_INTEGER && high.abs() <= MAX_EXACT_INTEGER) {
+        return Err(format!(
+            "low = {low}, high = {high}: an integer interval's ends must be between \
+             -2^53 and 2^53 (9007199254740992), where every whole number is exact"
         ));
     }
     if log && low <= 0.0 {
@@ -188,8 +198,9 @@ fn range(raw: &RawParameter) -> Result<Vec<Value>, String> {
             if to < from {
                 return Err(format!("from = {from}, to = {to}: to must be >= from"));
             }
-            let count = ((to - from) / step) as u64 + 1;
-            check_count(count)?;
+            // In 128 bits: `to - from` may not fit in 64.
+            let count = (i128::from(*to) - i128::from(*from)) / i128::from(*step) + 1;
+            check_count(u64::try_from(count).unwrap_or(u64::MAX))?;
             Ok((0..count as i64)
                 .map(|i| Value::Integer(from + i * step))
                 .collect())
@@ -216,6 +227,12 @@ fn range(raw: &RawParameter) -> Result<Vec<Value>, String> {
             // Tolerate rounding in (to - from) / step, so that 0 to 1 by 0.1
             // includes 1.
             let steps = ((to - from) / step * (1.0 + 1e-12) + 1e-9).floor();
+            if !(steps < MAX_RANGE_VALUES as f64) {
+                return Err(format!(
+                    "from = {from}, to = {to}, step = {step}: the range has more than \
+                     {MAX_RANGE_VALUES} values, the limit; use a larger step"
+                ));
+            }
             let count = steps as u64 + 1;
             check_count(count)?;
             Ok((0..count)

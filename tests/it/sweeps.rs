@@ -406,6 +406,33 @@ fn malformed_sweeps_are_refused_with_what_is_allowed() {
 }
 
 #[test]
+fn ranges_whose_step_count_overflows_are_refused_not_a_panic() {
+    let cases = [
+        (
+            "from = 0\nto = 30\nstep = 1e-300\n",
+            "the range has more than 1000000 values",
+        ),
+        (
+            "from = -9223372036854775807\nto = 9223372036854775807\nstep = 1\n",
+            "more than the limit of 1000000",
+        ),
+        ("low = -1e308\nhigh = 1e308\n", "high - low finite"),
+    ];
+    for (range, needle) in cases {
+        let sweep = format!(
+            "[sweep]\nmethod = \"random\"\nsamples = 2\n[[sweep.parameters]]\n\
+             path = \"review.window_days\"\n{range}"
+        );
+        let sweep = if range.starts_with("low") {
+            sweep
+        } else {
+            sweep.replace("method = \"random\"\nsamples = 2\n", "")
+        };
+        assert_refused(&sweep, &[], &[needle]);
+    }
+}
+
+#[test]
 fn an_accidental_explosion_is_refused_unless_asked_for() {
     let sweep = "[sweep]\n[[sweep.parameters]]\npath = \"review.window_days\"\n\
                  from = 0\nto = 99\nstep = 1\n";
