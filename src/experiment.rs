@@ -229,6 +229,19 @@ impl Experiment {
             }
         })?;
         let base = Scenario::from_raw(base_raw, file)?;
+        if let Some((column, [first, second])) = crate::metrics::duplicate_column(&base) {
+            return Err(ScenarioError::Invalid {
+                file: file.to_string(),
+                problems: vec![crate::scenario::Problem {
+                    path: second,
+                    value: format!("the column {column}"),
+                    allowed: format!(
+                        "is also a column of {first}; ids must not make the same column name twice: rename one"
+                    ),
+                }],
+            }
+            .into());
+        }
         let Some(raw_sweep) = raw_sweep else {
             let point = Point {
                 id: 0,
@@ -245,7 +258,7 @@ impl Experiment {
         let points = assignments
             .into_iter()
             .enumerate()
-            .map(|(id, values)| point(&base_table, &sweep, id, values, file))
+            .map(|(id, values)| point(&base_table, &base, &sweep, id, values, file))
             .collect::<Result<Vec<Point>, ExperimentError>>()?;
         Ok(Experiment {
             base,
@@ -463,6 +476,31 @@ fn probe(base_table: &toml::Table, path: &str, value: &Value, file: &str) -> Res
     }
 }
 
+/// The ids that name the rows and columns of the outputs.
+fn shape(scenario: &Scenario) -> Vec<Vec<&str>> {
+    let mut shape = vec![
+        scenario.labs.iter().map(|lab| lab.id.as_str()).collect(),
+        scenario
+            .review
+            .tracks
+            .iter()
+            .map(|track| track.id.as_str())
+            .collect(),
+        scenario
+            .market
+            .iter()
+            .flat_map(|market| market.segments.iter().map(|s| s.id.as_str()))
+            .collect(),
+    ];
+    shape.extend(
+        scenario
+            .labs
+            .iter()
+            .map(|lab| lab.lines.iter().map(|line| line.id.as_str()).collect()),
+    );
+    shape
+}
+
 fn assignment(path: &str, value: &Value) -> Override {
     Override {
         path: path.to_string(),
@@ -474,6 +512,7 @@ fn assignment(path: &str, value: &Value) -> Override {
 /// Builds and validates one point.
 fn point(
     base_table: &toml::Table,
+    base: &Scenario,
     sweep: &Sweep,
     id: usize,
     values: Vec<Value>,
@@ -503,6 +542,15 @@ fn point(
     }
     let raw = raw_from_table(table, &label, &[])?;
     let mut scenario = Scenario::from_raw(raw, &label)?;
+    if shape(&scenario) != shape(base) {
+        return Err(ExperimentError::Sweep {
+            file: label,
+            path: sweep.paths.join(", "),
+            message: "changes which labs, lines, segments or tracks the scenario has; a sweep \
+                      varies values, and every point must write the same rows and columns"
+                .into(),
+        });
+    }
     scenario.file = file.to_string();
     Ok(Point {
         id,

@@ -241,6 +241,45 @@ pub fn system_metric_names(scenario: &Scenario) -> Vec<String> {
     names
 }
 
+/// A column name that two of a scenario's ids generate alike, with the
+/// parameter paths of the ids (a segment `peak_x` beside a segment `x`:
+/// both give `share_peak_x`). `None` when every column name is unique.
+pub fn duplicate_column(scenario: &Scenario) -> Option<(String, [String; 2])> {
+    let mut named: Vec<(String, String)> = LAB
+        .iter()
+        .map(|m| (m.name.to_string(), "lab_outcomes.csv".to_string()))
+        .collect();
+    for segment in scenario.market.iter().flat_map(|market| &market.segments) {
+        let source = format!("market.segments.{}", segment.id);
+        named.extend(
+            SEGMENT
+                .iter()
+                .map(|m| (format!("{}_{}", m.name, segment.id), source.clone())),
+        );
+    }
+    let system = SYSTEM
+        .iter()
+        .map(|m| (m.name.to_string(), "system_outcomes.csv".to_string()));
+    let mut system: Vec<(String, String)> = system.collect();
+    for track in &scenario.review.tracks {
+        let source = format!("review.tracks.{}", track.id);
+        system.extend(
+            TRACK
+                .iter()
+                .map(|m| (format!("{}_{}", m.name, track.id), source.clone())),
+        );
+    }
+    for columns in [named, system] {
+        let mut seen: std::collections::HashMap<&str, &str> = Default::default();
+        for (name, source) in &columns {
+            if let Some(first) = seen.insert(name, source) {
+                return Some((name.clone(), [first.to_string(), source.clone()]));
+            }
+        }
+    }
+    None
+}
+
 /// A lab's metric values, in [`lab_metric_names`] order.
 pub fn lab_values(lab: &LabOutcome, into: &mut Vec<Option<f64>>) {
     into.extend(LAB.iter().map(|m| (m.value)(lab)));

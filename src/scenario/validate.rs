@@ -25,6 +25,18 @@ pub const MAX_HORIZON_DAYS: f64 = 36_500.0;
 /// models.
 pub const MIN_MEAN_CADENCE_DAYS: f64 = 1.0;
 
+/// The id no entry may take.
+pub const RESERVED_ID: &str = "all";
+
+/// Where an id ends up in the outputs.
+#[derive(Clone, Copy)]
+enum IdKind {
+    /// In cells only (labs, lines).
+    Value,
+    /// In column names too (segments, tracks).
+    Column,
+}
+
 /// Collects problems so that one run of validation reports all of them.
 struct Checker {
     problems: Vec<Problem>,
@@ -51,18 +63,41 @@ impl Checker {
         value
     }
 
-    /// A short id usable in parameter paths and column names, unique among
-    /// its siblings.
-    fn id(&mut self, path: &str, id: &str, seen: &mut HashSet<String>) {
-        let valid = !id.is_empty()
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    /// A short id usable in parameter paths and output cells, unique among
+    /// its siblings. Ids that become part of column names (`Name::Column`)
+    /// start with a letter and have no `-`, which R's `read.csv` would turn
+    /// into a dot. `all` is reserved: it labels the system rows of
+    /// `summary.csv` and would give two `share_all` columns.
+    fn id(&mut self, path: &str, id: &str, seen: &mut HashSet<String>, kind: IdKind) {
+        let valid = match kind {
+            IdKind::Value => {
+                !id.is_empty()
+                    && id.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'
+                    })
+            }
+            IdKind::Column => {
+                id.starts_with(|c: char| c.is_ascii_lowercase())
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            }
+        };
         if !valid {
+            let allowed = match kind {
+                IdKind::Value => {
+                    "must be non-empty and use only a-z, 0-9, _ and - (it appears in parameter paths and output files)"
+                }
+                IdKind::Column => {
+                    "must start with a letter and use only a-z, 0-9 and _ (it appears in parameter paths and column names)"
+                }
+            };
+            self.refuse(format!("{path}.id"), format!("\"{id}\""), allowed);
+        } else if id == RESERVED_ID {
             self.refuse(
                 format!("{path}.id"),
                 format!("\"{id}\""),
-                "must be non-empty and use only a-z, 0-9, _ and - (it appears in parameter paths and column names)",
+                "is reserved (it labels the system-wide rows of summary.csv and the share_all column); choose another id",
             );
         } else if !seen.insert(id.to_string()) {
             self.refuse(
@@ -283,7 +318,7 @@ fn track(
     ids: &mut HashSet<String>,
 ) -> Option<Track> {
     let path = element_path("review.tracks", &raw.id, index);
-    check.id(&path, &raw.id, ids);
+    check.id(&path, &raw.id, ids, IdKind::Column);
     if raw.capacity == 0 {
         check.refuse(
             format!("{path}.capacity"),
@@ -314,7 +349,7 @@ fn lab(
     ids: &mut HashSet<String>,
 ) -> Lab {
     let path = element_path("labs", &raw.id, index);
-    check.id(&path, &raw.id, ids);
+    check.id(&path, &raw.id, ids, IdKind::Value);
     let signing = raw.participation.signing.as_ref().map(|signing| {
         for (name, value) in [
             ("base_rate_per_day", signing.base_rate_per_day),
@@ -414,7 +449,7 @@ fn line(
     ids: &mut HashSet<String>,
 ) -> Option<Line> {
     let path = element_path(array, &raw.id, index);
-    check.id(&path, &raw.id, ids);
+    check.id(&path, &raw.id, ids, IdKind::Value);
     let cadence_path = format!("{path}.cadence_days");
     let cadence = match &raw.cadence_days.0 {
         DistSpec::Dates { dates } => {
@@ -530,7 +565,7 @@ fn market(check: &mut Checker, raw: &RawMarket, lab_ids: &[&str]) -> Market {
         .enumerate()
         .map(|(index, segment)| {
             let path = element_path("market.segments", &segment.id, index);
-            check.id(&path, &segment.id, &mut ids);
+            check.id(&path, &segment.id, &mut ids, IdKind::Column);
             if !(segment.population.is_finite() && segment.population > 0.0) {
                 check.refuse(
                     format!("{path}.population"),

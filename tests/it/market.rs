@@ -19,7 +19,7 @@ fn market_world(market: &str, segment: &str, labs: &str) -> Scenario {
         [market]
         {market}
         [[market.segments]]
-        id = "all"
+        id = "everyone"
         population = 1e6
         bass_p_per_year = 0.03
         bass_q_per_year = 0.38

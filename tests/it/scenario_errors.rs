@@ -218,3 +218,63 @@ fn an_unwritable_output_directory_is_refused_without_a_panic() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn ids_that_would_collide_in_the_outputs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // A lab called `all` would mix with the system rows of summary.csv.
+    let file = edited_baseline(dir.path(), "id = \"meta\"", "id = \"all\"");
+    assert_refused(&file, &[], &["labs.all.id = \"all\"", "is reserved"]);
+    // A segment called `all` would give two share_all columns.
+    let file = edited_baseline(dir.path(), "id = \"consumer\"", "id = \"all\"");
+    assert_refused(
+        &file,
+        &[],
+        &["market.segments.all.id = \"all\"", "is reserved"],
+    );
+    // A segment `peak_enterprise` beside `enterprise`: two share_peak_enterprise.
+    let file = edited_baseline(dir.path(), "id = \"consumer\"", "id = \"peak_enterprise\"");
+    assert_refused(
+        &file,
+        &[],
+        &[
+            "the column share_peak_enterprise",
+            "market.segments.peak_enterprise",
+            "market.segments.enterprise",
+            "rename one",
+        ],
+    );
+    // A dash in a track id would become part of column names.
+    let file = edited_baseline(dir.path(), "id = \"threat\"", "id = \"threat-model\"");
+    assert_refused(
+        &file,
+        &[],
+        &[
+            "review.tracks.threat-model.id",
+            "must start with a letter and use only a-z, 0-9 and _",
+        ],
+    );
+}
+
+#[test]
+fn a_sweep_that_changes_which_labs_or_segments_exist_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(BASELINE).unwrap();
+    let file = dir.path().join("shape.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "{text}\n[sweep]\n[[sweep.parameters]]\npath = \"market\"\n\
+             values = [{{ segments = [{{ id = \"solo\", population = 10, bass_p_per_year = 0.1, bass_q_per_year = 0.1 }}] }}]\n"
+        ),
+    )
+    .unwrap();
+    assert_refused(
+        &file.display().to_string(),
+        &[],
+        &[
+            "sweep point 0",
+            "changes which labs, lines, segments or tracks",
+        ],
+    );
+}
