@@ -150,7 +150,7 @@ fn api_and_open_weights(horizon_days: u32) -> Scenario {
         patch_probability = 0
         [market]
         [[market.segments]]
-        id = "all"
+        id = "everyone"
         population = 1e6
         adopted_at_start = 0
         bass_p_per_year = 3
