@@ -313,7 +313,7 @@ fn parse_sweep(value: Value, file: &str) -> Result<RawSweep, ExperimentError> {
         ExperimentError::Sweep {
             file: file.to_string(),
             path,
-            message: err.into_inner().message().to_string(),
+            message: crate::scenario::plain_message(err.into_inner().message()),
         }
     })
 }

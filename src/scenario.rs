@@ -43,7 +43,7 @@ use chrono::NaiveDate;
 
 pub use day::{Date, DayRef, parse_date as parse_date_text};
 pub use dist::{Dist, DistParam, DistSpec};
-pub use error::{Problem, ScenarioError};
+pub use error::{Problem, ScenarioError, plain_message};
 pub use paths::{Override, apply as apply_override, parse_value};
 pub use raw::{
     Access, BeforeOperational, ClockStart, CycleStart, Discipline, Jurisdiction, MarketMode,
@@ -518,7 +518,7 @@ pub fn raw_from_table(
         ScenarioError::Schema {
             file: file.to_string(),
             path,
-            message: err.into_inner().message().to_string(),
+            message: crate::scenario::plain_message(err.into_inner().message()),
             set_by,
         }
     })

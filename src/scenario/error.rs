@@ -79,3 +79,72 @@ fn render_problems(file: &str, problems: &[Problem]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A deserializer's message in the user's words: "a whole number >= 0", not
+/// `u64`; "the number 1.5", not "floating point `1.5`".
+pub fn plain_message(message: &str) -> String {
+    const WORDS: [(&str, &str); 13] = [
+        (
+            "expected u32",
+            "expected a whole number from 0 to 4294967295",
+        ),
+        ("expected u64", "expected a whole number >= 0"),
+        ("expected usize", "expected a whole number >= 0"),
+        ("expected i64", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list such as [a, b]"),
+        ("expected a borrowed string", "expected text in quotes"),
+        ("expected a string", "expected text in quotes"),
+        (
+            "expected struct RawParticipation",
+            "expected a table such as { signed = true }, { from = 2026-09-01 } or { signing = { ... } }",
+        ),
+        (
+            "expected struct RawThreshold",
+            "expected a table such as { within_months_of_frontier = 6 } or { min_capability = 12 }",
+        ),
+        ("invalid type: ", "wrong type: "),
+        ("floating point `", "the number `"),
+        ("integer `", "the number `"),
+    ];
+    let mut text = message.to_string();
+    for (rust, plain) in WORDS {
+        text = text.replace(rust, plain);
+    }
+    text = text.replace("string \"", "the text \"");
+    // Remaining struct names: `expected struct RawMarket` is a table.
+    while let Some(start) = text.find("expected struct Raw") {
+        let end = text[start..]
+            .find(|c: char| !(c.is_alphanumeric() || c == ' '))
+            .map_or(text.len(), |offset| start + offset);
+        let name = text[start + "expected struct Raw".len()..end].trim();
+        let plain = format!("expected a table ({name} settings)");
+        text.replace_range(start..end, &plain);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_message;
+
+    #[test]
+    fn rust_type_names_become_plain_words() {
+        assert_eq!(
+            plain_message("invalid type: floating point `1.5`, expected u32"),
+            "wrong type: the number `1.5`, expected a whole number from 0 to 4294967295"
+        );
+        assert_eq!(
+            plain_message("invalid value: integer `-4`, expected u64"),
+            "invalid value: the number `-4`, expected a whole number >= 0"
+        );
+        assert_eq!(
+            plain_message("invalid type: string \"x\", expected f64"),
+            "wrong type: the text \"x\", expected a number"
+        );
+        assert_eq!(
+            plain_message("invalid type: integer `3`, expected struct RawMarket"),
+            "wrong type: the number `3`, expected a table (Market settings)"
+        );
+    }
+}

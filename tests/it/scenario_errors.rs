@@ -98,7 +98,16 @@ fn a_wrong_type_is_refused_with_the_value() {
             "edited.toml",
             "review.window_days",
             "\"thirty\"",
-            "expected f64",
+            "expected a number",
+        ],
+    );
+    // Whole numbers are asked for in words, not Rust's type names.
+    assert_refused(
+        BASELINE,
+        &["--set", "review.tracks.threat.capacity=1.5"],
+        &[
+            "review.tracks.threat.capacity: wrong type: the number `1.5`, expected a whole number",
+            "(set by --set review.tracks.threat.capacity=1.5)",
         ],
     );
 }
