@@ -2,8 +2,8 @@
 //! values arrive, so that shards merged give exactly what one run gives.
 //!
 //! Every value is first rounded to a multiple of 2^-20 (see [`fixed`]); from
-//! then on everything is integer arithmetic: counts are `u64`, sums and sums
-//! of squares `i128`, quantile sketches integer counts per exact value or per
+//! then on everything is integer arithmetic: counts are `u64`, sums `i128`
+//! and sums of squares 256-bit, quantile sketches integer counts per exact value or per
 //! log-linear bucket. Integer addition is associative and commutative, so
 //! adding values one by one, or adding the states of shards, gives the same
 //! state bit for bit, and the same rendered numbers.
@@ -74,7 +74,7 @@ impl Accumulator {
     }
 
     /// Adds one value already in fixed point.
-    pub fn add_fixed(&mut self, fixed: i64) -> Result<(), OutOfRange> {
+    pub fn add_fixed(&mut self, fixed: i128) -> Result<(), OutOfRange> {
         self.moments.add_fixed(fixed)?;
         self.quantiles.add(fixed, 1);
         Ok(())

@@ -227,7 +227,7 @@ fn range(raw: &RawParameter) -> Result<Vec<Value>, String> {
             // Tolerate rounding in (to - from) / step, so that 0 to 1 by 0.1
             // includes 1.
             let steps = ((to - from) / step * (1.0 + 1e-12) + 1e-9).floor();
-            if !(steps < MAX_RANGE_VALUES as f64) {
+            if steps.is_nan() || steps >= MAX_RANGE_VALUES as f64 {
                 return Err(format!(
                     "from = {from}, to = {to}, step = {step}: the range has more than \
                      {MAX_RANGE_VALUES} values, the limit; use a larger step"

@@ -17,7 +17,7 @@ use crate::stats::{Accumulator, OutOfRange, PairAccumulator};
 pub const ALL_LABS: &str = "all";
 
 /// Version of the state file's layout.
-const STATE_FORMAT: u32 = 1;
+const STATE_FORMAT: u32 = 2;
 
 /// Everything `summary.csv` and `compare.csv` are rendered from; written by
 /// a shard as `summary_state.json` and added up by `merge`.

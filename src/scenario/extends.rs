@@ -91,7 +91,7 @@ fn merge_tables(base: &mut Table, changes: Table) {
             (Some(Value::Table(inner)), Value::Table(change)) => {
                 for group in ALTERNATIVES {
                     if group.iter().any(|k| change.contains_key(*k)) {
-                        inner.retain(|k, _| !group.contains(&k.as_ref()));
+                        inner.retain(|k, _| !group.contains(&k));
                     }
                 }
                 merge_tables(inner, change)

@@ -1,20 +1,20 @@
 //! Fixed-point moments: exact, order-independent sums.
 //!
 //! A value v is stored as the integer q = round(v · 2^20), so the resolution
-//! is 2^-20 ≈ 9.5e-7 and values must satisfy |v| < 2^43 ≈ 8.8e12 (days,
-//! counts and shares are far inside, and so are adopter-days and
-//! exposure-days, which reach about 10^11). Its square is stored as
-//! round(q² / 2^20), the square at the same resolution. Sums are `i128`:
-//! with |v| < 2^33 (8.6e9) they cannot overflow before 2^34 values, and with
-//! the largest values before 2^2 · 10^6 or so; an overflow is reported, never
-//! wrapped.
+//! is 2^-20 ≈ 9.5e-7, and values must satisfy |v| < 2^63 ≈ 9.2e18: every
+//! metric is far inside (validation bounds exposure-days, adopter-days,
+//! derivatives and incidents well below it). q is an `i128` (|q| < 2^83), and
+//! its square is kept as round(q² / 2^20), the square at the same resolution,
+//! summed in 256 bits. Sums of q are `i128`: they cannot overflow before 2^44
+//! values of the largest size; an overflow is reported, never wrapped.
 
+use ethnum::U256;
 use serde::{Deserialize, Serialize};
 
 /// Bits after the binary point.
 pub const FRACTION_BITS: u32 = 20;
 /// Values must be smaller than this in absolute value.
-pub const MAX_ABS_VALUE: f64 = 8_796_093_022_208.0; // 2^43
+pub const MAX_ABS_VALUE: f64 = 9_223_372_036_854_775_808.0; // 2^63
 /// 2^20: one unit of the fixed-point representation is 1 / SCALE.
 pub const SCALE: f64 = 1_048_576.0;
 
@@ -22,25 +22,25 @@ pub const SCALE: f64 = 1_048_576.0;
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
 pub enum OutOfRange {
     /// The value is not finite or too large.
-    #[error("{0} is outside the range of summary statistics (finite, |value| < 2^43)")]
+    #[error("{0} is outside the range of summary statistics (finite, |value| < 2^63)")]
     Value(f64),
-    /// A sum of squares overflowed (too many values of the largest size).
+    /// A sum overflowed (more than 2^44 values of the largest size).
     #[error("a sum of summary statistics overflowed")]
     Sum,
 }
 
 /// `v` in fixed point.
-pub fn quantize(value: f64) -> Result<i64, OutOfRange> {
+pub fn quantize(value: f64) -> Result<i128, OutOfRange> {
     if !(value.is_finite() && value.abs() < MAX_ABS_VALUE) {
         return Err(OutOfRange::Value(value));
     }
     // Scaling by a power of two is exact; rounding is to nearest, ties away
     // from zero, the same on every platform.
-    Ok((value * SCALE).round() as i64)
+    Ok((value * SCALE).round() as i128)
 }
 
 /// A fixed-point number as `f64`.
-pub fn to_f64(fixed: i64) -> f64 {
+pub fn to_f64(fixed: i128) -> f64 {
     fixed as f64 / SCALE
 }
 
@@ -53,16 +53,18 @@ pub struct Moments {
     #[serde(with = "as_text")]
     pub sum: i128,
     /// Sum of round(q² / 2^20).
-    #[serde(with = "as_text")]
-    pub sum_squares: i128,
+    #[serde(with = "wide_as_text")]
+    pub sum_squares: U256,
 }
 
 impl Moments {
     /// Adds one fixed-point value.
-    pub fn add_fixed(&mut self, fixed: i64) -> Result<(), OutOfRange> {
-        let q = i128::from(fixed);
-        // |q| < 2^63, so q² < 2^126 fits; round half up to the resolution.
-        let square = (q * q + (1 << (FRACTION_BITS - 1))) >> FRACTION_BITS;
+    pub fn add_fixed(&mut self, q: i128) -> Result<(), OutOfRange> {
+        // |q| < 2^83, so q² < 2^166 fits in 256 bits; round half up to the
+        // resolution.
+        let magnitude = U256::from(q.unsigned_abs());
+        let square =
+            (magnitude * magnitude + U256::from(1u32 << (FRACTION_BITS - 1))) >> FRACTION_BITS;
         self.n += 1;
         self.sum = self.sum.checked_add(q).ok_or(OutOfRange::Sum)?;
         self.sum_squares = self
@@ -95,7 +97,7 @@ impl Moments {
         }
         let n = self.n as f64;
         let sum = self.sum as f64 / SCALE;
-        let sum_squares = self.sum_squares as f64 / SCALE;
+        let sum_squares = self.sum_squares.as_f64() / SCALE;
         let variance = ((sum_squares - sum * (sum / n)) / (n - 1.0)).max(0.0);
         Some(variance.sqrt())
     }
@@ -112,6 +114,21 @@ mod as_text {
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<i128, D::Error> {
         let text = String::deserialize(deserializer)?;
         text.parse().map_err(D::Error::custom)
+    }
+}
+
+/// A 256-bit sum as a decimal string in JSON.
+mod wide_as_text {
+    use ethnum::U256;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(value: &U256, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(value)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<U256, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        U256::from_str_radix(&text, 10).map_err(D::Error::custom)
     }
 }
 
@@ -136,9 +153,23 @@ mod tests {
 
     #[test]
     fn values_out_of_range_are_refused() {
-        for value in [f64::NAN, f64::INFINITY, 9e12, -9e12] {
+        for value in [f64::NAN, f64::INFINITY, 9.3e18, -9.3e18] {
             assert!(quantize(value).is_err(), "{value}");
         }
+    }
+
+    #[test]
+    fn values_up_to_the_limit_have_exact_moments() {
+        // Exposure-days of a long run: far beyond the old 2^43 limit.
+        let values = [1.87e13, 9.0e18, -4.5e18, 3.0];
+        let mut moments = Moments::default();
+        for v in values {
+            moments.add_fixed(quantize(v).unwrap()).unwrap();
+        }
+        let mean = values.iter().sum::<f64>() / 4.0;
+        assert!((moments.mean().unwrap() / mean - 1.0).abs() < 1e-12);
+        let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / 3.0;
+        assert!((moments.sd().unwrap() / variance.sqrt() - 1.0).abs() < 1e-9);
     }
 
     #[test]

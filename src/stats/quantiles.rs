@@ -28,9 +28,9 @@ const MANTISSA_BITS: u32 = 6;
 #[serde(rename_all = "snake_case")]
 pub enum Quantiles {
     /// Fixed-point value → count.
-    Exact(#[serde(with = "pairs")] BTreeMap<i64, u64>),
+    Exact(#[serde(with = "pairs")] BTreeMap<i128, u64>),
     /// Bucket id → count.
-    Buckets(#[serde(with = "pairs")] BTreeMap<i64, u64>),
+    Buckets(#[serde(with = "pairs")] BTreeMap<i128, u64>),
 }
 
 impl Default for Quantiles {
@@ -40,28 +40,28 @@ impl Default for Quantiles {
 }
 
 /// The bucket of a fixed-point value; ordered like the values.
-fn bucket_of(fixed: i64) -> i64 {
+fn bucket_of(fixed: i128) -> i128 {
     let magnitude = fixed.unsigned_abs();
     let id = if magnitude < (1 << MANTISSA_BITS) {
-        magnitude as i64
+        magnitude as i128
     } else {
-        let top = 63 - magnitude.leading_zeros(); // >= MANTISSA_BITS
+        let top = 127 - magnitude.leading_zeros(); // >= MANTISSA_BITS
         let shift = top - MANTISSA_BITS;
         let mantissa = (magnitude >> shift) & ((1 << MANTISSA_BITS) - 1);
-        (i64::from(shift + 1) << MANTISSA_BITS) + mantissa as i64
+        (i128::from(shift + 1) << MANTISSA_BITS) + mantissa as i128
     };
     if fixed < 0 { -id } else { id }
 }
 
 /// The midpoint of a bucket, as a fixed-point value (may be fractional).
-fn bucket_midpoint(id: i64) -> f64 {
+fn bucket_midpoint(id: i128) -> f64 {
     let magnitude = id.unsigned_abs();
     let value = if magnitude < (1 << MANTISSA_BITS) {
         magnitude as f64
     } else {
         let shift = (magnitude >> MANTISSA_BITS) as u32 - 1;
         let mantissa = magnitude & ((1 << MANTISSA_BITS) - 1);
-        let low = ((1u64 << MANTISSA_BITS) + mantissa) as f64 * 2f64.powi(shift as i32);
+        let low = ((1u128 << MANTISSA_BITS) + mantissa) as f64 * 2f64.powi(shift as i32);
         let width = 2f64.powi(shift as i32);
         low + width / 2.0
     };
@@ -70,7 +70,7 @@ fn bucket_midpoint(id: i64) -> f64 {
 
 impl Quantiles {
     /// Adds `count` copies of a fixed-point value.
-    pub fn add(&mut self, fixed: i64, count: u64) {
+    pub fn add(&mut self, fixed: i128, count: u64) {
         match self {
             Quantiles::Exact(counts) => {
                 *counts.entry(fixed).or_default() += count;
@@ -120,8 +120,8 @@ impl Quantiles {
     /// (the default of numpy, pandas and R's type 7); in bucket mode the
     /// order statistics are their buckets' midpoints.
     pub fn quantile(&self, p: f64) -> Option<f64> {
-        type ValueOf = fn(i64) -> f64;
-        let (counts, value_of): (&BTreeMap<i64, u64>, ValueOf) = match self {
+        type ValueOf = fn(i128) -> f64;
+        let (counts, value_of): (&BTreeMap<i128, u64>, ValueOf) = match self {
             Quantiles::Exact(counts) => (counts, |fixed| fixed as f64),
             Quantiles::Buckets(counts) => (counts, bucket_midpoint),
         };
@@ -149,18 +149,22 @@ impl Quantiles {
     }
 }
 
-/// A map as a list of [key, count] pairs (JSON keys must be strings).
+/// A map as a list of ["key", count] pairs: JSON keys must be strings, and
+/// JSON readers often stop at 2^53, so keys are written as decimal text.
 mod pairs {
     use std::collections::BTreeMap;
 
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
 
-    pub fn serialize<S: Serializer>(map: &BTreeMap<i64, u64>, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(map.iter())
+    pub fn serialize<S: Serializer>(map: &BTreeMap<i128, u64>, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(map.iter().map(|(key, count)| (key.to_string(), count)))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<i64, u64>, D::Error> {
-        Ok(Vec::<(i64, u64)>::deserialize(d)?.into_iter().collect())
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<i128, u64>, D::Error> {
+        Vec::<(String, u64)>::deserialize(d)?
+            .into_iter()
+            .map(|(key, count)| Ok((key.parse().map_err(D::Error::custom)?, count)))
+            .collect()
     }
 }
 
@@ -189,8 +193,11 @@ mod tests {
 
     #[test]
     fn buckets_are_ordered_like_values() {
-        let mut previous = i64::MIN;
-        for fixed in (-5000..5000).map(|i: i64| i.pow(3) * 97) {
+        let mut previous = i128::MIN;
+        for fixed in (-5000..5000)
+            .map(|i: i128| i.pow(3) * 97)
+            .chain([i128::from(i64::MAX) * 1000, 1i128 << 100])
+        {
             let bucket = bucket_of(fixed);
             assert!(bucket >= previous, "{fixed}");
             previous = bucket;

@@ -186,3 +186,38 @@ fn compare_without_a_sweep_and_unknown_outputs_are_refused() {
         assert!(!scratch.path().join("x").exists());
     }
 }
+
+#[test]
+fn exposure_days_of_a_forty_year_run_are_aggregated_exactly() {
+    // 1.9e13 exposure-days: beyond the 2^43 that fixed point once held.
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("long");
+    let scenario = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/foreign_open_weights.toml"
+    );
+    reviewsim_ok(&[
+        "run",
+        scenario,
+        "--set",
+        "simulation.horizon_days=14600",
+        "--replications",
+        "3",
+        "--out",
+        &out.display().to_string(),
+        "--quiet",
+    ]);
+    let values: Vec<f64> = csv_rows(&out.join("system_outcomes.csv"))
+        .iter()
+        .map(|row| row["hazardous_exposure_days"].parse().unwrap())
+        .collect();
+    assert!(values.iter().all(|v| *v > 8.8e12), "{values:?}");
+    let summary = csv_rows(&out.join("summary.csv"));
+    let row = summary
+        .iter()
+        .find(|r| r["metric"] == "hazardous_exposure_days")
+        .unwrap();
+    let mean = values.iter().sum::<f64>() / 3.0;
+    let reported: f64 = row["mean"].parse().unwrap();
+    assert!((reported / mean - 1.0).abs() < 1e-9, "{reported} vs {mean}");
+}
