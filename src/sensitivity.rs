@@ -23,6 +23,10 @@
 
 mod error;
 mod groups;
+mod saltelli;
 
 pub use error::{Result, SensitivityError};
 pub use groups::Groups;
+pub use saltelli::{
+    MAX_BASE_ROWS, MAX_SALTELLI_PARAMETERS, SaltelliDesign, SaltelliLayout, SaltelliOptions,
+};
