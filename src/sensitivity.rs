@@ -21,12 +21,16 @@
 //! Parameters can be grouped ([`Groups`]): a group moves as one and gets
 //! one index. Everything is deterministic from the seeds given.
 
+mod bootstrap;
 mod error;
 mod groups;
 mod saltelli;
+mod sobol;
 
+pub use bootstrap::{Bootstrap, DEFAULT_RESAMPLES, Estimate, Interval};
 pub use error::{Result, SensitivityError};
 pub use groups::Groups;
 pub use saltelli::{
     MAX_BASE_ROWS, MAX_SALTELLI_PARAMETERS, SaltelliDesign, SaltelliLayout, SaltelliOptions,
 };
+pub use sobol::{PairIndex, SobolIndices, sobol_indices};
