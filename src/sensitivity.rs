@@ -24,13 +24,17 @@
 mod bootstrap;
 mod error;
 mod groups;
+mod morris;
 mod saltelli;
 mod sobol;
+mod trajectories;
 
 pub use bootstrap::{Bootstrap, DEFAULT_RESAMPLES, Estimate, Interval};
 pub use error::{Result, SensitivityError};
 pub use groups::Groups;
+pub use morris::{MorrisIndex, MorrisIndices, morris_indices};
 pub use saltelli::{
     MAX_BASE_ROWS, MAX_SALTELLI_PARAMETERS, SaltelliDesign, SaltelliLayout, SaltelliOptions,
 };
 pub use sobol::{PairIndex, SobolIndices, sobol_indices};
+pub use trajectories::{Direction, MorrisDesign, MorrisLayout, MorrisOptions, MorrisStep};
