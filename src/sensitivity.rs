@@ -58,6 +58,8 @@ mod saltelli;
 mod sobol;
 mod trajectories;
 
+#[cfg(test)]
+mod validation;
 
 pub use bootstrap::{Bootstrap, DEFAULT_RESAMPLES, Estimate, Interval};
 pub use error::{Result, SensitivityError};
