@@ -51,5 +51,6 @@ pub mod output;
 pub mod params;
 pub mod runner;
 pub mod scenario;
+pub mod sensitivity;
 pub mod shard;
 pub mod stats;
