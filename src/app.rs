@@ -96,12 +96,15 @@ pub fn load_experiment(
     overrides: &[Override],
     allow_large: bool,
 ) -> Result<Experiment, ExperimentError> {
-    let limits = if allow_large {
+    Experiment::load(scenario, overrides, limits(allow_large))
+}
+
+fn limits(allow_large: bool) -> Limits {
+    if allow_large {
         Limits::none()
     } else {
         Limits::default()
-    };
-    Experiment::load(scenario, overrides, limits)
+    }
 }
 
 /// The outputs a request asks for, checked against the experiment.
@@ -139,7 +142,16 @@ pub fn run(
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<RunReport, AppError> {
     let started = Instant::now();
-    let experiment = load_experiment(&request.scenario, &request.overrides, request.allow_large)?;
+    let logged = request.events
+        || request
+            .outputs
+            .as_ref()
+            .is_some_and(|o| o.has(OutputKind::Events));
+    let experiment = Experiment::load(
+        &request.scenario,
+        &request.overrides,
+        limits(request.allow_large).logging(logged),
+    )?;
     let outputs = outputs_for(request, &experiment)?;
     let replications = request
         .shard

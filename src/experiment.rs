@@ -55,7 +55,7 @@ pub use design::{design_rng, value_at};
 pub use spec::{Axis, FIXED_PATHS, Method, RawParameter, RawSweep, render};
 
 use crate::scenario::{
-    Override, Scenario, ScenarioError, apply_override, raw_from_table, resolve_table,
+    Override, Scenario, ScenarioError, WorkLimits, apply_override, raw_from_table, resolve_table,
 };
 
 /// Default limit on work units (points × replications).
@@ -64,12 +64,16 @@ pub const MAX_WORK_UNITS: u64 = 10_000_000;
 pub const MAX_POINTS: u64 = 10_000;
 
 /// Guards against accidental explosions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
     /// Most points accepted.
     pub max_points: u64,
     /// Most work units accepted.
     pub max_work_units: u64,
+    /// The work of one replication.
+    pub work: WorkLimits,
+    /// Whether the event log will be kept (its size is bounded too).
+    pub logged: bool,
 }
 
 impl Default for Limits {
@@ -77,17 +81,26 @@ impl Default for Limits {
         Limits {
             max_points: MAX_POINTS,
             max_work_units: MAX_WORK_UNITS,
+            work: WorkLimits::default(),
+            logged: false,
         }
     }
 }
 
 impl Limits {
-    /// No limits (`--allow-large`).
+    /// No limits (`--allow-large`) but those of exact arithmetic.
     pub fn none() -> Self {
         Limits {
             max_points: u64::MAX,
             max_work_units: u64::MAX,
+            work: WorkLimits::none(),
+            logged: false,
         }
+    }
+
+    /// The same limits, for a run that keeps the event log.
+    pub fn logging(self, logged: bool) -> Self {
+        Limits { logged, ..self }
     }
 }
 
@@ -229,6 +242,7 @@ impl Experiment {
             }
         })?;
         let base = Scenario::from_raw(base_raw, file)?;
+        check_work(&base, file, limits)?;
         if let Some((column, [first, second])) = crate::metrics::duplicate_column(&base) {
             return Err(ScenarioError::Invalid {
                 file: file.to_string(),
@@ -258,7 +272,12 @@ impl Experiment {
         let points = assignments
             .into_iter()
             .enumerate()
-            .map(|(id, values)| point(&base_table, &base, &sweep, id, values, file))
+            .map(|(id, values)| {
+                let point = point(&base_table, &base, &sweep, id, values, file)?;
+                let label = format!("{file} [sweep point {id}]");
+                check_work(&point.scenario, &label, limits)?;
+                Ok(point)
+            })
             .collect::<Result<Vec<Point>, ExperimentError>>()?;
         Ok(Experiment {
             base,
@@ -473,6 +492,19 @@ fn probe(base_table: &toml::Table, path: &str, value: &Value, file: &str) -> Res
             Err(format!("{at}: {message}"))
         }
         _ => Ok(()),
+    }
+}
+
+/// Refuses a scenario whose replications would be unbounded or inexact.
+fn check_work(scenario: &Scenario, file: &str, limits: Limits) -> Result<(), ScenarioError> {
+    let problems = scenario.check_work(limits.work, limits.logged);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ScenarioError::Invalid {
+            file: file.to_string(),
+            problems,
+        })
     }
 }
 

@@ -29,6 +29,7 @@
 //! );
 //! ```
 
+mod bounds;
 mod day;
 mod dist;
 mod error;
@@ -41,6 +42,9 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
+pub use bounds::{
+    MAX_COUNT, MAX_EXPOSURE_DAYS, MAX_LOGGED_EVENTS, MAX_MODELS, WorkBound, WorkLimits,
+};
 pub use day::{Date, DayRef, parse_date as parse_date_text};
 pub use dist::{Dist, DistParam, DistSpec};
 pub use error::{Problem, ScenarioError, plain_message};

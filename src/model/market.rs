@@ -135,12 +135,22 @@ pub fn bass_advance(fraction: f64, p: f64, q: f64, years: f64) -> f64 {
     if fraction >= 1.0 {
         return 1.0;
     }
-    if p <= 0.0 {
-        // Pure imitation: the logistic dF/dt = qF(1 - F).
-        let growth = (q * years).exp();
-        return fraction * growth / (1.0 - fraction + fraction * growth);
+    if imitation_only(p, q) {
+        // Pure imitation: the logistic dF/dt = qF(1 − F), written so that
+        // no step length overflows: F' = F / (F + (1 − F)e^{−qΔ}).
+        if fraction <= 0.0 {
+            return 0.0;
+        }
+        return fraction / (fraction + (1.0 - fraction) * (-q * years).exp());
     }
     bass_advance_with_decay(fraction, p, q, (-(p + q) * years).exp())
+}
+
+/// Whether innovation is nil or negligible beside imitation (q/p above
+/// 10^12, where q/p would overflow the Bass formula): the logistic then
+/// describes adoption to within a part in 10^12.
+fn imitation_only(p: f64, q: f64) -> bool {
+    p <= 0.0 || q > 1e12 * p
 }
 
 /// [`bass_advance`] with e^{−(p+q)Δ} given, for steps of a fixed length.
@@ -393,7 +403,7 @@ impl<'s> Market<'s> {
             let rates = self.segments[index].rates.for_step(segment, years);
             let fraction = (self.segments[index].adopted / segment.population).min(1.0);
             let (p, q) = (segment.bass_p_per_year, segment.bass_q_per_year);
-            let next = if fraction >= 1.0 || p <= 0.0 {
+            let next = if fraction >= 1.0 || imitation_only(p, q) {
                 bass_advance(fraction, p, q, years)
             } else {
                 bass_advance_with_decay(fraction, p, q, rates.bass_decay)
@@ -485,7 +495,20 @@ impl<'s> Market<'s> {
             return;
         }
         state.weights_moved = false;
-        let total: f64 = state.members.iter().map(|m| m.weight).sum();
+        let mut total: f64 = state.members.iter().map(|m| m.weight).sum();
+        if !(total.is_finite() && total > 0.0) {
+            // Weights updated by factors drifted out of range: start again
+            // from the utilities, relative to the largest.
+            state.anchor = state
+                .members
+                .iter()
+                .map(|m| m.utility)
+                .fold(f64::NEG_INFINITY, f64::max);
+            for member in &mut state.members {
+                member.weight = (member.utility - state.anchor).exp();
+            }
+            total = state.members.iter().map(|m| m.weight).sum();
+        }
         state.choice.clear();
         state
             .choice
@@ -665,6 +688,23 @@ mod tests {
         let e = 1f64.exp();
         assert!((after - 0.1 * e / (0.9 + 0.1 * e)).abs() < 1e-15);
         assert_eq!(bass_advance(0.0, 0.0, 1.0, 1.0), 0.0);
+    }
+
+    #[test]
+    fn extreme_coefficients_and_steps_stay_in_range() {
+        // A year's step at q = 10^4 would overflow e^{qΔ}; innovation far
+        // below imitation would overflow q/p.
+        for (fraction, p, q, years) in [
+            (0.1, 0.0, 1e4, 1.0),
+            (0.0, 0.0, 1e4, 1.0),
+            (0.0, 5e-324, 1e4, 1.0 / 365.25),
+            (0.3, 5e-324, 1e4, 1.0 / 365.25),
+            (0.5, 1e4, 1e4, 1.0),
+        ] {
+            let next = bass_advance(fraction, p, q, years);
+            assert!((0.0..=1.0).contains(&next), "{fraction} {p} {q}: {next}");
+            assert!(next >= fraction);
+        }
     }
 
     #[test]

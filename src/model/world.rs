@@ -212,7 +212,7 @@ impl<'s> World<'s> {
                 line: line as u32,
                 number: 0,
             };
-            let model_capability = capability.frontier_at_day(day) - lag;
+            let model_capability = bounded_capability(capability.frontier_at_day(day) - lag);
             let mut harm = self.draw_hazard(line, model_capability);
             harm.on_market = true;
             harm.rng = Some(super::harm::model_stream(&self.seed, who.line, 0));
@@ -340,7 +340,8 @@ impl<'s> World<'s> {
             .collect();
         let spec = state.spec;
         let frontier = self.scenario.capability.frontier_at(now);
-        let capability = frontier - spec.capability_lag.sample(&mut state.capability_rng);
+        let capability =
+            bounded_capability(frontier - spec.capability_lag.sample(&mut state.capability_rng));
         let review = &self.scenario.review;
         let in_scope =
             self.in_scope(lab_index, spec.access) && review.threshold.admits(capability, frontier);
@@ -661,6 +662,17 @@ impl<'s> World<'s> {
         }
     }
 }
+
+/// Capabilities beyond ±10^12 frontier-months are taken as ±10^12: a lag
+/// drawn from a very wide distribution may be infinite, and an infinite
+/// capability would make choice utilities undefined. Nothing within a
+/// trillion months of the frontier is affected.
+fn bounded_capability(capability: f64) -> f64 {
+    capability.clamp(-MAX_CAPABILITY, MAX_CAPABILITY)
+}
+
+/// See [`bounded_capability`].
+const MAX_CAPABILITY: f64 = 1e12;
 
 impl Model for World<'_> {
     type Event = Event;

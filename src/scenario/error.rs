@@ -80,6 +80,33 @@ fn render_problems(file: &str, problems: &[Problem]) -> String {
         .join("\n")
 }
 
+/// A number as a person writes it: as Rust prints it when that is short
+/// (`30`, `0.5`, `1e-9`), else with three significant digits and an
+/// exponent (`1e300`, not three hundred digits).
+pub fn short_number(value: f64) -> String {
+    let plain = value.to_string();
+    if plain.len() <= 12 || !value.is_finite() {
+        return plain;
+    }
+    let text = format!("{value:.2e}");
+    match text.split_once('e') {
+        Some((mantissa, exponent)) => {
+            let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
+            format!("{mantissa}e{exponent}")
+        }
+        None => text,
+    }
+}
+
+/// A value as written into a message: numbers with long expansions are
+/// shortened by [`short_number`].
+pub fn shown(text: String) -> String {
+    match text.parse::<f64>() {
+        Ok(value) if text.len() > 12 && !text.contains(['e', 'E']) => short_number(value),
+        _ => text,
+    }
+}
+
 /// A deserializer's message in the user's words: "a whole number >= 0", not
 /// `u64`; "the number 1.5", not "floating point `1.5`".
 pub fn plain_message(message: &str) -> String {
@@ -127,6 +154,16 @@ pub fn plain_message(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::plain_message;
+
+    #[test]
+    fn long_numbers_are_shortened_and_short_ones_kept() {
+        assert_eq!(super::short_number(1e300), "1e300");
+        assert_eq!(super::short_number(2.6902e31), "2.69e31");
+        assert_eq!(super::short_number(30.0), "30");
+        assert_eq!(super::short_number(1e-9), "0.000000001");
+        assert_eq!(super::shown("100000000000000000000".into()), "1e20");
+        assert_eq!(super::shown("\"thirty\"".into()), "\"thirty\"");
+    }
 
     #[test]
     fn rust_type_names_become_plain_words() {

@@ -21,6 +21,9 @@ use crate::engine::{SimDuration, SimTime};
 
 /// Longest horizon accepted, in days (a century).
 pub const MAX_HORIZON_DAYS: f64 = 36_500.0;
+/// Largest population of a market segment: adopters stay exact integers
+/// in stochastic mode, and adopter-days inside the statistics' range.
+pub const MAX_POPULATION: f64 = 1e12;
 /// Shortest mean cadence accepted, in days: a line cannot flood the run with
 /// models.
 pub const MIN_MEAN_CADENCE_DAYS: f64 = 1.0;
@@ -46,7 +49,7 @@ impl Checker {
     fn refuse(&mut self, path: impl Into<String>, value: impl Display, allowed: impl Into<String>) {
         self.problems.push(Problem {
             path: path.into(),
-            value: value.to_string(),
+            value: super::error::shown(value.to_string()),
             allowed: allowed.into(),
         });
     }
@@ -168,16 +171,19 @@ pub fn validate(raw: RawScenario, file: &str) -> Result<Scenario, ScenarioError>
     }
 
     let capability = &raw.capability;
-    for (name, value) in [
-        ("capability.frontier_at_start", capability.frontier_at_start),
-        (
+    if !(capability.frontier_at_start.abs() <= 1e9) {
+        check.refuse(
+            "capability.frontier_at_start",
+            capability.frontier_at_start,
+            "must be a number of frontier-months between -1e9 and 1e9",
+        );
+    }
+    if !(0.0..=1e6).contains(&capability.frontier_rate_per_month) {
+        check.refuse(
             "capability.frontier_rate_per_month",
             capability.frontier_rate_per_month,
-        ),
-    ] {
-        if !value.is_finite() || (name.ends_with("month") && value < 0.0) {
-            check.refuse(name, value, "must be a finite number (the rate >= 0)");
-        }
+            "must be a rate from 0 to 1e6 frontier-months per month",
+        );
     }
     let capability = Capability {
         frontier_at_start: capability.frontier_at_start,
@@ -566,11 +572,11 @@ fn market(check: &mut Checker, raw: &RawMarket, lab_ids: &[&str]) -> Market {
         .map(|(index, segment)| {
             let path = element_path("market.segments", &segment.id, index);
             check.id(&path, &segment.id, &mut ids, IdKind::Column);
-            if !(segment.population.is_finite() && segment.population > 0.0) {
+            if !(segment.population > 0.0 && segment.population <= MAX_POPULATION) {
                 check.refuse(
                     format!("{path}.population"),
                     segment.population,
-                    "must be a number > 0",
+                    "must be a number of adopters > 0 and <= 1e12 (counts stay exact)",
                 );
             }
             if !(segment.incident_exposure_weight.is_finite()
@@ -728,14 +734,20 @@ fn incidents(check: &mut Checker, raw: &RawIncidents) -> Incidents {
 }
 
 fn escalation(check: &mut Checker, raw: &RawEscalation, segment_ids: &[&str]) -> Escalation {
-    check.non_negative(
-        "escalation.pressure_per_uncovered_release",
-        raw.pressure_per_uncovered_release,
-    );
-    check.non_negative(
-        "escalation.pressure_per_incident",
-        raw.pressure_per_incident,
-    );
+    for (name, value) in [
+        (
+            "escalation.pressure_per_uncovered_release",
+            raw.pressure_per_uncovered_release,
+        ),
+        (
+            "escalation.pressure_per_incident",
+            raw.pressure_per_incident,
+        ),
+    ] {
+        if !(0.0..=1e6).contains(&value) {
+            check.refuse(name, value, "must be a pressure from 0 to 1e6");
+        }
+    }
     if !(raw.pressure_half_life_days.is_finite() && raw.pressure_half_life_days > 0.0) {
         check.refuse(
             "escalation.pressure_half_life_days",

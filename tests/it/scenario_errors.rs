@@ -287,3 +287,76 @@ fn a_sweep_that_changes_which_labs_or_segments_exist_is_refused() {
         ],
     );
 }
+
+#[test]
+fn unbounded_or_inexact_work_is_refused_before_anything_runs() {
+    // A cadence whose spread makes a line produce ~10^8 models.
+    assert_refused(
+        BASELINE,
+        &["--set", "labs.meta.lines.llama.cadence_days.cv=1e4"],
+        &[
+            "labs.meta.lines.llama.cadence_days = gamma(mean 129, cv 10000)",
+            "more than the limit of 100000 per replication",
+            "--allow-large",
+        ],
+    );
+    // A Poisson mean beyond exact counting: refused, never counted as 0.
+    assert_refused(
+        BASELINE,
+        &["--set", "incidents.rate_per_exposure_day=1e20"],
+        &[
+            "incidents.rate_per_exposure_day = 1e20",
+            "incidents, more than the limit of 1e12",
+        ],
+    );
+    assert_refused(
+        BASELINE,
+        &["--set", "ecosystem.derivatives_per_day_initial=1e300"],
+        &[
+            "ecosystem.derivatives_per_day_initial = 1e300",
+            "derivatives, more than the limit",
+        ],
+    );
+    // Even with --allow-large: counts beyond exact arithmetic cannot run.
+    assert_refused(
+        BASELINE,
+        &[
+            "--set",
+            "incidents.rate_per_exposure_day=1e20",
+            "--allow-large",
+        ],
+        &["incidents.rate_per_exposure_day = 1e20"],
+    );
+}
+
+#[test]
+fn a_large_event_log_is_refused_unless_asked_for() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("events").display().to_string();
+    let args = [
+        "run",
+        BASELINE,
+        "--set",
+        "incidents.rate_per_exposure_day=1e-4",
+        "--replications",
+        "1",
+        "--events",
+        "--out",
+        &out,
+    ];
+    let output = reviewsim(&args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--events = on: one replication could log about"),
+        "{stderr}"
+    );
+    // Without the event log the same scenario is fine.
+    let without: Vec<&str> = args.iter().copied().filter(|a| *a != "--events").collect();
+    let output = reviewsim(&without);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

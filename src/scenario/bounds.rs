@@ -1,0 +1,359 @@
+//! What one replication can cost, bounded from the scenario's parameters
+//! before anything runs.
+//!
+//! A scenario can validate value by value and still ask for unbounded work:
+//! a cadence with a mean of 90 days and a coefficient of variation of 10^4
+//! makes almost every gap a fraction of a second, so a line makes about 10^8
+//! models in a replication. The bounds here are upper bounds on expected
+//! counts, computed from the parameters alone:
+//!
+//! - **Models** of a line with cadence X over a horizon t: by Lorden's
+//!   inequality a renewal process makes at most t/E[X] + E[X²]/E[X]² models
+//!   on average, plus the first and the incumbent.
+//! - **Derivatives**: each open-weights model brings at most λ₀·h/ln 2.
+//! - **Exposure** at any moment is at most the segments' populations times
+//!   their exposure weights (each adopter uses one model), plus the fixed
+//!   exposure of every model and the derivatives' exposure; **exposure-days**
+//!   and **incidents** follow over the horizon.
+//! - **Logged events** (with `--events`): a bounded number per model and
+//!   per incident.
+//!
+//! Work limits ([`WorkLimits`]) can be lifted (`--allow-large`); the numeric
+//! limits cannot, because beyond them counts are no longer exact in `f64`
+//! and statistics leave their range.
+
+use super::Scenario;
+use super::error::Problem;
+use crate::scenario::{Access, Cadence};
+
+/// Expected models per replication accepted by default (all lines).
+pub const MAX_MODELS: f64 = 100_000.0;
+/// Expected logged events per replication accepted by default (`--events`).
+pub const MAX_LOGGED_EVENTS: f64 = 10_000_000.0;
+/// Expected derivatives, or incidents, per replication: counts stay exact
+/// and far inside the Poisson sampler's range. Not liftable.
+pub const MAX_COUNT: f64 = 1e12;
+/// Exposure-days per replication: far inside the statistics' range (2^63).
+/// Not liftable.
+pub const MAX_EXPOSURE_DAYS: f64 = 1e18;
+
+/// Limits on the work of one replication.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorkLimits {
+    /// Most expected models.
+    pub max_models: f64,
+    /// Most expected logged events, when the event log is kept.
+    pub max_logged_events: f64,
+}
+
+impl Default for WorkLimits {
+    fn default() -> Self {
+        WorkLimits {
+            max_models: MAX_MODELS,
+            max_logged_events: MAX_LOGGED_EVENTS,
+        }
+    }
+}
+
+impl WorkLimits {
+    /// No work limits (`--allow-large`); the numeric limits still hold.
+    pub fn none() -> Self {
+        WorkLimits {
+            max_models: f64::INFINITY,
+            max_logged_events: f64::INFINITY,
+        }
+    }
+}
+
+/// Upper bounds on the expected work and counts of one replication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkBound {
+    /// Models made, incumbents included.
+    pub models: f64,
+    /// The line that makes the most: its cadence's path, as written, and
+    /// its bound.
+    pub busiest_line: Option<(String, String, f64)>,
+    /// Derivatives of open-weights models.
+    pub derivatives: f64,
+    /// Exposure at any one moment.
+    pub exposure: f64,
+    /// Exposure integrated over the horizon.
+    pub exposure_days: f64,
+    /// Incidents.
+    pub incidents: f64,
+    /// Events in the log, when it is kept.
+    pub logged_events: f64,
+}
+
+impl Scenario {
+    /// Upper bounds on what one replication of this scenario costs.
+    pub fn work_bound(&self) -> WorkBound {
+        let horizon = self.horizon.as_days();
+        let mut models = 0.0;
+        let mut open_models = 0.0;
+        let mut busiest_line: Option<(String, String, f64)> = None;
+        for lab in &self.labs {
+            for line in &lab.lines {
+                let made = match &line.cadence {
+                    Cadence::Scheduled(times) => times.len() as f64,
+                    Cadence::Every(_) => {
+                        let mean = line.cadence_spec.mean().unwrap_or(f64::NAN);
+                        let ratio = line
+                            .cadence_spec
+                            .second_moment_ratio()
+                            .unwrap_or(f64::INFINITY);
+                        1.0 + horizon / mean + ratio
+                    }
+                };
+                let made = made + f64::from(line.incumbent_released_day.is_some());
+                let made = if made.is_nan() { f64::INFINITY } else { made };
+                models += made;
+                if line.access == Access::OpenWeights {
+                    open_models += made;
+                }
+                if busiest_line
+                    .as_ref()
+                    .is_none_or(|(_, _, most)| made > *most)
+                {
+                    busiest_line = Some((
+                        format!("labs.{}.lines.{}.cadence_days", lab.id, line.id),
+                        line.cadence_spec.to_string(),
+                        made,
+                    ));
+                }
+            }
+        }
+        let ecosystem = &self.ecosystem;
+        let per_model = ecosystem.derivatives_per_day_initial
+            * ecosystem.derivatives_half_life_days
+            / std::f64::consts::LN_2;
+        let derivatives = open_models * per_model;
+        let incidents_spec = &self.incidents;
+        let adopters_exposure: f64 = self
+            .market
+            .iter()
+            .flat_map(|market| &market.segments)
+            .map(|segment| segment.population * segment.incident_exposure_weight)
+            .sum();
+        let (exposure, exposure_days, incidents) = if self.hazard.is_some() {
+            let exposure = adopters_exposure
+                + models * incidents_spec.exposure_per_model
+                + incidents_spec.exposure_per_derivative * derivatives;
+            let exposure_days = exposure * horizon;
+            (
+                exposure,
+                exposure_days,
+                incidents_spec.rate_per_exposure_day * exposure_days,
+            )
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+        let tracks = self.review.tracks.len() as f64;
+        let logged_events =
+            models * (12.0 + 2.0 * tracks) + 3.0 * incidents + 10.0 * self.labs.len() as f64;
+        WorkBound {
+            models,
+            busiest_line,
+            derivatives,
+            exposure,
+            exposure_days,
+            incidents,
+            logged_events,
+        }
+    }
+
+    /// Refuses what one replication could not do in bounded time and
+    /// memory, or could not count exactly: one problem per bound exceeded,
+    /// naming the parameter that drives it.
+    pub fn check_work(&self, limits: WorkLimits, logged: bool) -> Vec<Problem> {
+        let bound = self.work_bound();
+        let mut problems = Vec::new();
+        let lift = "or pass --allow-large to run it anyway";
+        if exceeds(bound.models, limits.max_models)
+            && let Some((path, written, made)) = &bound.busiest_line
+        {
+            problems.push(Problem {
+                path: path.clone(),
+                value: written.clone(),
+                allowed: format!(
+                    "one replication could make about {} models ({} from this line: \
+                     horizon / mean + 1 + (1 + cv²), by Lorden's bound), more than the limit \
+                     of {} per replication; raise the mean or lower the spread, {lift}",
+                    rounded(bound.models),
+                    rounded(*made),
+                    rounded(limits.max_models)
+                ),
+            });
+        }
+        if exceeds(bound.derivatives, MAX_COUNT) {
+            problems.push(Problem {
+                path: "ecosystem.derivatives_per_day_initial".into(),
+                value: super::error::short_number(self.ecosystem.derivatives_per_day_initial),
+                allowed: format!(
+                    "with derivatives_half_life_days = {} and up to {} open-weights models, \
+                     one replication could see {} derivatives, more than the limit of {} \
+                     (counts must stay exact)",
+                    self.ecosystem.derivatives_half_life_days,
+                    rounded(
+                        bound.derivatives / self.derivatives_per_model().max(f64::MIN_POSITIVE)
+                    ),
+                    rounded(bound.derivatives),
+                    rounded(MAX_COUNT)
+                ),
+            });
+        } else if exceeds(bound.exposure_days, MAX_EXPOSURE_DAYS) {
+            let (path, value) = self.largest_exposure_source();
+            problems.push(Problem {
+                path,
+                value,
+                allowed: format!(
+                    "hazardous exposure could reach {} exposure-days in one replication, more \
+                     than the limit of {} (the range of exact statistics); lower it",
+                    rounded(bound.exposure_days),
+                    rounded(MAX_EXPOSURE_DAYS)
+                ),
+            });
+        } else if exceeds(bound.incidents, MAX_COUNT) {
+            problems.push(Problem {
+                path: "incidents.rate_per_exposure_day".into(),
+                value: super::error::short_number(self.incidents.rate_per_exposure_day),
+                allowed: format!(
+                    "with up to {} exposure-days, one replication could see {} incidents, more \
+                     than the limit of {} (counts must stay exact)",
+                    rounded(bound.exposure_days),
+                    rounded(bound.incidents),
+                    rounded(MAX_COUNT)
+                ),
+            });
+        }
+        if logged && problems.is_empty() && exceeds(bound.logged_events, limits.max_logged_events) {
+            problems.push(Problem {
+                path: "--events".into(),
+                value: "on".into(),
+                allowed: format!(
+                    "one replication could log about {} events ({} models, {} incidents), more \
+                     than the limit of {} per replication; run without --events, {lift}",
+                    rounded(bound.logged_events),
+                    rounded(bound.models),
+                    rounded(bound.incidents),
+                    rounded(limits.max_logged_events)
+                ),
+            });
+        }
+        problems
+    }
+
+    fn derivatives_per_model(&self) -> f64 {
+        self.ecosystem.derivatives_per_day_initial * self.ecosystem.derivatives_half_life_days
+            / std::f64::consts::LN_2
+    }
+
+    /// The parameter behind most of the exposure bound, and its value.
+    fn largest_exposure_source(&self) -> (String, String) {
+        let bound = self.work_bound();
+        let mut sources: Vec<(f64, String, String)> = vec![
+            (
+                bound.models * self.incidents.exposure_per_model,
+                "incidents.exposure_per_model".into(),
+                super::error::short_number(self.incidents.exposure_per_model),
+            ),
+            (
+                bound.derivatives * self.incidents.exposure_per_derivative,
+                "incidents.exposure_per_derivative".into(),
+                super::error::short_number(self.incidents.exposure_per_derivative),
+            ),
+        ];
+        for segment in self.market.iter().flat_map(|m| &m.segments) {
+            sources.push((
+                segment.population * segment.incident_exposure_weight,
+                format!("market.segments.{}.incident_exposure_weight", segment.id),
+                super::error::short_number(segment.incident_exposure_weight),
+            ));
+        }
+        sources
+            .into_iter()
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, path, value)| (path, value))
+            .unwrap_or_default()
+    }
+}
+
+/// Whether a bound passes its limit (an undefined bound does).
+fn exceeds(bound: f64, limit: f64) -> bool {
+    bound.is_nan() || bound > limit
+}
+
+/// A bound as a readable number: whole below ten million, else three
+/// significant digits with an exponent (`2.69e31`).
+fn rounded(value: f64) -> String {
+    if !value.is_finite() {
+        "unboundedly many".to_string()
+    } else if value < 1e7 {
+        format!("{}", value.round())
+    } else {
+        super::error::short_number(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn baseline(overrides: &[&str]) -> Scenario {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
+        let overrides: Vec<super::super::Override> =
+            overrides.iter().map(|o| o.parse().unwrap()).collect();
+        Scenario::load(path.as_ref(), &overrides).unwrap()
+    }
+
+    #[test]
+    fn the_baseline_is_far_inside_every_limit() {
+        let scenario = baseline(&[]);
+        let bound = scenario.work_bound();
+        assert!(bound.models < 200.0, "{bound:?}");
+        assert!(scenario.check_work(WorkLimits::default(), true).is_empty());
+    }
+
+    #[test]
+    fn a_cadence_with_a_huge_spread_is_refused_naming_the_line() {
+        let scenario = baseline(&["labs.meta.lines.llama.cadence_days.cv=1e4"]);
+        let problems = scenario.check_work(WorkLimits::default(), false);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "labs.meta.lines.llama.cadence_days");
+        assert!(problems[0].allowed.contains("--allow-large"));
+        // Lifted, it is accepted: the user asked for it.
+        assert!(scenario.check_work(WorkLimits::none(), false).is_empty());
+    }
+
+    #[test]
+    fn counts_beyond_exact_arithmetic_are_refused_even_when_lifted() {
+        let scenario = baseline(&["ecosystem.derivatives_per_day_initial=1e300"]);
+        let problems = scenario.check_work(WorkLimits::none(), false);
+        assert_eq!(problems[0].path, "ecosystem.derivatives_per_day_initial");
+        let scenario = baseline(&["incidents.rate_per_exposure_day=1e20"]);
+        let problems = scenario.check_work(WorkLimits::none(), false);
+        assert_eq!(problems[0].path, "incidents.rate_per_exposure_day");
+    }
+
+    #[test]
+    fn the_model_bound_holds_for_a_poisson_line() {
+        // Exponential gaps of 10 days over 100: 10 models expected, and
+        // the bound 1 + 10 + 2 above it.
+        let scenario = baseline(&[]);
+        let bound = scenario.work_bound();
+        assert!(bound.models.is_finite());
+        let text = r#"
+            [simulation]
+            name = "poisson"
+            horizon_days = 100
+            [[labs]]
+            id = "lab"
+            [[labs.lines]]
+            id = "line"
+            access = "api"
+            cadence_days = { dist = "exponential", mean = 10 }
+        "#;
+        let scenario = Scenario::from_toml(text, "p.toml", &[]).unwrap();
+        assert_eq!(scenario.work_bound().models, 13.0);
+    }
+}
