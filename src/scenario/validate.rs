@@ -171,7 +171,7 @@ pub fn validate(raw: RawScenario, file: &str) -> Result<Scenario, ScenarioError>
     }
 
     let capability = &raw.capability;
-    if !(capability.frontier_at_start.abs() <= 1e9) {
+    if !(-1e9..=1e9).contains(&capability.frontier_at_start) {
         check.refuse(
             "capability.frontier_at_start",
             capability.frontier_at_start,
