@@ -48,6 +48,17 @@ pub enum AppError {
     Merge(#[from] MergeError),
 }
 
+impl AppError {
+    /// The signal that stopped the run or merge, if one did.
+    pub fn interrupted_by(&self) -> Option<usize> {
+        match self {
+            AppError::Run(err) => err.interrupted_by(),
+            AppError::Merge(err) => err.interrupted_by(),
+            _ => None,
+        }
+    }
+}
+
 /// A `run` request.
 #[derive(Debug, Clone)]
 pub struct RunRequest {
@@ -70,6 +81,10 @@ pub struct RunRequest {
     pub shard: Option<Shard>,
     /// Lift the limits on points and work units.
     pub allow_large: bool,
+    /// Replace the results of an earlier run in `out`.
+    pub replace: bool,
+    /// Set by a signal handler to stop the run; nothing is then written.
+    pub stop: crate::runner::Stop,
 }
 
 /// What a finished run wrote.
@@ -164,7 +179,7 @@ pub fn run(
     let point_values: Vec<Vec<String>> =
         experiment.points.iter().map(|p| p.values.clone()).collect();
 
-    let mut out = OutputDir::create(&request.out)?;
+    let mut out = OutputDir::create(&request.out, request.replace)?;
     let mut written: Vec<&'static str> = Vec::new();
     let csv = if outputs.kinds().iter().any(|k| k.is_per_replication()) {
         let mut writer = |kind: OutputKind| -> Result<sinks::Writer, OutputError> {
@@ -218,6 +233,7 @@ pub fn run(
             timeseries_every_days: series.then_some(request.timeseries_every_days.unwrap_or(7)),
         },
         replications: replications.clone(),
+        stop: request.stop.clone(),
     };
     let work_units = runner::run(&scenarios, &config, &mut sink, progress)?;
     let state = sink.finish().map_err(RunError::from)?;
@@ -274,10 +290,12 @@ pub fn run(
             replications_to: range.end,
         });
     manifest.wall_time_seconds = started.elapsed().as_secs_f64();
+    manifest.checksums = out.digests();
     let mut writer = out.stage(files::MANIFEST)?;
     serde_json::to_writer_pretty(&mut writer, &manifest)?;
     std::io::Write::write_all(&mut writer, b"\n").map_err(RunError::from)?;
     flush(writer)?;
+    request.stop.check()?;
     let files = out.commit()?;
     Ok(RunReport {
         work_units,

@@ -4,12 +4,18 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reviewsim::app::{self, RunRequest};
 use reviewsim::output::Outputs;
+use reviewsim::runner::{RunError, Stop};
 use reviewsim::scenario::Override;
 use reviewsim::shard::Shard;
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::flag;
 
 /// Simulate government pre-release review of frontier AI models: release
 /// timing for open-weights and API labs under a review window and a review
@@ -52,6 +58,10 @@ struct MergeArgs {
     /// Where to write the merged files.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Replace the results of an earlier run in --out (they are removed
+    /// only once the merge has succeeded).
+    #[arg(long)]
+    replace: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -103,9 +113,14 @@ struct RunArgs {
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     shard: Option<Shard>,
     /// Accept sweeps beyond the limits on points (10,000) and work units
-    /// (10 million).
+    /// (10 million), replications beyond 100,000 models and event logs
+    /// beyond 10 million events per replication.
     #[arg(long)]
     allow_large: bool,
+    /// Replace the results of an earlier run in --out (they are removed
+    /// only once this run has succeeded).
+    #[arg(long)]
+    replace: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -128,15 +143,62 @@ impl ScenarioArgs {
     }
 }
 
+/// Exit codes: 0 success, 1 bad input or a failed run, 2 bad command-line
+/// usage (clap), 128 + the signal's number when SIGINT (130) or SIGTERM
+/// (143) stopped a run or a merge.
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
+        Err(err) => match interrupted_by(&err) {
+            Some(signal) => {
+                eprintln!(
+                    "error: stopped by {}: nothing was written; the output directory is as it was",
+                    signal_name(signal)
+                );
+                ExitCode::from(128 + signal as u8)
+            }
+            None => {
+                eprintln!("error: {err:#}");
+                ExitCode::FAILURE
+            }
+        },
     }
+}
+
+/// The signal that stopped a run, if one did.
+fn interrupted_by(err: &anyhow::Error) -> Option<usize> {
+    err.chain().find_map(|cause| {
+        if let Some(err) = cause.downcast_ref::<app::AppError>() {
+            err.interrupted_by()
+        } else if let Some(err) = cause.downcast_ref::<app::MergeError>() {
+            err.interrupted_by()
+        } else {
+            cause.downcast_ref::<RunError>()?.interrupted_by()
+        }
+    })
+}
+
+fn signal_name(signal: usize) -> &'static str {
+    match signal as i32 {
+        SIGINT => "SIGINT (Ctrl-C)",
+        SIGTERM => "SIGTERM",
+        _ => "a signal",
+    }
+}
+
+/// Turns SIGINT and SIGTERM into a request to stop between work units, so
+/// that an interrupted run removes its partial files and leaves the output
+/// directory as it was. A second signal exits at once.
+fn stop_on_signals() -> anyhow::Result<Stop> {
+    let stop = Stop::new();
+    let again = Arc::new(AtomicBool::new(false));
+    for signal in [SIGINT, SIGTERM] {
+        flag::register_conditional_shutdown(signal, 128 + signal, Arc::clone(&again))?;
+        flag::register(signal, Arc::clone(&again))?;
+        flag::register_usize(signal, stop.flag(), signal as usize)?;
+    }
+    Ok(stop)
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
@@ -155,7 +217,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             print_stdout(&reviewsim::params::render_table(&params))
         }
         Command::Merge(args) => {
-            let report = app::merge(&args.shards, &args.out)?;
+            let stop = stop_on_signals()?;
+            let report = app::merge(&args.shards, &args.out, args.replace, &stop)?;
             if !args.quiet {
                 let mut text = format!("merged {} shards; wrote\n", report.shards);
                 for file in &report.files {
@@ -196,6 +259,8 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         outputs: args.outputs,
         shard: args.shard,
         allow_large: args.allow_large,
+        replace: args.replace,
+        stop: stop_on_signals()?,
     };
     let bar = progress_bar(args.quiet);
     let mut progress = |done: u64, total: u64| {

@@ -12,7 +12,7 @@ mod tables;
 
 pub use aggregates::{ALL_LABS, AggregateState, Aggregates, MergeError};
 pub use compare::{COMPARE_STATISTICS, write_compare};
-pub use dir::{OutputDir, OutputError};
+pub use dir::{FileDigest, OutputDir, OutputError, Tally};
 pub use manifest::{Manifest, ShardInfo};
 pub use points::write_points;
 pub use selection::{OutputKind, Outputs};
@@ -47,4 +47,25 @@ pub mod files {
     pub const SUMMARY_STATE: &str = "summary_state.json";
     /// Resolved scenario, version, seed, counts, wall time.
     pub const MANIFEST: &str = "manifest.json";
+
+    /// Every file a run or a merge may write: a directory holding any of
+    /// them holds a run's results.
+    pub const ALL: [&str; 11] = [
+        LAB_OUTCOMES,
+        SYSTEM_OUTCOMES,
+        EVENTS,
+        TIMESERIES,
+        QUEUE_TIMESERIES,
+        PRESSURE_TIMESERIES,
+        POINTS,
+        SUMMARY,
+        COMPARE,
+        SUMMARY_STATE,
+        MANIFEST,
+    ];
+
+    /// Whether `name` is one of [`ALL`].
+    pub fn is_output(name: &str) -> bool {
+        ALL.contains(&name)
+    }
 }

@@ -9,6 +9,9 @@
 //! the next chunk starts, so the output is the same whatever the number of
 //! threads, and memory holds one chunk at a time.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use crate::engine::StreamSeed;
@@ -82,6 +85,45 @@ pub trait UnitSink {
     fn accept(&mut self, unit: &UnitResult) -> std::io::Result<()>;
 }
 
+/// Asks a run (or a merge) to stop between work units: set to the number of
+/// the signal that asked (SIGINT, SIGTERM), from a signal handler or
+/// another thread.
+#[derive(Debug, Clone, Default)]
+pub struct Stop(Arc<AtomicUsize>);
+
+impl Stop {
+    /// A flag nobody has set.
+    pub fn new() -> Self {
+        Stop::default()
+    }
+
+    /// The flag itself, for a signal handler to set.
+    pub fn flag(&self) -> Arc<AtomicUsize> {
+        Arc::clone(&self.0)
+    }
+
+    /// Asks the run to stop, naming the signal.
+    pub fn request(&self, signal: usize) {
+        self.0.store(signal, Ordering::Relaxed);
+    }
+
+    /// The signal that asked the run to stop, if one did.
+    pub fn requested(&self) -> Option<usize> {
+        match self.0.load(Ordering::Relaxed) {
+            0 => None,
+            signal => Some(signal),
+        }
+    }
+
+    /// `Err(Interrupted)` once a stop was asked for.
+    pub fn check(&self) -> Result<(), RunError> {
+        match self.requested() {
+            Some(signal) => Err(RunError::Interrupted { signal }),
+            None => Ok(()),
+        }
+    }
+}
+
 /// How to run.
 #[derive(Debug, Clone, Default)]
 pub struct RunConfig {
@@ -91,6 +133,8 @@ pub struct RunConfig {
     pub recording: Recording,
     /// The replications to run (a shard's slice); `None` runs them all.
     pub replications: Option<std::ops::Range<u64>>,
+    /// Checked between work units.
+    pub stop: Stop,
 }
 
 /// Why a run stopped.
@@ -102,6 +146,22 @@ pub enum RunError {
     /// The sink failed to take results.
     #[error("cannot write results")]
     Sink(#[from] std::io::Error),
+    /// A signal asked the run to stop.
+    #[error("interrupted by signal {signal}")]
+    Interrupted {
+        /// The signal's number (2 for SIGINT, 15 for SIGTERM).
+        signal: usize,
+    },
+}
+
+impl RunError {
+    /// The signal that stopped the run, if one did.
+    pub fn interrupted_by(&self) -> Option<usize> {
+        match self {
+            RunError::Interrupted { signal } => Some(*signal),
+            _ => None,
+        }
+    }
 }
 
 /// Runs every replication of every point (or the replications of
@@ -131,12 +191,18 @@ pub fn run(
             replications.start + index / point_count,
         )
     };
-    let simulate = |chunk: std::ops::Range<u64>| -> Vec<UnitResult> {
+    let simulate = |chunk: std::ops::Range<u64>| -> Result<Vec<UnitResult>, RunError> {
         chunk
             .into_par_iter()
             .map(|index| {
+                config.stop.check()?;
                 let (point, replication) = unit(index);
-                simulate_unit(&points[point], point, replication, config.recording)
+                Ok(simulate_unit(
+                    &points[point],
+                    point,
+                    replication,
+                    config.recording,
+                ))
             })
             .collect()
     };
@@ -165,11 +231,12 @@ pub fn run(
                 || simulate(chunk),
             );
             written?;
-            ready = Some(results);
+            ready = Some(results?);
         }
         if let Some(results) = ready {
             deliver(results, &mut done)?;
         }
+        config.stop.check()?;
         Ok(total)
     })
 }

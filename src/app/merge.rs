@@ -7,16 +7,19 @@
 //! all agree; the aggregate states are added (integer arithmetic, so the
 //! order does not matter) and rendered by the same code as a single run.
 
+use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde_json::Value;
 
 use crate::output::{
-    AggregateState, OutputDir, OutputError, OutputKind, files, write_compare, write_summary,
+    AggregateState, FileDigest, OutputDir, OutputError, OutputKind, Tally, files, write_compare,
+    write_summary,
 };
+use crate::runner::{RunError, Stop};
 
 /// Why shards cannot be merged.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +38,19 @@ pub enum MergeError {
     /// Output could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// A signal asked the merge to stop.
+    #[error(transparent)]
+    Interrupted(#[from] RunError),
+}
+
+impl MergeError {
+    /// The signal that stopped the merge, if one did.
+    pub fn interrupted_by(&self) -> Option<usize> {
+        match self {
+            MergeError::Interrupted(err) => err.interrupted_by(),
+            _ => None,
+        }
+    }
 }
 
 /// What a merge wrote.
@@ -63,6 +79,8 @@ struct ShardDir {
     manifest: Value,
     index: u64,
     count: u64,
+    /// What each of its files must be, from its manifest.
+    checksums: BTreeMap<String, FileDigest>,
 }
 
 fn read_error(path: &Path, message: impl Into<String>) -> MergeError {
@@ -92,12 +110,94 @@ fn open_shard(dir: &Path) -> Result<ShardDir, MergeError> {
             "not a shard: this run did not use --shard K/N, so there is nothing to merge",
         ));
     };
+    let checksums = serde_json::from_value(manifest["checksums"].clone()).map_err(|_| {
+        read_error(
+            &path,
+            "has no checksums of its files (written by an older reviewsim?); rerun the shard",
+        )
+    })?;
     Ok(ShardDir {
         dir: dir.to_path_buf(),
         manifest,
         index,
         count,
+        checksums,
     })
+}
+
+impl ShardDir {
+    /// Opens one of the shard's files for reading, counted and hashed so
+    /// that [`Verified::finish`] can check it against the manifest.
+    fn open(&self, name: &str) -> Result<Verified, MergeError> {
+        let path = self.dir.join(name);
+        let expected = self.checksums.get(name).cloned().ok_or_else(|| {
+            read_error(
+                &path,
+                "is not among the files the shard's manifest lists; the shard is incomplete",
+            )
+        })?;
+        let file =
+            File::open(&path).map_err(|e| read_error(&path, format!("cannot read ({e})")))?;
+        Ok(Verified {
+            path,
+            expected,
+            reader: BufReader::with_capacity(1 << 16, file),
+            tally: Tally::default(),
+        })
+    }
+
+    /// The whole of one of the shard's files, checked.
+    fn read_checked(&self, name: &str) -> Result<Vec<u8>, MergeError> {
+        let mut verified = self.open(name)?;
+        let mut bytes = Vec::new();
+        verified
+            .read_to_end(&mut bytes)
+            .map_err(|e| read_error(&verified.path, e.to_string()))?;
+        verified.finish()?;
+        Ok(bytes)
+    }
+}
+
+/// A shard's file being read, counted and hashed.
+struct Verified {
+    path: PathBuf,
+    expected: FileDigest,
+    reader: BufReader<File>,
+    tally: Tally,
+}
+
+impl Read for Verified {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.reader.read(buf)?;
+        self.tally.update(&buf[..read]);
+        Ok(read)
+    }
+}
+
+impl Verified {
+    /// Checks, once the file has been read to its end, that it is what the
+    /// shard's manifest says it wrote.
+    fn finish(self) -> Result<(), MergeError> {
+        let got = self.tally.digest();
+        if got == self.expected {
+            return Ok(());
+        }
+        Err(MergeError::Shards(format!(
+            "{}: has {} lines ({} bytes) and SHA-256 {}, but the shard's manifest says {} lines              ({} bytes) and {}: the file was truncated or altered; rerun that shard",
+            self.path.display(),
+            got.lines,
+            got.bytes,
+            short(&got.sha256),
+            self.expected.lines,
+            self.expected.bytes,
+            short(&self.expected.sha256)
+        )))
+    }
+}
+
+/// The first 12 hexadecimal digits of a hash, for messages.
+fn short(hash: &str) -> &str {
+    &hash[..hash.len().min(12)]
 }
 
 /// Checks that the directories are every shard of one run, once each, and
@@ -160,8 +260,16 @@ fn check_shards(dirs: &[PathBuf]) -> Result<Vec<ShardDir>, MergeError> {
     Ok(shards)
 }
 
-/// Merges the shard directories `dirs` into `out`.
-pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport, MergeError> {
+/// Merges the shard directories `dirs` into `out` (replacing an earlier
+/// run's results there only if `replace`), checking every file read against
+/// its shard's manifest, and stopping without writing anything when `stop`
+/// is set.
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &Path,
+    replace: bool,
+    stop: &Stop,
+) -> Result<MergeReport, MergeError> {
     let started = Instant::now();
     let shards = check_shards(dirs)?;
     let same_place = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
@@ -182,18 +290,18 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport, MergeError> {
         .filter_map(Value::as_str)
         .filter_map(|name| OutputKind::ALL.into_iter().find(|k| k.name() == name))
         .collect();
-    let mut target = OutputDir::create(out)?;
+    let mut target = OutputDir::create(out, replace)?;
     let mut written: Vec<String> = Vec::new();
     for kind in outputs.iter().filter(|k| k.is_per_replication()) {
         let mut writer = target.stage(kind.file())?;
-        concatenate(&shards, kind.file(), &mut writer)
+        concatenate(&shards, kind.file(), &mut writer, stop)
             .and_then(|()| writer.flush().map_err(|e| read_error(out, e.to_string())))?;
         written.push(kind.file().to_string());
     }
     if outputs.contains(&OutputKind::Points) {
-        let first = read_bytes(&shards[0].dir.join(files::POINTS))?;
+        let first = shards[0].read_checked(files::POINTS)?;
         for shard in &shards[1..] {
-            if read_bytes(&shard.dir.join(files::POINTS))? != first {
+            if shard.read_checked(files::POINTS)? != first {
                 return Err(MergeError::Shards(format!(
                     "{}: differs from {}",
                     shard.dir.join(files::POINTS).display(),
@@ -212,9 +320,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport, MergeError> {
         .iter()
         .any(|k| matches!(k, OutputKind::Summary | OutputKind::Compare))
     {
-        let mut state = read_state(&shards[0].dir)?;
+        let mut state = read_state(&shards[0])?;
         for shard in &shards[1..] {
-            let other = read_state(&shard.dir)?;
+            stop.check()?;
+            let other = read_state(shard)?;
             state
                 .merge(&other)
                 .map_err(|e| read_error(&shard.dir.join(files::SUMMARY_STATE), e.to_string()))?;
@@ -248,12 +357,15 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport, MergeError> {
         .map(|s| Value::from(s.dir.display().to_string()))
         .collect();
     manifest["wall_time_seconds"] = Value::from(shard_seconds + started.elapsed().as_secs_f64());
+    manifest["checksums"] = serde_json::to_value(target.digests())
+        .map_err(|e| write_error(out, files::MANIFEST, e.into()))?;
     let mut writer = target.stage(files::MANIFEST)?;
     serde_json::to_writer_pretty(&mut writer, &manifest)
         .map_err(std::io::Error::from)
         .and_then(|()| writer.write_all(b"\n"))
         .and_then(|()| writer.flush())
         .map_err(|e| write_error(out, files::MANIFEST, e))?;
+    stop.check()?;
     let files = target.commit()?;
     Ok(MergeReport {
         shards: shards.len(),
@@ -268,30 +380,32 @@ fn write_error(out: &Path, name: &str, source: std::io::Error) -> MergeError {
     })
 }
 
-fn read_bytes(path: &Path) -> Result<Vec<u8>, MergeError> {
-    std::fs::read(path).map_err(|e| read_error(path, format!("cannot read ({e})")))
-}
-
-fn read_state(dir: &Path) -> Result<AggregateState, MergeError> {
-    let path = dir.join(files::SUMMARY_STATE);
-    let file = File::open(&path).map_err(|e| read_error(&path, format!("cannot read ({e})")))?;
-    serde_json::from_reader(BufReader::new(file))
+fn read_state(shard: &ShardDir) -> Result<AggregateState, MergeError> {
+    let bytes = shard.read_checked(files::SUMMARY_STATE)?;
+    let path = shard.dir.join(files::SUMMARY_STATE);
+    serde_json::from_slice(&bytes)
         .map_err(|e| read_error(&path, format!("not a summary state ({e})")))
 }
 
 /// Writes the first shard's file whole, then every other shard's rows
-/// without its header (which must be the same).
-fn concatenate(shards: &[ShardDir], name: &str, writer: &mut impl Write) -> Result<(), MergeError> {
+/// without its header (which must be the same), checking each file against
+/// its shard's manifest.
+fn concatenate(
+    shards: &[ShardDir],
+    name: &str,
+    writer: &mut impl Write,
+    stop: &Stop,
+) -> Result<(), MergeError> {
     let mut header: Option<Vec<u8>> = None;
+    let mut buffer = vec![0u8; 1 << 16];
     for shard in shards {
-        let path = shard.dir.join(name);
-        let file =
-            File::open(&path).map_err(|e| read_error(&path, format!("cannot read ({e})")))?;
-        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let mut file = shard.open(name)?;
+        let path = file.path.clone();
         let mut first_line = Vec::new();
-        reader
+        file.reader
             .read_until(b'\n', &mut first_line)
             .map_err(|e| read_error(&path, e.to_string()))?;
+        file.tally.update(&first_line);
         match &header {
             None => {
                 writer
@@ -307,7 +421,19 @@ fn concatenate(shards: &[ShardDir], name: &str, writer: &mut impl Write) -> Resu
             }
             Some(_) => {}
         }
-        std::io::copy(&mut reader, writer).map_err(|e| read_error(&path, e.to_string()))?;
+        loop {
+            stop.check()?;
+            let read = file
+                .read(&mut buffer)
+                .map_err(|e| read_error(&path, e.to_string()))?;
+            if read == 0 {
+                break;
+            }
+            writer
+                .write_all(&buffer[..read])
+                .map_err(|e| read_error(&path, e.to_string()))?;
+        }
+        file.finish()?;
     }
     Ok(())
 }

@@ -1,8 +1,29 @@
-//! An output directory whose files appear complete or not at all.
+//! An output directory that holds one run, whose files appear complete or
+//! not at all.
+//!
+//! - Files are written under hidden temporary names (`.name.partial`) and
+//!   renamed into place by [`OutputDir::commit`]. Dropped without a commit
+//!   (an error, or an interrupted run unwinding), the directory removes its
+//!   temporary files and any directories it created, so the directory is
+//!   left as it was.
+//! - Temporary files left by a run that was killed outright (SIGKILL, a
+//!   lost node) are removed by the next run into the directory.
+//! - A directory holding the results of an earlier run is refused, unless
+//!   the run is told to replace them; then the commit removes every file of
+//!   the earlier run, so one directory never mixes two runs.
+//! - Every file is counted and hashed as it is written ([`FileDigest`]), so
+//!   the manifest can record what each file must be and `merge` can check.
 
+use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::files;
 
 /// Why output could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -16,6 +37,18 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
+    /// The directory holds another run's results.
+    #[error(
+        "{dir}: holds the results of an earlier run ({}); pass --replace to replace them, \
+         or choose another directory",
+        files.join(", ")
+    )]
+    Occupied {
+        /// The directory.
+        dir: String,
+        /// The earlier run's files found there.
+        files: Vec<String>,
+    },
     /// A file could not be written.
     #[error("{file}: cannot write")]
     File {
@@ -27,21 +60,98 @@ pub enum OutputError {
     },
 }
 
-/// Files are written under hidden temporary names (`.name.partial`) and
-/// renamed into place by [`OutputDir::commit`]. Dropped without a commit, it
-/// removes its temporary files and any directories it created, so a failed
-/// run leaves nothing behind.
-#[derive(Debug)]
+/// Size, line count and SHA-256 of a file, as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileDigest {
+    /// Bytes.
+    pub bytes: u64,
+    /// Newline characters: the header and the rows of a CSV file.
+    pub lines: u64,
+    /// SHA-256 of the content, in hexadecimal.
+    pub sha256: String,
+}
+
+/// The running count and hash of a file being written.
+#[derive(Default)]
+pub struct Tally {
+    bytes: u64,
+    lines: u64,
+    hasher: Sha256,
+}
+
+impl Tally {
+    /// Counts and hashes `data`.
+    pub fn update(&mut self, data: &[u8]) {
+        self.bytes += data.len() as u64;
+        self.lines += data.iter().filter(|&&b| b == b'\n').count() as u64;
+        self.hasher.update(data);
+    }
+
+    /// The digest of everything counted.
+    pub fn digest(&self) -> FileDigest {
+        FileDigest {
+            bytes: self.bytes,
+            lines: self.lines,
+            sha256: self
+                .hasher
+                .clone()
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        }
+    }
+}
+
+/// A staged file that counts and hashes what is written to it.
+pub struct TalliedFile {
+    file: File,
+    tally: Arc<Mutex<Tally>>,
+}
+
+impl Write for TalliedFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.file.write(buf)?;
+        self.tally
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .update(&buf[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+struct Staged {
+    name: String,
+    temporary: PathBuf,
+    target: PathBuf,
+    tally: Arc<Mutex<Tally>>,
+}
+
+/// See the module documentation.
 pub struct OutputDir {
     dir: PathBuf,
     created: Vec<PathBuf>,
-    staged: Vec<(PathBuf, PathBuf)>,
+    staged: Vec<Staged>,
+    /// Files of an earlier run that the commit removes.
+    earlier: Vec<PathBuf>,
     committed: bool,
 }
 
+impl std::fmt::Debug for OutputDir {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutputDir").field("dir", &self.dir).finish()
+    }
+}
+
 impl OutputDir {
-    /// Opens `dir`, creating it (and missing parents) if needed.
-    pub fn create(dir: &Path) -> Result<Self, OutputError> {
+    /// Opens `dir`, creating it (and missing parents) if needed. Temporary
+    /// files of killed runs are removed. If the directory holds an earlier
+    /// run's results, it is refused unless `replace`.
+    pub fn create(dir: &Path, replace: bool) -> Result<Self, OutputError> {
         let fail = |source| OutputError::Dir {
             dir: dir.display().to_string(),
             source,
@@ -60,10 +170,32 @@ impl OutputDir {
         if !dir.is_dir() {
             return Err(fail(std::io::Error::other("exists and is not a directory")));
         }
+        let mut earlier = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(fail)? {
+            let entry = entry.map_err(fail)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.ends_with(".partial") {
+                std::fs::remove_file(entry.path()).map_err(fail)?;
+            } else if files::is_output(&name) {
+                earlier.push(entry.path());
+            }
+        }
+        earlier.sort();
+        if !earlier.is_empty() && !replace {
+            return Err(OutputError::Occupied {
+                dir: dir.display().to_string(),
+                files: earlier
+                    .iter()
+                    .filter_map(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .collect(),
+            });
+        }
         Ok(OutputDir {
             dir: dir.to_path_buf(),
             created,
             staged: Vec::new(),
+            earlier,
             committed: false,
         })
     }
@@ -73,27 +205,68 @@ impl OutputDir {
         &self.dir
     }
 
-    /// A buffered writer for `name`, under a temporary name until commit.
-    pub fn stage(&mut self, name: &str) -> Result<BufWriter<File>, OutputError> {
+    /// A buffered writer for `name`, under a temporary name until commit,
+    /// counted and hashed as it is written.
+    pub fn stage(&mut self, name: &str) -> Result<BufWriter<TalliedFile>, OutputError> {
         let temporary = self.dir.join(format!(".{name}.partial"));
         let target = self.dir.join(name);
         let file = File::create(&temporary).map_err(|source| OutputError::File {
             file: target.display().to_string(),
             source,
         })?;
-        self.staged.push((temporary, target));
-        Ok(BufWriter::with_capacity(1 << 16, file))
+        let tally = Arc::new(Mutex::new(Tally::default()));
+        self.staged.push(Staged {
+            name: name.to_string(),
+            temporary,
+            target,
+            tally: Arc::clone(&tally),
+        });
+        Ok(BufWriter::with_capacity(
+            1 << 16,
+            TalliedFile { file, tally },
+        ))
     }
 
-    /// Renames every staged file into place.
+    /// Size, lines and hash of every file staged so far, by name (call it
+    /// once their writers are flushed).
+    pub fn digests(&self) -> BTreeMap<String, FileDigest> {
+        self.staged
+            .iter()
+            .map(|staged| {
+                let tally = staged.tally.lock().unwrap_or_else(PoisonError::into_inner);
+                (staged.name.clone(), tally.digest())
+            })
+            .collect()
+    }
+
+    /// Removes the earlier run's files (its manifest first, so that the
+    /// directory never claims to be a run it no longer holds), then renames
+    /// every staged file into place, in staging order: the manifest, staged
+    /// last, appears last.
     pub fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
+        let manifest = self.dir.join(files::MANIFEST);
+        self.earlier
+            .sort_by_key(|path| (path != &manifest, path.clone()));
+        for path in &self.earlier {
+            match std::fs::remove_file(path) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(OutputError::File {
+                        file: path.display().to_string(),
+                        source: err,
+                    });
+                }
+                _ => {}
+            }
+        }
         let mut written = Vec::new();
-        for (temporary, target) in &self.staged {
-            std::fs::rename(temporary, target).map_err(|source| OutputError::File {
-                file: target.display().to_string(),
-                source,
+        for staged in &self.staged {
+            std::fs::rename(&staged.temporary, &staged.target).map_err(|source| {
+                OutputError::File {
+                    file: staged.target.display().to_string(),
+                    source,
+                }
             })?;
-            written.push(target.clone());
+            written.push(staged.target.clone());
         }
         self.committed = true;
         Ok(written)
@@ -105,8 +278,8 @@ impl Drop for OutputDir {
         if self.committed {
             return;
         }
-        for (temporary, _) in &self.staged {
-            let _ = std::fs::remove_file(temporary);
+        for staged in &self.staged {
+            let _ = std::fs::remove_file(&staged.temporary);
         }
         for dir in self.created.iter().rev() {
             let _ = std::fs::remove_dir(dir);
@@ -117,7 +290,6 @@ impl Drop for OutputDir {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("reviewsim-dir-{name}-{}", std::process::id()));
@@ -125,10 +297,19 @@ mod tests {
         dir
     }
 
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     #[test]
     fn files_appear_only_on_commit() {
         let root = scratch("commit");
-        let mut out = OutputDir::create(&root.join("run")).unwrap();
+        let mut out = OutputDir::create(&root.join("run"), false).unwrap();
         out.stage("a.csv").unwrap().write_all(b"x\n").unwrap();
         assert!(!root.join("run/a.csv").exists());
         out.commit().unwrap();
@@ -144,7 +325,7 @@ mod tests {
     fn dropping_without_commit_removes_what_it_created() {
         let root = scratch("drop");
         {
-            let mut out = OutputDir::create(&root.join("deep/run")).unwrap();
+            let mut out = OutputDir::create(&root.join("deep/run"), false).unwrap();
             out.stage("a.csv").unwrap().write_all(b"x\n").unwrap();
         }
         assert!(!root.exists());
@@ -155,11 +336,80 @@ mod tests {
         let root = scratch("keep");
         std::fs::create_dir_all(&root).unwrap();
         {
-            let mut out = OutputDir::create(&root).unwrap();
+            let mut out = OutputDir::create(&root, false).unwrap();
             out.stage("a.csv").unwrap();
         }
         assert!(root.is_dir());
         assert_eq!(std::fs::read_dir(&root).unwrap().count(), 0);
         std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn an_earlier_run_is_refused_unless_replaced_and_then_removed_whole() {
+        let root = scratch("replace");
+        let mut first = OutputDir::create(&root, false).unwrap();
+        for name in [files::EVENTS, files::LAB_OUTCOMES, files::MANIFEST] {
+            first.stage(name).unwrap().write_all(b"old\n").unwrap();
+        }
+        first.commit().unwrap();
+        std::fs::write(root.join("notes.txt"), "mine").unwrap();
+        let refused = OutputDir::create(&root, false).unwrap_err();
+        assert!(refused.to_string().contains("--replace"), "{refused}");
+        let mut second = OutputDir::create(&root, true).unwrap();
+        for name in [files::LAB_OUTCOMES, files::MANIFEST] {
+            second.stage(name).unwrap().write_all(b"new\n").unwrap();
+        }
+        // Until the commit, the earlier run is whole.
+        assert_eq!(
+            names(&root),
+            [
+                ".lab_outcomes.csv.partial",
+                ".manifest.json.partial",
+                "events.csv",
+                "lab_outcomes.csv",
+                "manifest.json",
+                "notes.txt"
+            ]
+        );
+        second.commit().unwrap();
+        assert_eq!(
+            names(&root),
+            ["lab_outcomes.csv", "manifest.json", "notes.txt"]
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join(files::LAB_OUTCOMES)).unwrap(),
+            "new\n"
+        );
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn temporary_files_of_a_killed_run_are_removed_by_the_next() {
+        let root = scratch("stale");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join(".timeseries.csv.partial"), "half a row").unwrap();
+        let out = OutputDir::create(&root, false).unwrap();
+        drop(out);
+        assert_eq!(names(&root), Vec::<String>::new());
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn digests_count_lines_and_hash_what_was_written() {
+        let root = scratch("digest");
+        let mut out = OutputDir::create(&root, false).unwrap();
+        let mut writer = out.stage("a.csv").unwrap();
+        writer.write_all(b"h\n1\n2\n").unwrap();
+        writer.flush().unwrap();
+        drop(writer);
+        let digest = &out.digests()["a.csv"];
+        assert_eq!((digest.bytes, digest.lines), (6, 3));
+        let expected: String = Sha256::digest(b"h\n1\n2\n")
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(digest.sha256, expected);
+        drop(out);
+        let _ = std::fs::remove_dir_all(root);
     }
 }

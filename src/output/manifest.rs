@@ -46,6 +46,9 @@ pub struct Manifest<'s> {
     pub outputs: Vec<String>,
     /// The slice of a sharded run, if this is one.
     pub shard: Option<ShardInfo>,
+    /// Size, lines and SHA-256 of every file written besides this one, so
+    /// that `merge` (or anyone) can check them.
+    pub checksums: std::collections::BTreeMap<String, super::FileDigest>,
 }
 
 /// Which slice of the replications a shard ran.
@@ -84,6 +87,7 @@ impl<'s> Manifest<'s> {
             sweep: None,
             outputs: Vec::new(),
             shard: None,
+            checksums: Default::default(),
         }
     }
 }

@@ -160,23 +160,3 @@ fn every_subcommand_has_help() {
         assert!(String::from_utf8_lossy(&output.stdout).contains("Usage"));
     }
 }
-
-#[test]
-fn a_rerun_into_the_same_directory_replaces_the_files() {
-    let scratch = tempfile::tempdir().unwrap();
-    let out = scratch.path().join("again").display().to_string();
-    for replications in ["5", "3"] {
-        let output = reviewsim(&[
-            "run",
-            BASELINE,
-            "--out",
-            &out,
-            "--replications",
-            replications,
-            "-q",
-        ]);
-        assert!(output.status.success());
-    }
-    let labs = std::fs::read_to_string(scratch.path().join("again/lab_outcomes.csv")).unwrap();
-    assert_eq!(labs.lines().count(), 1 + 3 * 6);
-}

@@ -8,6 +8,7 @@ mod determinism;
 mod golden;
 mod hazards;
 mod market;
+mod output_dir;
 mod params;
 mod politics;
 mod review_policy;

@@ -171,3 +171,30 @@ fn a_bad_shard_is_refused_before_anything_runs() {
         assert!(!scratch.path().join("x").exists());
     }
 }
+
+#[test]
+fn merge_refuses_a_truncated_or_altered_shard_naming_the_file() {
+    let scratch = tempfile::tempdir().unwrap();
+    let scenario = baseline_sweep(scratch.path(), SWEEP);
+    let parts = shards(&scenario, scratch.path(), 2, &[]);
+    let out = scratch.path().join("merged");
+    // Truncated: the last rows lost, as when a disk fills.
+    let labs = parts[1].join("lab_outcomes.csv");
+    let whole = std::fs::read(&labs).unwrap();
+    std::fs::write(&labs, &whole[..whole.len() * 2 / 3]).unwrap();
+    assert_merge_refused(&parts, &out, &format!("{}: has ", labs.display()));
+    assert_merge_refused(&parts, &out, "the file was truncated or altered");
+    std::fs::write(&labs, &whole).unwrap();
+    assert!(merge(&parts, &out).status.success());
+    std::fs::remove_dir_all(&out).unwrap();
+    // Altered: same size, one digit changed.
+    let summary = parts[0].join("summary_state.json");
+    let mut state = std::fs::read(&summary).unwrap();
+    let digit = state.iter().position(|b| b.is_ascii_digit()).unwrap();
+    state[digit] = if state[digit] == b'7' { b'8' } else { b'7' };
+    std::fs::write(&summary, &state).unwrap();
+    assert_merge_refused(&parts, &out, &format!("{}: has ", summary.display()));
+    // Missing.
+    std::fs::remove_file(parts[0].join("events.csv")).unwrap();
+    assert_merge_refused(&parts, &out, "events.csv: cannot read");
+}

@@ -1,0 +1,174 @@
+//! One directory holds one run, and an interrupted run leaves it as it was:
+//! Ctrl-C and SIGTERM (what Slurm and Kubernetes send on pre-emption) stop
+//! the run cleanly; after SIGKILL, the next run removes the debris.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use crate::common::{BASELINE, reviewsim, reviewsim_ok};
+
+/// Every file in `dir` with its SHA-256, hidden files included.
+fn snapshot(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let digest: String = Sha256::digest(std::fs::read(&path).unwrap())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                digest,
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    snapshot(dir).into_iter().map(|(name, _)| name).collect()
+}
+
+/// A run long enough to interrupt: a million replications with daily time
+/// series.
+fn long_run(out: &Path, extra: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_reviewsim"))
+        .args(["run", BASELINE, "--out"])
+        .arg(out)
+        .args(["--replications", "1000000", "--timeseries", "1", "--quiet"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until the run has started writing (its partial files exist).
+fn wait_for_partial_files(out: &Path) {
+    let started = Instant::now();
+    while !out.join(".lab_outcomes.csv.partial").exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the run never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Let some rows reach the disk.
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill")
+        .args([format!("-{name}"), child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[test]
+fn a_second_run_into_a_directory_is_refused_unless_it_replaces_the_first_whole() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("again");
+    let out_arg = out.display().to_string();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", BASELINE, "--out", &out_arg, "--quiet"];
+        args.extend(extra);
+        reviewsim(&args)
+    };
+    assert!(run(&["--replications", "5", "--events"]).status.success());
+    let before = snapshot(&out);
+    let refused = run(&["--replications", "3"]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("holds the results of an earlier run"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("events.csv") && stderr.contains("--replace"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&out), before);
+    // Replaced, with fewer outputs: nothing of the first run is left.
+    assert!(run(&["--replications", "3", "--replace"]).status.success());
+    assert_eq!(
+        names(&out),
+        [
+            "lab_outcomes.csv",
+            "manifest.json",
+            "summary.csv",
+            "system_outcomes.csv"
+        ]
+    );
+    let labs = std::fs::read_to_string(out.join("lab_outcomes.csv")).unwrap();
+    assert_eq!(labs.lines().count(), 1 + 3 * 6);
+}
+
+#[test]
+fn sigint_stops_a_run_and_removes_the_directory_it_created() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("fresh");
+    let child = long_run(&out, &[]);
+    wait_for_partial_files(&out);
+    signal(&child, "INT");
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("stopped by SIGINT"), "{stderr}");
+    assert!(!out.exists(), "left {:?}", names(&out));
+}
+
+#[test]
+fn sigterm_stops_a_run_and_leaves_an_earlier_run_untouched() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("kept");
+    let out_arg = out.display().to_string();
+    reviewsim_ok(&[
+        "run",
+        BASELINE,
+        "--out",
+        &out_arg,
+        "--replications",
+        "4",
+        "--events",
+        "--quiet",
+    ]);
+    let before = snapshot(&out);
+    let child = long_run(&out, &["--replace"]);
+    wait_for_partial_files(&out);
+    signal(&child, "TERM");
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(143), "{stderr}");
+    assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn after_sigkill_the_next_run_leaves_no_partial_file() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("killed");
+    let out_arg = out.display().to_string();
+    let mut child = long_run(&out, &[]);
+    wait_for_partial_files(&out);
+    signal(&child, "KILL");
+    child.wait().unwrap();
+    assert!(names(&out).iter().any(|n| n.ends_with(".partial")));
+    // The next run into the directory, whatever it writes, cleans up.
+    reviewsim_ok(&[
+        "run",
+        BASELINE,
+        "--out",
+        &out_arg,
+        "--replications",
+        "2",
+        "--outputs",
+        "summary",
+        "--quiet",
+    ]);
+    assert_eq!(names(&out), ["manifest.json", "summary.csv"]);
+}
