@@ -234,6 +234,7 @@ pub fn run(
         },
         replications: replications.clone(),
         stop: request.stop.clone(),
+        spill_dir: Some(request.out.clone()),
     };
     let work_units = runner::run(&scenarios, &config, &mut sink, progress)?;
     let state = sink.finish().map_err(RunError::from)?;

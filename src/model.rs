@@ -22,7 +22,9 @@ mod world;
 pub use log::{EventKind, EventRecord, ModelRef, ReleaseHow};
 pub use market::LabSegmentOutcome;
 pub use outcomes::{LabOutcome, SystemOutcome, TrackOutcome};
-pub use series::{AdoptionSample, PressureSample, QueueSample, Recording};
+pub use series::{
+    AdoptionSample, PressureSample, QueueSample, Recording, SPILL_BATCH, Spill, Spills,
+};
 pub use world::{Event, World, WorldOutcomes};
 
 /// Purposes of the random streams. Each (purpose, entity) pair is its own

@@ -9,26 +9,33 @@
 //! the next chunk starts, so the output is the same whatever the number of
 //! threads, and memory holds one chunk at a time.
 
+pub mod spill;
+
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+use spill::{SpillFile, SpilledTables};
+
 use crate::engine::StreamSeed;
 use crate::model::{
-    AdoptionSample, EventRecord, LabOutcome, PressureSample, QueueSample, Recording, SystemOutcome,
-    World,
+    AdoptionSample, EventRecord, LabOutcome, PressureSample, QueueSample, Recording, Spills,
+    SystemOutcome, World,
 };
 use crate::scenario::Scenario;
 
 /// Units simulated between two hand-overs to the sink.
 pub const CHUNK_UNITS: usize = 512;
 
-/// The same when units record event logs or time series, which are large.
-pub const RECORDING_CHUNK_UNITS: usize = 64;
+/// The same, per worker thread (at least 16 in all), when units record
+/// event logs or time series: each unit in flight holds up to a batch of
+/// each recorded table in memory and spills the rest to disk.
+pub const RECORDING_CHUNK_UNITS_PER_THREAD: usize = 4;
 
 /// Everything one work unit produced.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct UnitResult {
     /// Point index.
     pub point: usize,
@@ -46,6 +53,9 @@ pub struct UnitResult {
     pub queue_series: Vec<QueueSample>,
     /// Pressure samples (empty unless asked for).
     pub pressure_series: Vec<PressureSample>,
+    /// What the recorded tables spilled to disk, which comes before what
+    /// they kept in memory.
+    pub spilled: SpilledTables,
 }
 
 /// The random streams of a work unit: with common random numbers (the
@@ -76,7 +86,50 @@ pub fn simulate_unit(
         adoption_series: outcomes.adoption_series,
         queue_series: outcomes.queue_series,
         pressure_series: outcomes.pressure_series,
+        spilled: SpilledTables::default(),
     }
+}
+
+/// Simulates one work unit, spilling its recorded tables to unnamed files
+/// in `dir` as their batches fill.
+pub fn simulate_unit_spilling(
+    scenario: &Scenario,
+    point: usize,
+    replication: u64,
+    recording: Recording,
+    dir: &Path,
+) -> std::io::Result<UnitResult> {
+    let mut events = SpillFile::new(dir);
+    let mut adoption = SpillFile::new(dir);
+    let mut queue = SpillFile::new(dir);
+    let mut pressure = SpillFile::new(dir);
+    let outcomes = World::simulate_with_spills(
+        scenario,
+        unit_seed(scenario, point, replication),
+        recording,
+        Spills {
+            events: Some(&mut events),
+            adoption: Some(&mut adoption),
+            queue: Some(&mut queue),
+            pressure: Some(&mut pressure),
+        },
+    );
+    Ok(UnitResult {
+        point,
+        replication,
+        labs: outcomes.labs,
+        system: outcomes.system,
+        events: outcomes.events,
+        adoption_series: outcomes.adoption_series,
+        queue_series: outcomes.queue_series,
+        pressure_series: outcomes.pressure_series,
+        spilled: SpilledTables {
+            events: events.finish()?,
+            adoption: adoption.finish()?,
+            queue: queue.finish()?,
+            pressure: pressure.finish()?,
+        },
+    })
 }
 
 /// Receives unit results in order.
@@ -135,6 +188,9 @@ pub struct RunConfig {
     pub replications: Option<std::ops::Range<u64>>,
     /// Checked between work units.
     pub stop: Stop,
+    /// Where recorded tables spill (the output directory); `None` keeps
+    /// them in memory.
+    pub spill_dir: Option<PathBuf>,
 }
 
 /// Why a run stopped.
@@ -191,18 +247,29 @@ pub fn run(
             replications.start + index / point_count,
         )
     };
+    let recording = config.recording.events || config.recording.timeseries_every_days.is_some();
     let simulate = |chunk: std::ops::Range<u64>| -> Result<Vec<UnitResult>, RunError> {
         chunk
             .into_par_iter()
             .map(|index| {
                 config.stop.check()?;
                 let (point, replication) = unit(index);
-                Ok(simulate_unit(
-                    &points[point],
-                    point,
-                    replication,
-                    config.recording,
-                ))
+                let scenario = &points[point];
+                match &config.spill_dir {
+                    Some(dir) if recording => Ok(simulate_unit_spilling(
+                        scenario,
+                        point,
+                        replication,
+                        config.recording,
+                        dir,
+                    )?),
+                    _ => Ok(simulate_unit(
+                        scenario,
+                        point,
+                        replication,
+                        config.recording,
+                    )),
+                }
             })
             .collect()
     };
@@ -217,9 +284,8 @@ pub fn run(
     pool.install(|| {
         let mut done = 0;
         let mut ready: Option<Vec<UnitResult>> = None;
-        let recording = config.recording;
-        let chunk_units = if recording.events || recording.timeseries_every_days.is_some() {
-            RECORDING_CHUNK_UNITS
+        let chunk_units = if recording {
+            (RECORDING_CHUNK_UNITS_PER_THREAD * pool.current_num_threads()).max(16)
         } else {
             CHUNK_UNITS
         } as u64;

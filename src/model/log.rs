@@ -123,6 +123,53 @@ impl EventKind {
         }
     }
 
+    /// Every kind, in code order (see [`EventKind::code`]).
+    pub const ALL: [EventKind; 29] = [
+        EventKind::Operational,
+        EventKind::Ready,
+        EventKind::Submitted,
+        EventKind::AwaitingProgram,
+        EventKind::TrackStarted,
+        EventKind::TrackCompleted,
+        EventKind::TrackAbandoned,
+        EventKind::WindowExpired,
+        EventKind::ReviewCompleted,
+        EventKind::Released(ReleaseHow::Uncovered),
+        EventKind::Released(ReleaseHow::NoReview),
+        EventKind::Released(ReleaseHow::BeforeOperational),
+        EventKind::Released(ReleaseHow::Reviewed),
+        EventKind::Released(ReleaseHow::WindowExpired),
+        EventKind::HazardDetected,
+        EventKind::ReleaseBlocked,
+        EventKind::MitigationCompleted { removed: true },
+        EventKind::MitigationCompleted { removed: false },
+        EventKind::SafeguardsStripped,
+        EventKind::Incident,
+        EventKind::Patched,
+        EventKind::Suspended,
+        EventKind::Signed,
+        EventKind::PublicPressure { started: true },
+        EventKind::PublicPressure { started: false },
+        EventKind::Directive,
+        EventKind::SuspensionStarted,
+        EventKind::SuspensionEnded,
+        EventKind::ExportRestricted,
+    ];
+
+    /// A number for the kind with its detail, for compact storage: its
+    /// position in [`EventKind::ALL`].
+    pub fn code(self) -> u8 {
+        EventKind::ALL
+            .iter()
+            .position(|kind| *kind == self)
+            .unwrap_or_default() as u8
+    }
+
+    /// The kind of a [`EventKind::code`].
+    pub fn from_code(code: u8) -> Option<EventKind> {
+        EventKind::ALL.get(usize::from(code)).copied()
+    }
+
     /// Extra detail for the log's `detail` column.
     pub fn detail(self) -> &'static str {
         match self {
@@ -133,6 +180,19 @@ impl EventKind {
             EventKind::PublicPressure { started: false } => "ended",
             _ => "",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventKind;
+
+    #[test]
+    fn every_kind_round_trips_through_its_code() {
+        for kind in EventKind::ALL {
+            assert_eq!(EventKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(EventKind::from_code(EventKind::ALL.len() as u8), None);
     }
 }
 
@@ -151,16 +211,20 @@ pub struct EventRecord {
     pub track: Option<u32>,
 }
 
-/// Collects records when enabled; costs one branch when not.
-#[derive(Debug, Default)]
-pub(crate) struct EventLog {
-    records: Option<Vec<EventRecord>>,
+/// The event log of one replication: records in batches, spilled as they
+/// fill when the runner gives a spill.
+#[derive(Default)]
+pub(crate) struct EventLog<'a> {
+    records: super::series::Recorder<'a, EventRecord>,
 }
 
-impl EventLog {
-    pub(crate) fn new(enabled: bool) -> Self {
+impl<'a> EventLog<'a> {
+    pub(crate) fn new(
+        enabled: bool,
+        spill: Option<&'a mut dyn super::series::Spill<EventRecord>>,
+    ) -> Self {
         EventLog {
-            records: enabled.then(Vec::new),
+            records: super::series::Recorder::new(enabled, spill),
         }
     }
 
@@ -171,31 +235,28 @@ impl EventLog {
         model: Option<ModelRef>,
         track: Option<u32>,
     ) {
-        if let Some(records) = &mut self.records {
-            records.push(EventRecord {
-                time,
-                kind,
-                model,
-                lab: model.map(|m| m.lab),
-                track,
-            });
-        }
+        self.records.push(EventRecord {
+            time,
+            kind,
+            model,
+            lab: model.map(|m| m.lab),
+            track,
+        });
     }
 
     /// Records an event about a lab as a whole.
     pub(crate) fn record_lab(&mut self, time: SimTime, kind: EventKind, lab: usize) {
-        if let Some(records) = &mut self.records {
-            records.push(EventRecord {
-                time,
-                kind,
-                model: None,
-                lab: Some(lab as u32),
-                track: None,
-            });
-        }
+        self.records.push(EventRecord {
+            time,
+            kind,
+            model: None,
+            lab: Some(lab as u32),
+            track: None,
+        });
     }
 
+    /// The records not spilled, in order.
     pub(crate) fn into_records(self) -> Vec<EventRecord> {
-        self.records.unwrap_or_default()
+        self.records.into_records()
     }
 }

@@ -177,7 +177,7 @@ impl ReviewProgram {
         submission: Submission,
         durations: &[SimDuration],
         context: &mut Context<'_, Event>,
-        log: &mut EventLog,
+        log: &mut EventLog<'_>,
     ) -> usize {
         let Submission {
             model,
@@ -278,7 +278,7 @@ impl ReviewProgram {
         &mut self,
         task_index: usize,
         context: &mut Context<'_, Event>,
-        log: &mut EventLog,
+        log: &mut EventLog<'_>,
     ) -> Option<Verdict> {
         let now = context.now();
         let task = &mut self.tasks[task_index];
@@ -321,7 +321,7 @@ impl ReviewProgram {
         &mut self,
         review_index: usize,
         context: &mut Context<'_, Event>,
-        log: &mut EventLog,
+        log: &mut EventLog<'_>,
     ) -> Option<Verdict> {
         let now = context.now();
         let review = &mut self.reviews[review_index];

@@ -7,7 +7,7 @@ use super::market::{Market, Offer};
 use super::outcomes::{LabOutcome, SystemOutcome};
 use super::politics::LabPolitics;
 use super::review::{ReviewProgram, Submission, Verdict};
-use super::series::{AdoptionSample, PressureSample, QueueSample, Recording};
+use super::series::{AdoptionSample, PressureSample, QueueSample, Recorder, Recording, Spills};
 use super::streams;
 use crate::engine::{Context, Model, SimDuration, SimTime, Simulation, StreamRng, StreamSeed};
 use crate::scenario::{Access, BeforeOperational, Cadence, CycleStart, Line, Scenario};
@@ -83,7 +83,7 @@ pub struct World<'s> {
     pub(super) tallies: Vec<LabOutcome>,
     /// Each lab's total delay, for the mean at the horizon.
     delay_days_total: Vec<f64>,
-    pub(super) log: EventLog,
+    pub(super) log: EventLog<'s>,
     /// Released models that can still spread (open weights) or harm.
     pub(super) live: Vec<usize>,
     /// Derivatives per line.
@@ -102,9 +102,9 @@ pub struct World<'s> {
     last_advance: SimTime,
     recording: Recording,
     next_sample: Option<SimTime>,
-    adoption_series: Vec<AdoptionSample>,
-    queue_series: Vec<QueueSample>,
-    pressure_series: Vec<PressureSample>,
+    adoption_series: Recorder<'s, AdoptionSample>,
+    queue_series: Recorder<'s, QueueSample>,
+    pressure_series: Recorder<'s, PressureSample>,
 }
 
 /// What one replication produced.
@@ -128,6 +128,17 @@ impl<'s> World<'s> {
     /// A world at time zero with every stream derived from `seed`, and the
     /// lines' incumbent models on the market.
     pub fn new(scenario: &'s Scenario, seed: StreamSeed, recording: Recording) -> Self {
+        World::with_spills(scenario, seed, recording, Spills::default())
+    }
+
+    /// The same, with full batches of the event log and time series handed
+    /// to `spills` as they fill.
+    pub fn with_spills(
+        scenario: &'s Scenario,
+        seed: StreamSeed,
+        recording: Recording,
+        spills: Spills<'s>,
+    ) -> Self {
         let mut lines = Vec::with_capacity(scenario.line_count());
         for (lab_index, lab) in scenario.labs.iter().enumerate() {
             for spec in &lab.lines {
@@ -164,6 +175,7 @@ impl<'s> World<'s> {
                 )
             })
             .collect();
+        let series = recording.timeseries_every_days.is_some();
         let mut world = World {
             politics,
             export_restricted: false,
@@ -185,12 +197,12 @@ impl<'s> World<'s> {
             lead: CapabilityLead::new(lab_count),
             tallies: vec![LabOutcome::default(); lab_count],
             delay_days_total: vec![0.0; lab_count],
-            log: EventLog::new(recording.events),
+            log: EventLog::new(recording.events, spills.events),
             recording,
             next_sample: recording.timeseries_every_days.map(|_| SimTime::ZERO),
-            adoption_series: Vec::new(),
-            queue_series: Vec::new(),
-            pressure_series: Vec::new(),
+            adoption_series: Recorder::new(series, spills.adoption),
+            queue_series: Recorder::new(series, spills.queue),
+            pressure_series: Recorder::new(series, spills.pressure),
         };
         world.place_incumbents();
         world
@@ -245,7 +257,18 @@ impl<'s> World<'s> {
         seed: StreamSeed,
         recording: Recording,
     ) -> WorldOutcomes {
-        let mut world = World::new(scenario, seed, recording);
+        World::simulate_with_spills(scenario, seed, recording, Spills::default())
+    }
+
+    /// The same, with full batches of the recorded tables handed to
+    /// `spills`; the outcomes then hold only what was not spilled.
+    pub fn simulate_with_spills(
+        scenario: &'s Scenario,
+        seed: StreamSeed,
+        recording: Recording,
+        spills: Spills<'s>,
+    ) -> WorldOutcomes {
+        let mut world = World::with_spills(scenario, seed, recording, spills);
         let initial = world.initial_events();
         let mut simulation = Simulation::new(world);
         for (time, event) in initial {
@@ -656,9 +679,9 @@ impl<'s> World<'s> {
             labs,
             system,
             events: self.log.into_records(),
-            adoption_series: self.adoption_series,
-            queue_series: self.queue_series,
-            pressure_series: self.pressure_series,
+            adoption_series: self.adoption_series.into_records(),
+            queue_series: self.queue_series.into_records(),
+            pressure_series: self.pressure_series.into_records(),
         }
     }
 }

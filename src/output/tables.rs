@@ -7,7 +7,7 @@ use chrono::{Days, NaiveDate};
 
 use crate::engine::SimTime;
 use crate::metrics;
-use crate::model::EventRecord;
+use crate::model::{AdoptionSample, EventRecord, PressureSample, QueueSample};
 use crate::runner::{UnitResult, UnitSink};
 use crate::scenario::Scenario;
 
@@ -212,6 +212,102 @@ impl<'s, W: Write> CsvSink<'s, W> {
         flush(self.system)
     }
 
+    fn adoption_rows(
+        &mut self,
+        point: &str,
+        replication: &str,
+        samples: &[AdoptionSample],
+    ) -> std::io::Result<()> {
+        let start = self.scenario.start_date;
+        let segments = self
+            .scenario
+            .market
+            .as_ref()
+            .map(|m| m.segments.as_slice())
+            .unwrap_or_default();
+        let Some(writer) = &mut self.timeseries else {
+            return Ok(());
+        };
+        for sample in samples {
+            writer.write_record([
+                point,
+                replication,
+                &sample.time.as_days().to_string(),
+                &date_of(start, sample.time).to_string(),
+                &segments[sample.segment as usize].id,
+                &self.scenario.labs[sample.lab as usize].id,
+                &sample.adopters.to_string(),
+                &sample.adopters_api.to_string(),
+                &sample.adopters_open_weights.to_string(),
+                &optional(sample.share),
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn pressure_rows(
+        &mut self,
+        point: &str,
+        replication: &str,
+        samples: &[PressureSample],
+    ) -> std::io::Result<()> {
+        let start = self.scenario.start_date;
+        let Some(writer) = &mut self.pressure_timeseries else {
+            return Ok(());
+        };
+        for sample in samples {
+            writer.write_record([
+                point,
+                replication,
+                &sample.time.as_days().to_string(),
+                &date_of(start, sample.time).to_string(),
+                &self.scenario.labs[sample.lab as usize].id,
+                &sample.pressure.to_string(),
+                &sample.escalation_level.to_string(),
+                if sample.participating {
+                    "true"
+                } else {
+                    "false"
+                },
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn queue_rows(
+        &mut self,
+        point: &str,
+        replication: &str,
+        samples: &[QueueSample],
+    ) -> std::io::Result<()> {
+        let start = self.scenario.start_date;
+        let Some(writer) = &mut self.queue_timeseries else {
+            return Ok(());
+        };
+        for sample in samples {
+            writer.write_record([
+                point,
+                replication,
+                &sample.time.as_days().to_string(),
+                &date_of(start, sample.time).to_string(),
+                &self.scenario.review.tracks[sample.track as usize].id,
+                &sample.queue_length.to_string(),
+                &sample.busy_teams.to_string(),
+            ])?;
+        }
+        Ok(())
+    }
+
+    fn event_rows(&mut self, unit: &UnitResult, events: &[EventRecord]) -> std::io::Result<()> {
+        for event in events {
+            let row = self.event_row(unit, event);
+            if let Some(writer) = &mut self.events {
+                writer.write_record(row)?;
+            }
+        }
+        Ok(())
+    }
+
     fn event_row(&self, unit: &UnitResult, event: &EventRecord) -> [String; 10] {
         let (lab, line, model) = match event.model {
             Some(who) => {
@@ -277,71 +373,30 @@ impl<W: Write> UnitSink for CsvSink<'_, W> {
             self.system.write_field(optional(value))?;
         }
         self.system.write_record(None::<&[u8]>)?;
-        let start = self.scenario.start_date;
-        if let Some(writer) = &mut self.timeseries {
-            let segments = &self
-                .scenario
-                .market
-                .as_ref()
-                .map(|m| m.segments.as_slice())
-                .unwrap_or_default();
-            for sample in &unit.adoption_series {
-                writer.write_record([
-                    point.as_str(),
-                    replication.as_str(),
-                    &sample.time.as_days().to_string(),
-                    &date_of(start, sample.time).to_string(),
-                    &segments[sample.segment as usize].id,
-                    &self.scenario.labs[sample.lab as usize].id,
-                    &sample.adopters.to_string(),
-                    &sample.adopters_api.to_string(),
-                    &sample.adopters_open_weights.to_string(),
-                    &optional(sample.share),
-                ])?;
+        let spilled = &unit.spilled;
+        if self.timeseries.is_some() {
+            if let Some(records) = &spilled.adoption {
+                records.for_each_batch(|batch| self.adoption_rows(&point, &replication, batch))?;
             }
+            self.adoption_rows(&point, &replication, &unit.adoption_series)?;
         }
-        if let Some(writer) = &mut self.pressure_timeseries {
-            for sample in &unit.pressure_series {
-                writer.write_record([
-                    point.as_str(),
-                    replication.as_str(),
-                    &sample.time.as_days().to_string(),
-                    &date_of(start, sample.time).to_string(),
-                    &self.scenario.labs[sample.lab as usize].id,
-                    &sample.pressure.to_string(),
-                    &sample.escalation_level.to_string(),
-                    if sample.participating {
-                        "true"
-                    } else {
-                        "false"
-                    },
-                ])?;
+        if self.pressure_timeseries.is_some() {
+            if let Some(records) = &spilled.pressure {
+                records.for_each_batch(|batch| self.pressure_rows(&point, &replication, batch))?;
             }
+            self.pressure_rows(&point, &replication, &unit.pressure_series)?;
         }
-        if let Some(writer) = &mut self.queue_timeseries {
-            for sample in &unit.queue_series {
-                writer.write_record([
-                    point.as_str(),
-                    replication.as_str(),
-                    &sample.time.as_days().to_string(),
-                    &date_of(start, sample.time).to_string(),
-                    &self.scenario.review.tracks[sample.track as usize].id,
-                    &sample.queue_length.to_string(),
-                    &sample.busy_teams.to_string(),
-                ])?;
+        if self.queue_timeseries.is_some() {
+            if let Some(records) = &spilled.queue {
+                records.for_each_batch(|batch| self.queue_rows(&point, &replication, batch))?;
             }
+            self.queue_rows(&point, &replication, &unit.queue_series)?;
         }
         if self.events.is_some() {
-            let rows: Vec<[String; 10]> = unit
-                .events
-                .iter()
-                .map(|e| self.event_row(unit, e))
-                .collect();
-            if let Some(writer) = &mut self.events {
-                for row in rows {
-                    writer.write_record(row)?;
-                }
+            if let Some(records) = &spilled.events {
+                records.for_each_batch(|batch| self.event_rows(unit, batch))?;
             }
+            self.event_rows(unit, &unit.events)?;
         }
         Ok(())
     }

@@ -74,3 +74,77 @@ fn the_manifest_records_the_resolved_scenario_and_counts() {
     assert_eq!(manifest["labs"], 6);
     assert!(manifest["wall_time_seconds"].as_f64().unwrap() > 0.0);
 }
+
+/// A writer whose bytes can be read once the sink that owns it is gone.
+#[derive(Clone, Default)]
+struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The event log and time series of a run, with the recorded tables
+/// spilled to disk in `spill_dir` or kept in memory.
+fn recorded_tables(spill_dir: Option<&Path>) -> Vec<Vec<u8>> {
+    use reviewsim::model::Recording;
+    use reviewsim::output::{CsvSink, Tables};
+    use reviewsim::runner::{RunConfig, run};
+    // Many incidents and daily samples: every table passes a batch.
+    let scenario = crate::common::baseline_with(&[
+        "incidents.rate_per_exposure_day=2e-6",
+        "simulation.replications=6",
+    ]);
+    let writers: Vec<Shared> = (0..6).map(|_| Shared::default()).collect();
+    let tables = Tables {
+        labs: writers[0].clone(),
+        system: writers[1].clone(),
+        events: Some(writers[2].clone()),
+        timeseries: Some(writers[3].clone()),
+        queue_timeseries: Some(writers[4].clone()),
+        pressure_timeseries: Some(writers[5].clone()),
+    };
+    let mut sink = CsvSink::new(&scenario, tables).unwrap();
+    let config = RunConfig {
+        threads: Some(2),
+        recording: Recording {
+            events: true,
+            timeseries_every_days: Some(1),
+        },
+        spill_dir: spill_dir.map(Path::to_path_buf),
+        ..RunConfig::default()
+    };
+    run(
+        std::slice::from_ref(&scenario),
+        &config,
+        &mut sink,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    sink.finish().unwrap();
+    writers
+        .iter()
+        .map(|w| w.0.lock().unwrap().clone())
+        .collect()
+}
+
+#[test]
+fn spilling_the_event_log_and_time_series_to_disk_changes_no_byte() {
+    let scratch = tempfile::tempdir().unwrap();
+    let spilled = recorded_tables(Some(scratch.path()));
+    let in_memory = recorded_tables(None);
+    let events = String::from_utf8_lossy(&spilled[2]).lines().count();
+    // More events per replication than a batch holds, so they spilled.
+    assert!(
+        events > 6 * reviewsim::model::SPILL_BATCH,
+        "{events} events"
+    );
+    assert_eq!(spilled, in_memory);
+    // The spill files have no name: nothing is left in the directory.
+    assert_eq!(std::fs::read_dir(scratch.path()).unwrap().count(), 0);
+}
