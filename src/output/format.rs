@@ -1,0 +1,42 @@
+//! Typed tables: every column declares one type, and every writer honours it.
+//!
+//! Results of different scenarios are concatenated downstream (pandas,
+//! polars, R). That only works if a column reads back with the same type
+//! whatever the run: a number column whose values happen to be whole must
+//! still read as floats, and a column that is empty in one run must not turn
+//! into text. So a table is described once by a [`Schema`] of typed
+//! [`Column`]s, rows are handed over as slices of [`Cell`]s, and each writer
+//! checks the cells against the schema and writes each type one fixed way.
+//!
+//! Writers implement [`TableWriter`], the one interface the simulator's
+//! outputs need, and stream rows through without holding them.
+
+mod cell;
+mod error;
+mod schema;
+
+pub use self::cell::Cell;
+pub use self::error::FormatError;
+pub use self::schema::{Column, ColumnType, RowError, Schema, SchemaError};
+
+/// A destination for the rows of one table, whatever the file format.
+///
+/// The trait is object safe, so the place that picks a format per file can
+/// hand back a `Box<dyn TableWriter>`. Each implementation also has an
+/// `into_inner` to get its destination back.
+pub trait TableWriter {
+    /// Checks `row` against the schema and writes it; a refused row leaves
+    /// the table as it was.
+    ///
+    /// `row` holds one cell per column, in schema order. A cell must be
+    /// [`Cell::Null`] or of its column's type, and a number must be finite.
+    fn write_row(&mut self, row: &[Cell<'_>]) -> Result<(), FormatError>;
+
+    /// Writes whatever is still buffered (and the footer, for formats that
+    /// have one) and flushes the destination. Calling it again does nothing;
+    /// a row written after it is refused with [`FormatError::Finished`].
+    ///
+    /// A table dropped without `finish` may be incomplete: a Parquet file
+    /// lacks its footer and cannot be read.
+    fn finish(&mut self) -> Result<(), FormatError>;
+}
