@@ -6,16 +6,39 @@
 //! still read as floats, and a column that is empty in one run must not turn
 //! into text. So a table is described once by a [`Schema`] of typed
 //! [`Column`]s, rows are handed over as slices of [`Cell`]s, and each writer
-//! checks the cells against the schema and writes each type one fixed way.
+//! checks the cells against the schema and writes each type one fixed way:
+//!
+//! - [`CsvTableWriter`]: numbers always with a `.0` or an exponent, empty
+//!   cells for nulls, ISO dates;
 //!
 //! Writers implement [`TableWriter`], the one interface the simulator's
-//! outputs need, and stream rows through without holding them.
+//! outputs need. Rows stream through: a writer keeps at most one record
+//! in memory, however many rows pass.
+//!
+//! ```
+//! use reviewsim::output::format::{Cell, Column, CsvTableWriter, Schema, TableWriter};
+//!
+//! let schema = Schema::new(vec![
+//!     Column::integer("replication", "Replication index, from 0"),
+//!     Column::number("delay_days", "Mean release delay, in days"),
+//!     Column::string("lab", "Lab id"),
+//! ])?;
+//! let mut writer = CsvTableWriter::new(Vec::new(), &schema)?;
+//! writer.write_row(&[Cell::Integer(0), Cell::Number(30.0), Cell::String("a")])?;
+//! // An undefined mean is a null cell, not a NaN.
+//! writer.write_row(&[Cell::Integer(1), Cell::from(None::<f64>), Cell::String("a")])?;
+//! let text = writer.into_inner()?;
+//! assert_eq!(text, b"replication,delay_days,lab\n0,30.0,a\n1,,a\n");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod cell;
+mod csv;
 mod error;
 mod schema;
 
 pub use self::cell::Cell;
+pub use self::csv::CsvTableWriter;
 pub use self::error::FormatError;
 pub use self::schema::{Column, ColumnType, RowError, Schema, SchemaError};
 

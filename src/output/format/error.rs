@@ -20,4 +20,7 @@ pub enum FormatError {
     /// The destination refused the bytes.
     #[error("cannot write the table")]
     Io(#[from] std::io::Error),
+    /// The CSV writer failed (only on I/O: every cell is valid CSV).
+    #[error("cannot write the CSV table")]
+    Csv(#[from] ::csv::Error),
 }
