@@ -10,6 +10,8 @@
 //!
 //! - [`CsvTableWriter`]: numbers always with a `.0` or an exponent, empty
 //!   cells for nulls, ISO dates;
+//! - [`write_datapackage`]: a Frictionless Data Package (`datapackage.json`)
+//!   naming each file's columns and types, so readers need no guessing.
 //!
 //! Writers implement [`TableWriter`], the one interface the simulator's
 //! outputs need. Rows stream through: a writer keeps at most one record
@@ -34,11 +36,13 @@
 
 mod cell;
 mod csv;
+mod datapackage;
 mod error;
 mod schema;
 
 pub use self::cell::Cell;
 pub use self::csv::CsvTableWriter;
+pub use self::datapackage::{DataPackageError, datapackage_json, write_datapackage};
 pub use self::error::FormatError;
 pub use self::schema::{Column, ColumnType, RowError, Schema, SchemaError};
 
