@@ -10,12 +10,14 @@
 //!
 //! - [`CsvTableWriter`]: numbers always with a `.0` or an exponent, empty
 //!   cells for nulls, ISO dates;
+//! - `ParquetTableWriter` (feature `parquet`): one Arrow type per column type,
+//!   streamed in row groups of 65,536 rows (`ROW_GROUP_ROWS`);
 //! - [`write_datapackage`]: a Frictionless Data Package (`datapackage.json`)
 //!   naming each file's columns and types, so readers need no guessing.
 //!
-//! Writers implement [`TableWriter`], the one interface the simulator's
-//! outputs need. Rows stream through: a writer keeps at most one record
-//! in memory, however many rows pass.
+//! Both writers implement [`TableWriter`], the one interface the simulator's
+//! outputs need. Rows stream through: a writer keeps at most one row group
+//! (Parquet) or one record (CSV) in memory, however many rows pass.
 //!
 //! ```
 //! use reviewsim::output::format::{Cell, Column, CsvTableWriter, Schema, TableWriter};
@@ -40,11 +42,17 @@ mod datapackage;
 mod error;
 mod schema;
 
+#[cfg(feature = "parquet")]
+mod parquet;
+
 pub use self::cell::Cell;
 pub use self::csv::CsvTableWriter;
 pub use self::datapackage::{DataPackageError, datapackage_json, write_datapackage};
 pub use self::error::FormatError;
 pub use self::schema::{Column, ColumnType, RowError, Schema, SchemaError};
+
+#[cfg(feature = "parquet")]
+pub use self::parquet::{ParquetTableWriter, ROW_GROUP_ROWS, TABLE_SCHEMA_KEY};
 
 /// A destination for the rows of one table, whatever the file format.
 ///

@@ -23,4 +23,13 @@ pub enum FormatError {
     /// The CSV writer failed (only on I/O: every cell is valid CSV).
     #[error("cannot write the CSV table")]
     Csv(#[from] ::csv::Error),
+    /// The Parquet writer failed.
+    #[cfg(feature = "parquet")]
+    #[error("cannot write the Parquet table")]
+    Parquet(#[from] ::parquet::errors::ParquetError),
+    /// Arrow refused a batch of buffered rows (a bug: rows are checked
+    /// before they are buffered).
+    #[cfg(feature = "parquet")]
+    #[error("cannot assemble a batch of rows")]
+    Arrow(#[from] arrow_schema::ArrowError),
 }
