@@ -11,7 +11,8 @@
 //! - [`CsvTableWriter`]: numbers always with a `.0` or an exponent, empty
 //!   cells for nulls, ISO dates;
 //! - `ParquetTableWriter` (feature `parquet`): one Arrow type per column type,
-//!   streamed in row groups of 65,536 rows (`ROW_GROUP_ROWS`);
+//!   streamed in row groups of 65,536 rows (`ROW_GROUP_ROWS`); `concat_parquet`
+//!   merges shard files;
 //! - [`write_datapackage`]: a Frictionless Data Package (`datapackage.json`)
 //!   naming each file's columns and types, so readers need no guessing.
 //!
@@ -52,7 +53,9 @@ pub use self::error::FormatError;
 pub use self::schema::{Column, ColumnType, RowError, Schema, SchemaError};
 
 #[cfg(feature = "parquet")]
-pub use self::parquet::{ParquetTableWriter, ROW_GROUP_ROWS, TABLE_SCHEMA_KEY};
+pub use self::parquet::{
+    ConcatError, ParquetTableWriter, ROW_GROUP_ROWS, TABLE_SCHEMA_KEY, concat_parquet,
+};
 
 /// A destination for the rows of one table, whatever the file format.
 ///

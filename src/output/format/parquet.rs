@@ -2,6 +2,7 @@
 //! nullable, zstd-compressed.
 
 mod columns;
+mod concat;
 
 use std::io::Write;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 
 use self::columns::{ColumnBuffer, to_arrow_schema};
+pub use self::concat::{ConcatError, concat_parquet};
 use super::{Cell, FormatError, Schema, TableWriter};
 
 /// Rows per row group. Large enough for good compression and fast scans,
@@ -26,7 +28,8 @@ pub const ROW_GROUP_ROWS: usize = 65_536;
 /// so that column descriptions travel with the file.
 pub const TABLE_SCHEMA_KEY: &str = "table_schema";
 
-/// The writer properties of every Parquet table.
+/// The writer properties shared by the table writer and `concat_parquet`,
+/// so that a merged file is written like a single one.
 fn writer_properties(key_value_metadata: Vec<KeyValue>) -> WriterProperties {
     WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))

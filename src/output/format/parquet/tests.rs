@@ -1,5 +1,5 @@
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use ::parquet::basic::Compression;
@@ -268,4 +268,86 @@ fn a_refused_row_is_not_buffered() {
     let bytes = writer.into_inner().unwrap();
     assert_eq!(&bytes[..4], b"PAR1");
     assert_eq!(&bytes[bytes.len() - 4..], b"PAR1");
+}
+
+fn shard(dir: &Path, name: &str, schema: &Schema, rows: std::ops::Range<i64>) -> PathBuf {
+    let path = dir.join(name);
+    write_table(&path, schema, rows.map(wide_row));
+    path
+}
+
+#[test]
+fn three_concatenated_files_equal_one_file_of_all_their_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = every_type();
+    // Boundaries that fall inside, and at the edge of, a row group.
+    let shards = [
+        shard(dir.path(), "a.parquet", &schema, 0..70_000),
+        shard(dir.path(), "b.parquet", &schema, 70_000..70_010),
+        shard(dir.path(), "c.parquet", &schema, 70_010..150_000),
+    ];
+    let whole = shard(dir.path(), "whole.parquet", &schema, 0..150_000);
+
+    let merged = dir.path().join("merged.parquet");
+    concat_parquet(&shards, File::create(&merged).unwrap()).unwrap();
+
+    let (merged_reader, whole_reader) = (reader(&merged), reader(&whole));
+    assert_eq!(merged_reader.schema(), whole_reader.schema());
+    assert_eq!(
+        merged_reader
+            .metadata()
+            .file_metadata()
+            .key_value_metadata(),
+        whole_reader.metadata().file_metadata().key_value_metadata()
+    );
+    let groups = |builder: &ParquetRecordBatchReaderBuilder<File>| -> Vec<i64> {
+        let row_groups = builder.metadata().row_groups();
+        row_groups.iter().map(|group| group.num_rows()).collect()
+    };
+    assert_eq!(groups(&merged_reader), groups(&whole_reader));
+    assert_eq!(
+        rows_of(&read_batches(&merged)),
+        rows_of(&read_batches(&whole))
+    );
+}
+
+#[test]
+fn a_file_with_other_columns_is_refused_by_name_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let schema = every_type();
+    let mut columns = schema.columns().to_vec();
+    columns[0] = Column::number("point", "Parameter point, as a float");
+    let other = Schema::new(columns).unwrap();
+    let first = shard(dir.path(), "a.parquet", &schema, 0..10);
+    let odd = dir.path().join("b.parquet");
+    write_table(&odd, &other, [vec![Cell::Null; 6]]);
+
+    let mut output = Vec::new();
+    let error = concat_parquet(&[&first, &odd], &mut output).unwrap_err();
+    assert!(
+        matches!(&error, ConcatError::SchemaMismatch { file, .. } if file == &odd.display().to_string())
+    );
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!(
+            "{}: columns differ from those of {}: expected [point: Int64, delay_days: Float64",
+            odd.display(),
+            first.display()
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains("found [point: Float64, delay_days: Float64"),
+        "{message}"
+    );
+    assert!(output.is_empty());
+}
+
+#[test]
+fn concatenating_no_files_is_refused() {
+    let none: [&Path; 0] = [];
+    assert!(matches!(
+        concat_parquet(&none, Vec::new()),
+        Err(ConcatError::NoInputs)
+    ));
 }
