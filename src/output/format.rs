@@ -75,6 +75,7 @@ pub trait TableWriter {
     /// a row written after it is refused with [`FormatError::Finished`].
     ///
     /// A table dropped without `finish` may be incomplete: a Parquet file
-    /// lacks its footer and cannot be read.
+    /// lacks its footer and cannot be read. So is a table after an I/O
+    /// error: discard it.
     fn finish(&mut self) -> Result<(), FormatError>;
 }
