@@ -4,6 +4,7 @@
 mod aggregates;
 mod compare;
 mod dir;
+pub mod format;
 mod manifest;
 mod points;
 mod selection;
