@@ -39,7 +39,7 @@
 //! assert_eq!(experiment.points.len(), 6);
 //! assert_eq!(experiment.columns(), ["review.window_days", "review.tracks.threat.capacity"]);
 //! assert_eq!(experiment.points[1].values, ["0", "2"]);
-//! assert_eq!(experiment.points[1].scenario.review.tracks[0].capacity, 2);
+//! assert_eq!(experiment.point_scenario(1).unwrap().review.tracks[0].capacity, 2);
 //! assert_eq!(experiment.work_units(), 60);
 //! ```
 
@@ -148,15 +148,17 @@ pub struct Sweep {
     pub raw: RawSweep,
 }
 
-/// One point of an experiment.
+/// One point of an experiment: its values, not its scenario, which is built
+/// when needed ([`Experiment::point_scenario`]), so that a sweep of many
+/// points holds a few hundred bytes per point.
 #[derive(Debug, Clone)]
 pub struct Point {
     /// Its number, from 0, in design order.
     pub id: usize,
     /// Its swept values, rendered, in [`Sweep::paths`] order.
     pub values: Vec<String>,
-    /// The scenario at this point.
-    pub scenario: Scenario,
+    /// The same as TOML values, for the scenario and typed output columns.
+    pub raw_values: Vec<Value>,
 }
 
 /// A scenario and its points (one point without a sweep).
@@ -168,6 +170,10 @@ pub struct Experiment {
     pub sweep: Option<Sweep>,
     /// Every point, in order.
     pub points: Vec<Point>,
+    /// The scenario file's table with overrides, to build points from.
+    base_table: toml::Table,
+    /// The file, as named in messages.
+    file: String,
 }
 
 impl Experiment {
@@ -260,30 +266,56 @@ impl Experiment {
             let point = Point {
                 id: 0,
                 values: Vec::new(),
-                scenario: base.clone(),
+                raw_values: Vec::new(),
             };
             return Ok(Experiment {
                 base,
                 sweep: None,
                 points: vec![point],
+                base_table,
+                file: file.to_string(),
             });
         };
         let (sweep, assignments) = expand(&raw_sweep, &base_table, &base, file, limits)?;
-        let points = assignments
-            .into_iter()
-            .enumerate()
-            .map(|(id, values)| {
-                let point = point(&base_table, &base, &sweep, id, values, file)?;
-                let label = format!("{file} [sweep point {id}]");
-                check_work(&point.scenario, &label, limits)?;
-                Ok(point)
-            })
-            .collect::<Result<Vec<Point>, ExperimentError>>()?;
-        Ok(Experiment {
+        let mut experiment = Experiment {
             base,
             sweep: Some(sweep),
-            points,
-        })
+            points: assignments
+                .into_iter()
+                .enumerate()
+                .map(|(id, raw_values)| Point {
+                    id,
+                    values: raw_values.iter().map(render).collect(),
+                    raw_values,
+                })
+                .collect(),
+            base_table,
+            file: file.to_string(),
+        };
+        // Every point is validated now, before anything runs, and dropped:
+        // the run builds each again when it needs it.
+        for id in 0..experiment.points.len() {
+            let scenario = experiment.point_scenario(id)?;
+            let label = format!("{file} [sweep point {id}]");
+            check_work(&scenario, &label, limits)?;
+        }
+        experiment.points.shrink_to_fit();
+        Ok(experiment)
+    }
+
+    /// The scenario of point `id`, validated.
+    pub fn point_scenario(&self, id: usize) -> Result<Scenario, ExperimentError> {
+        match &self.sweep {
+            None => Ok(self.base.clone()),
+            Some(sweep) => point(
+                &self.base_table,
+                &self.base,
+                sweep,
+                id,
+                &self.points[id].raw_values,
+                &self.file,
+            ),
+        }
     }
 
     /// The swept paths: the extra columns of the output files.
@@ -302,11 +334,6 @@ impl Experiment {
     /// Points × replications.
     pub fn work_units(&self) -> u64 {
         self.points.len() as u64 * self.base.replications
-    }
-
-    /// The scenarios of every point, in order.
-    pub fn scenarios(&self) -> Vec<Scenario> {
-        self.points.iter().map(|p| p.scenario.clone()).collect()
     }
 
     /// The baseline point of `compare.csv`, when there is more than one point.
@@ -541,19 +568,33 @@ fn assignment(path: &str, value: &Value) -> Override {
     }
 }
 
-/// Builds and validates one point.
+impl crate::runner::PointSource for Experiment {
+    fn count(&self) -> usize {
+        self.points.len()
+    }
+
+    fn replications(&self) -> u64 {
+        self.base.replications
+    }
+
+    fn scenario(&self, point: usize) -> Result<Scenario, String> {
+        self.point_scenario(point).map_err(|err| err.to_string())
+    }
+}
+
+/// Builds and validates one point's scenario.
 fn point(
     base_table: &toml::Table,
     base: &Scenario,
     sweep: &Sweep,
     id: usize,
-    values: Vec<Value>,
+    values: &[Value],
     file: &str,
-) -> Result<Point, ExperimentError> {
+) -> Result<Scenario, ExperimentError> {
     let assignments: Vec<Override> = sweep
         .paths
         .iter()
-        .zip(&values)
+        .zip(values)
         .map(|(path, value)| assignment(path, value))
         .collect();
     let label = format!(
@@ -584,9 +625,5 @@ fn point(
         });
     }
     scenario.file = file.to_string();
-    Ok(Point {
-        id,
-        values: values.iter().map(render).collect(),
-        scenario,
-    })
+    Ok(scenario)
 }

@@ -11,13 +11,16 @@ mod selection;
 mod summary;
 mod tables;
 
-pub use aggregates::{ALL_LABS, AggregateState, Aggregates, MergeError};
-pub use compare::{COMPARE_STATISTICS, write_compare};
+pub use aggregates::{
+    ALL_LABS, Aggregates, Layout, MAX_BLOCK_POINTS, MergeError, PointAggregate, PointConsumer,
+    STATE_FORMAT, StateLines, block_points,
+};
+pub use compare::{COMPARE_STATISTICS, CompareWriter};
 pub use dir::{FileDigest, OutputDir, OutputError, Tally};
 pub use manifest::{Manifest, ShardInfo};
 pub use points::write_points;
 pub use selection::{OutputKind, Outputs};
-pub use summary::{SUMMARY_STATISTICS, cell, write_summary};
+pub use summary::{SUMMARY_STATISTICS, SummaryWriter, cell};
 pub use tables::{
     CsvSink, EVENT_COLUMNS, PRESSURE_TIMESERIES_COLUMNS, QUEUE_TIMESERIES_COLUMNS,
     TIMESERIES_COLUMNS, Tables, date_of, lab_columns, system_columns,
@@ -44,8 +47,9 @@ pub mod files {
     pub const SUMMARY: &str = "summary.csv";
     /// Paired comparisons with the baseline point.
     pub const COMPARE: &str = "compare.csv";
-    /// A shard's aggregate state, for `merge`.
-    pub const SUMMARY_STATE: &str = "summary_state.json";
+    /// A shard's aggregate state, for `merge`: a layout line, then one
+    /// line per point.
+    pub const SUMMARY_STATE: &str = "summary_state.jsonl";
     /// Resolved scenario, version, seed, counts, wall time.
     pub const MANIFEST: &str = "manifest.json";
 

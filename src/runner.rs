@@ -1,22 +1,28 @@
 //! Work units in parallel, results in a fixed order.
 //!
-//! A work unit is one (point, replication). Units are ordered replication
-//! first: replication 0 at every point, then replication 1 at every point,
-//! and so on, so that the units of one replication, which are paired across
-//! points, arrive together, and a contiguous range of replications (a shard)
-//! is a contiguous range of units. Units are simulated on a rayon pool in
-//! chunks; each chunk's results are handed to the sink in unit order before
-//! the next chunk starts, so the output is the same whatever the number of
-//! threads, and memory holds one chunk at a time.
+//! A work unit is one (point, replication). Units are ordered by a
+//! [`Schedule`]: in rounds over blocks of points, which for most runs is
+//! replication first (replication 0 at every point, then replication 1 at
+//! every point, and so on), so that the units of one replication, which are
+//! paired across points, arrive together, and a contiguous range of rounds
+//! (a shard) is a contiguous range of units. Units are simulated on a rayon
+//! pool in chunks; each chunk's results are handed to the sink in unit order
+//! before the next chunk starts, so the output is the same whatever the
+//! number of threads, and memory holds one chunk at a time. Points'
+//! scenarios are built when a chunk needs them.
 
+mod schedule;
 pub mod spill;
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
+pub use schedule::{Schedule, UnitPlan};
 use spill::{SpillFile, SpilledTables};
 
 use crate::engine::StreamSeed;
@@ -56,6 +62,9 @@ pub struct UnitResult {
     /// What the recorded tables spilled to disk, which comes before what
     /// they kept in memory.
     pub spilled: SpilledTables,
+    /// Simulated only to pair a block's points with the baseline: not to be
+    /// written or summarised (see [`Schedule`]).
+    pub pairing_only: bool,
 }
 
 /// The random streams of a work unit: with common random numbers (the
@@ -87,6 +96,7 @@ pub fn simulate_unit(
         queue_series: outcomes.queue_series,
         pressure_series: outcomes.pressure_series,
         spilled: SpilledTables::default(),
+        pairing_only: false,
     }
 }
 
@@ -129,6 +139,7 @@ pub fn simulate_unit_spilling(
             queue: queue.finish()?,
             pressure: pressure.finish()?,
         },
+        pairing_only: false,
     })
 }
 
@@ -136,6 +147,41 @@ pub fn simulate_unit_spilling(
 pub trait UnitSink {
     /// Takes one unit's results.
     fn accept(&mut self, unit: &UnitResult) -> std::io::Result<()>;
+
+    /// Every unit of the points `points` that this run has has been
+    /// accepted: their aggregates are complete.
+    fn block_done(&mut self, points: Range<usize>) -> std::io::Result<()> {
+        let _ = points;
+        Ok(())
+    }
+}
+
+/// The scenarios of a run's points, built when needed, so that a large
+/// sweep never holds every point's scenario at once.
+pub trait PointSource: Sync {
+    /// Number of points.
+    fn count(&self) -> usize;
+    /// Replications of every point.
+    fn replications(&self) -> u64;
+    /// The scenario of point `point` (points were validated before the run,
+    /// so this fails only if something changed underneath).
+    fn scenario(&self, point: usize) -> Result<Scenario, String>;
+}
+
+impl PointSource for Vec<Scenario> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn replications(&self) -> u64 {
+        self.first().map_or(0, |s| s.replications)
+    }
+
+    fn scenario(&self, point: usize) -> Result<Scenario, String> {
+        self.get(point)
+            .cloned()
+            .ok_or_else(|| format!("no point {point}"))
+    }
 }
 
 /// Asks a run (or a merge) to stop between work units: set to the number of
@@ -184,13 +230,31 @@ pub struct RunConfig {
     pub threads: Option<usize>,
     /// What to record besides outcomes.
     pub recording: Recording,
-    /// The replications to run (a shard's slice); `None` runs them all.
-    pub replications: Option<std::ops::Range<u64>>,
+    /// The rounds to run (a shard's slice); `None` runs them all.
+    pub rounds: Option<Range<u64>>,
+    /// Points per block (see [`Schedule`]); `None` puts every point in one
+    /// block.
+    pub block_points: Option<usize>,
+    /// The point every other is paired with, when pairs are computed.
+    pub pair_with: Option<usize>,
     /// Checked between work units.
     pub stop: Stop,
     /// Where recorded tables spill (the output directory); `None` keeps
     /// them in memory.
     pub spill_dir: Option<PathBuf>,
+}
+
+impl RunConfig {
+    /// The schedule of a run of `points`.
+    pub fn schedule(&self, points: &dyn PointSource) -> Schedule {
+        let count = points.count();
+        Schedule {
+            points: count,
+            block_points: self.block_points.unwrap_or(count).max(1),
+            replications: points.replications(),
+            pair_with: self.pair_with.filter(|_| count > 1),
+        }
+    }
 }
 
 /// Why a run stopped.
@@ -202,6 +266,14 @@ pub enum RunError {
     /// The sink failed to take results.
     #[error("cannot write results")]
     Sink(#[from] std::io::Error),
+    /// A point's scenario could not be built.
+    #[error("point {point}: {message}")]
+    Point {
+        /// The point.
+        point: usize,
+        /// Why.
+        message: String,
+    },
     /// A signal asked the run to stop.
     #[error("interrupted by signal {signal}")]
     Interrupted {
@@ -220,13 +292,14 @@ impl RunError {
     }
 }
 
-/// Runs every replication of every point (or the replications of
-/// `config.replications`), handing results to `sink` in (replication, point)
-/// order and reporting (done, total) to `progress` after each chunk. Every
-/// point must have the same number of replications. The sink writes one
-/// chunk while the pool simulates the next.
+/// Runs the units of `config.rounds` (every round by default) of the points
+/// of `points`, handing results to `sink` in schedule order, telling it when
+/// a block's units are all delivered, and reporting (done, total) work units
+/// to `progress` after each chunk. The sink writes one chunk while the pool
+/// simulates the next. Returns the number of work units run (those run only
+/// for pairs excluded).
 pub fn run(
-    points: &[Scenario],
+    points: &dyn PointSource,
     config: &RunConfig,
     sink: &mut (dyn UnitSink + Send),
     progress: &mut (dyn FnMut(u64, u64) + Send),
@@ -236,73 +309,153 @@ pub fn run(
         builder = builder.num_threads(threads);
     }
     let pool = builder.build()?;
-    let all = 0..points.first().map_or(0, |p| p.replications);
-    let replications = config.replications.clone().unwrap_or(all);
-    let point_count = points.len() as u64;
-    let total = (replications.end - replications.start) * point_count;
-    // Units are numbered, not listed, so memory does not grow with them.
-    let unit = |index: u64| -> (usize, u64) {
-        (
-            (index % point_count) as usize,
-            replications.start + index / point_count,
-        )
-    };
+    let schedule = config.schedule(points);
+    let rounds = config.rounds.clone().unwrap_or(0..schedule.rounds());
+    let total: u64 = rounds
+        .clone()
+        .map(|round| schedule.block(schedule.round(round).0).len() as u64)
+        .sum();
     let recording = config.recording.events || config.recording.timeseries_every_days.is_some();
-    let simulate = |chunk: std::ops::Range<u64>| -> Result<Vec<UnitResult>, RunError> {
-        chunk
-            .into_par_iter()
-            .map(|index| {
-                config.stop.check()?;
-                let (point, replication) = unit(index);
-                let scenario = &points[point];
-                match &config.spill_dir {
-                    Some(dir) if recording => Ok(simulate_unit_spilling(
-                        scenario,
-                        point,
-                        replication,
-                        config.recording,
-                        dir,
-                    )?),
-                    _ => Ok(simulate_unit(
-                        scenario,
-                        point,
-                        replication,
-                        config.recording,
-                    )),
-                }
-            })
-            .collect()
+    let chunk_units = if recording {
+        (RECORDING_CHUNK_UNITS_PER_THREAD * pool.current_num_threads()).max(16)
+    } else {
+        CHUNK_UNITS
     };
-    let mut deliver = |results: Vec<UnitResult>, done: &mut u64| -> std::io::Result<()> {
-        for result in &results {
-            sink.accept(result)?;
-        }
-        *done += results.len() as u64;
-        progress(*done, total);
-        Ok(())
+    let mut plans = schedule.units(rounds);
+    let mut scenarios = Scenarios::new(points, config.pair_with);
+    let mut delivery = Delivery {
+        sink,
+        progress,
+        schedule,
+        total,
+        done: 0,
+        block: None,
     };
     pool.install(|| {
-        let mut done = 0;
         let mut ready: Option<Vec<UnitResult>> = None;
-        let chunk_units = if recording {
-            (RECORDING_CHUNK_UNITS_PER_THREAD * pool.current_num_threads()).max(16)
-        } else {
-            CHUNK_UNITS
-        } as u64;
-        for start in (0..total).step_by(chunk_units as usize) {
-            let chunk = start..(start + chunk_units).min(total);
+        loop {
+            let chunk: Vec<UnitPlan> = plans.by_ref().take(chunk_units).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            scenarios.prepare(&chunk)?;
             let previous = ready.take();
             let (written, results) = rayon::join(
-                || previous.map_or(Ok(()), |results| deliver(results, &mut done)),
-                || simulate(chunk),
+                || previous.map_or(Ok(()), |results| delivery.deliver(results)),
+                || simulate_chunk(&chunk, &scenarios, config, recording),
             );
             written?;
             ready = Some(results?);
         }
         if let Some(results) = ready {
-            deliver(results, &mut done)?;
+            delivery.deliver(results)?;
         }
+        delivery.finish()?;
         config.stop.check()?;
         Ok(total)
     })
+}
+
+/// Simulates a chunk of units on the pool.
+fn simulate_chunk(
+    chunk: &[UnitPlan],
+    scenarios: &Scenarios<'_>,
+    config: &RunConfig,
+    recording: bool,
+) -> Result<Vec<UnitResult>, RunError> {
+    chunk
+        .par_iter()
+        .map(|plan| {
+            config.stop.check()?;
+            let scenario = scenarios.get(plan.point);
+            let mut result = match &config.spill_dir {
+                Some(dir) if recording => simulate_unit_spilling(
+                    scenario,
+                    plan.point,
+                    plan.replication,
+                    config.recording,
+                    dir,
+                )?,
+                _ => simulate_unit(scenario, plan.point, plan.replication, config.recording),
+            };
+            result.pairing_only = plan.pairing_only;
+            Ok(result)
+        })
+        .collect()
+}
+
+/// The scenarios of the points a chunk needs, built from the source as
+/// chunks move on: at most the points of two chunks are held at once.
+struct Scenarios<'p> {
+    source: &'p dyn PointSource,
+    keep: Option<usize>,
+    built: BTreeMap<usize, Scenario>,
+}
+
+impl<'p> Scenarios<'p> {
+    fn new(source: &'p dyn PointSource, keep: Option<usize>) -> Self {
+        Scenarios {
+            source,
+            keep,
+            built: BTreeMap::new(),
+        }
+    }
+
+    /// Builds the scenarios of `chunk`'s points and drops the others (but
+    /// the baseline's, which every block may need).
+    fn prepare(&mut self, chunk: &[UnitPlan]) -> Result<(), RunError> {
+        let needed: BTreeSet<usize> = chunk.iter().map(|plan| plan.point).collect();
+        let keep = self.keep;
+        self.built
+            .retain(|point, _| needed.contains(point) || Some(*point) == keep);
+        for &point in &needed {
+            if !self.built.contains_key(&point) {
+                let scenario = self
+                    .source
+                    .scenario(point)
+                    .map_err(|message| RunError::Point { point, message })?;
+                self.built.insert(point, scenario);
+            }
+        }
+        Ok(())
+    }
+
+    fn get(&self, point: usize) -> &Scenario {
+        &self.built[&point]
+    }
+}
+
+/// Hands results to the sink in order, with block boundaries and progress.
+struct Delivery<'s> {
+    sink: &'s mut (dyn UnitSink + Send),
+    progress: &'s mut (dyn FnMut(u64, u64) + Send),
+    schedule: Schedule,
+    total: u64,
+    done: u64,
+    block: Option<usize>,
+}
+
+impl Delivery<'_> {
+    fn deliver(&mut self, results: Vec<UnitResult>) -> std::io::Result<()> {
+        for result in &results {
+            if !result.pairing_only {
+                let block = result.point / self.schedule.block_points.max(1);
+                if let Some(previous) = self.block.filter(|b| *b != block) {
+                    self.sink.block_done(self.schedule.block(previous))?;
+                }
+                self.block = Some(block);
+                self.done += 1;
+            }
+            self.sink.accept(result)?;
+        }
+        (self.progress)(self.done, self.total);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        if let Some(block) = self.block.take() {
+            self.sink.block_done(self.schedule.block(block))?;
+        }
+        Ok(())
+    }
 }

@@ -1,16 +1,18 @@
 //! `--shard K/N`: one deterministic slice of a run's work.
 //!
-//! Shard K of N (numbered from 0, like Slurm array and Kubernetes
-//! completion indices) runs the contiguous replications
-//! `floor(R·K/N) .. floor(R·(K+1)/N)` of every point. Work units are ordered
-//! replication first, so shard K's rows are one contiguous block of the
-//! whole run's rows, and `merge` concatenates the shards in order.
+//! A run is a sequence of rounds (see [`crate::runner::Schedule`]): each
+//! round is one replication of one block of points, and most runs have one
+//! block, so a round is a replication of every point. Shard K of N (numbered
+//! from 0, like Slurm array and Kubernetes completion indices) runs the
+//! contiguous rounds `floor(T·K/N) .. floor(T·(K+1)/N)` of the T rounds.
+//! Shard K's rows are therefore one contiguous block of the whole run's
+//! rows, and `merge` concatenates the shards in order.
 //!
 //! ```
 //! use reviewsim::shard::Shard;
 //!
 //! let shard: Shard = "1/4".parse().unwrap();
-//! assert_eq!(shard.replications(10).unwrap(), 2..5);
+//! assert_eq!(shard.rounds(10).unwrap(), 2..5);
 //! assert!("4/4".parse::<Shard>().is_err());
 //! ```
 
@@ -63,17 +65,16 @@ impl fmt::Display for Shard {
 }
 
 impl Shard {
-    /// This shard's replications out of `replications`.
-    pub fn replications(&self, replications: u64) -> Result<Range<u64>, String> {
-        if self.count > replications {
+    /// This shard's rounds out of `rounds`.
+    pub fn rounds(&self, rounds: u64) -> Result<Range<u64>, String> {
+        if self.count > rounds {
             return Err(format!(
-                "--shard {self}: {} shards for {replications} replications would leave shards \
-                 empty; use at most {replications} shards",
+                "--shard {self}: {} shards for {rounds} rounds of work (replications, in each \
+                 block of points) would leave shards empty; use at most {rounds} shards",
                 self.count
             ));
         }
-        let bound =
-            |k: u64| (u128::from(replications) * u128::from(k) / u128::from(self.count)) as u64;
+        let bound = |k: u64| (u128::from(rounds) * u128::from(k) / u128::from(self.count)) as u64;
         Ok(bound(self.index)..bound(self.index + 1))
     }
 }
@@ -83,11 +84,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shards_cover_every_replication_once_in_order() {
+    fn shards_cover_every_round_once_in_order() {
         for (replications, count) in [(10, 4), (7, 7), (1000, 3), (5, 1)] {
             let mut next = 0;
             for index in 0..count {
-                let range = Shard { index, count }.replications(replications).unwrap();
+                let range = Shard { index, count }.rounds(replications).unwrap();
                 assert_eq!(range.start, next);
                 assert!(range.end > range.start);
                 next = range.end;
@@ -107,7 +108,7 @@ mod tests {
             let err = text.parse::<Shard>().unwrap_err();
             assert!(err.contains(needle), "{text}: {err}");
         }
-        let err = Shard { index: 0, count: 8 }.replications(5).unwrap_err();
+        let err = Shard { index: 0, count: 8 }.rounds(5).unwrap_err();
         assert!(err.contains("at most 5 shards"), "{err}");
     }
 }

@@ -16,8 +16,8 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::output::{
-    AggregateState, FileDigest, OutputDir, OutputError, OutputKind, Tally, files, write_compare,
-    write_summary,
+    CompareWriter, FileDigest, Layout, OutputDir, OutputError, OutputKind, PointAggregate,
+    PointConsumer, STATE_FORMAT, SummaryWriter, Tally, files,
 };
 use crate::runner::{RunError, Stop};
 
@@ -63,7 +63,8 @@ pub struct MergeReport {
 }
 
 /// Manifest fields that must agree for shards to belong to one run.
-const SAME_RUN: [&str; 8] = [
+const SAME_RUN: [&str; 9] = [
+    "block_points",
     "reviewsim_version",
     "scenario_name",
     "seed",
@@ -320,30 +321,7 @@ pub fn merge(
         .iter()
         .any(|k| matches!(k, OutputKind::Summary | OutputKind::Compare))
     {
-        let mut state = read_state(&shards[0])?;
-        for shard in &shards[1..] {
-            stop.check()?;
-            let other = read_state(shard)?;
-            state
-                .merge(&other)
-                .map_err(|e| read_error(&shard.dir.join(files::SUMMARY_STATE), e.to_string()))?;
-        }
-        if outputs.contains(&OutputKind::Summary) {
-            let writer = target.stage(files::SUMMARY)?;
-            write_summary(&state, writer)
-                .map_err(std::io::Error::from)
-                .and_then(|mut w| w.flush())
-                .map_err(|e| write_error(out, files::SUMMARY, e))?;
-            written.push(files::SUMMARY.to_string());
-        }
-        if outputs.contains(&OutputKind::Compare) {
-            let writer = target.stage(files::COMPARE)?;
-            write_compare(&state, writer)
-                .map_err(std::io::Error::from)
-                .and_then(|mut w| w.flush())
-                .map_err(|e| write_error(out, files::COMPARE, e))?;
-            written.push(files::COMPARE.to_string());
-        }
+        merge_aggregates(&shards, &outputs, &mut target, out, stop, &mut written)?;
     }
     let mut manifest = shards[0].manifest.clone();
     let shard_seconds: f64 = shards
@@ -380,11 +358,170 @@ fn write_error(out: &Path, name: &str, source: std::io::Error) -> MergeError {
     })
 }
 
-fn read_state(shard: &ShardDir) -> Result<AggregateState, MergeError> {
-    let bytes = shard.read_checked(files::SUMMARY_STATE)?;
-    let path = shard.dir.join(files::SUMMARY_STATE);
-    serde_json::from_slice(&bytes)
-        .map_err(|e| read_error(&path, format!("not a summary state ({e})")))
+/// Adds up the shards' aggregates point by point, in point order, and
+/// renders `summary.csv` and `compare.csv` with the same writers as a run:
+/// memory holds one point per shard at a time.
+fn merge_aggregates(
+    shards: &[ShardDir],
+    outputs: &[OutputKind],
+    target: &mut OutputDir,
+    out: &Path,
+    stop: &Stop,
+    written: &mut Vec<String>,
+) -> Result<(), MergeError> {
+    let mut readers = shards
+        .iter()
+        .map(StateReader::open)
+        .collect::<Result<Vec<_>, _>>()?;
+    let layout = readers[0].layout.clone();
+    if let Some(other) = readers.iter().find(|r| r.layout != layout) {
+        return Err(MergeError::Shards(format!(
+            "{}: its aggregates are laid out differently from the first shard's",
+            other.path.display()
+        )));
+    }
+    let mut stage = |name: &'static str| -> Result<Box<dyn Write + Send>, MergeError> {
+        written.push(name.to_string());
+        Ok(Box::new(target.stage(name)?))
+    };
+    let summary = if outputs.contains(&OutputKind::Summary) {
+        Some(
+            SummaryWriter::new(stage(files::SUMMARY)?, &layout)
+                .map_err(|e| write_error(out, files::SUMMARY, e.into()))?,
+        )
+    } else {
+        None
+    };
+    let compare = if outputs.contains(&OutputKind::Compare) {
+        Some(
+            CompareWriter::new(stage(files::COMPARE)?, &layout)
+                .map_err(|e| write_error(out, files::COMPARE, e.into()))?,
+        )
+    } else {
+        None
+    };
+    let mut writers = (summary, compare);
+    let mut expected = 0;
+    while let Some(point) = readers.iter().filter_map(|r| r.next_point()).min() {
+        stop.check()?;
+        if point != expected {
+            return Err(MergeError::Shards(format!(
+                "the shards' aggregates have no point {expected}: a shard is incomplete"
+            )));
+        }
+        let mut merged: Option<PointAggregate> = None;
+        for reader in readers.iter_mut().filter(|r| r.next_point() == Some(point)) {
+            let path = reader.path.clone();
+            let aggregate = reader.take()?;
+            match &mut merged {
+                None => merged = Some(aggregate),
+                Some(merged) => merged
+                    .merge(&aggregate)
+                    .map_err(|e| read_error(&path, e.to_string()))?,
+            }
+        }
+        if let Some(merged) = merged {
+            writers
+                .point_done(&layout, &merged)
+                .map_err(|e| write_error(out, files::SUMMARY, e))?;
+        }
+        expected += 1;
+    }
+    for reader in readers {
+        reader.finish()?;
+    }
+    let (summary, compare) = writers;
+    if let Some(summary) = summary {
+        summary
+            .finish()
+            .and_then(|mut w| w.flush())
+            .map_err(|e| write_error(out, files::SUMMARY, e))?;
+    }
+    if let Some(compare) = compare {
+        compare
+            .finish()
+            .and_then(|mut w| w.flush())
+            .map_err(|e| write_error(out, files::COMPARE, e))?;
+    }
+    Ok(())
+}
+
+/// A shard's state lines, read one point ahead.
+struct StateReader {
+    path: PathBuf,
+    layout: Layout,
+    lines: BufReader<Verified>,
+    next: Option<PointAggregate>,
+}
+
+impl StateReader {
+    fn open(shard: &ShardDir) -> Result<Self, MergeError> {
+        let verified = shard.open(files::SUMMARY_STATE)?;
+        let path = verified.path.clone();
+        let mut lines = BufReader::new(verified);
+        let layout: Layout = read_line(&mut lines, &path)?
+            .ok_or_else(|| read_error(&path, "is empty: not a summary state"))?;
+        if layout.format != STATE_FORMAT {
+            return Err(read_error(
+                &path,
+                format!(
+                    "has state format {}, this reviewsim reads {STATE_FORMAT}: merge with the \
+                     version that ran the shards",
+                    layout.format
+                ),
+            ));
+        }
+        let next = read_line(&mut lines, &path)?;
+        Ok(StateReader {
+            path,
+            layout,
+            lines,
+            next,
+        })
+    }
+
+    fn next_point(&self) -> Option<usize> {
+        self.next.as_ref().map(|p| p.point)
+    }
+
+    /// The next point's aggregates, reading the one after.
+    fn take(&mut self) -> Result<PointAggregate, MergeError> {
+        let current = self
+            .next
+            .take()
+            .ok_or_else(|| read_error(&self.path, "ended early"))?;
+        self.next = read_line(&mut self.lines, &self.path)?;
+        if self
+            .next
+            .as_ref()
+            .is_some_and(|next| next.point <= current.point)
+        {
+            return Err(read_error(&self.path, "its points are out of order"));
+        }
+        Ok(current)
+    }
+
+    /// Checks the whole file against the shard's manifest.
+    fn finish(self) -> Result<(), MergeError> {
+        self.lines.into_inner().finish()
+    }
+}
+
+/// The next line of a state file, parsed; `None` at the end.
+fn read_line<T: serde::de::DeserializeOwned>(
+    lines: &mut BufReader<Verified>,
+    path: &Path,
+) -> Result<Option<T>, MergeError> {
+    let mut line = String::new();
+    let read = lines
+        .read_line(&mut line)
+        .map_err(|e| read_error(path, e.to_string()))?;
+    if read == 0 {
+        return Ok(None);
+    }
+    serde_json::from_str(&line)
+        .map(Some)
+        .map_err(|e| read_error(path, format!("not a summary state ({e})")))
 }
 
 /// Writes the first shard's file whole, then every other shard's rows

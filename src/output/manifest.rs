@@ -34,6 +34,9 @@ pub struct Manifest<'s> {
     pub overrides: Vec<String>,
     /// Worker threads used (results do not depend on it).
     pub threads: usize,
+    /// Points per block of work (see `reviewsim::runner::Schedule`): the
+    /// rows come replication by replication within each block.
+    pub block_points: usize,
     /// Files written, besides this one.
     pub files: Vec<String>,
     /// Seconds from start to the last row written.
@@ -51,17 +54,18 @@ pub struct Manifest<'s> {
     pub checksums: std::collections::BTreeMap<String, super::FileDigest>,
 }
 
-/// Which slice of the replications a shard ran.
+/// Which slice of the rounds a shard ran (a round is one replication of a
+/// block of points; with one block, a replication of every point).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ShardInfo {
     /// This shard's number, from 0.
     pub index: u64,
     /// How many shards there are.
     pub count: u64,
-    /// First replication run.
-    pub replications_from: u64,
-    /// One past the last replication run.
-    pub replications_to: u64,
+    /// First round run.
+    pub rounds_from: u64,
+    /// One past the last round run.
+    pub rounds_to: u64,
 }
 
 impl<'s> Manifest<'s> {
@@ -81,6 +85,7 @@ impl<'s> Manifest<'s> {
             tracks: scenario.review.tracks.len(),
             overrides: Vec::new(),
             threads: 0,
+            block_points: 0,
             files: Vec::new(),
             wall_time_seconds: 0.0,
             resolved_scenario: &scenario.resolved,

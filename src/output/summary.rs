@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::aggregates::AggregateState;
+use super::aggregates::{Layout, PointAggregate, PointConsumer};
 
 /// Statistic columns, after `point`, the swept paths, `lab` and `metric`.
 pub const SUMMARY_STATISTICS: [&str; 9] = [
@@ -31,22 +31,37 @@ pub fn cell(value: Option<f64>) -> String {
     }
 }
 
-/// Writes `summary.csv`.
-pub fn write_summary<W: Write>(state: &AggregateState, writer: W) -> csv::Result<W> {
-    let mut csv = csv::Writer::from_writer(writer);
-    let mut header = vec!["point".to_string()];
-    header.extend(state.point_columns.iter().cloned());
-    header.extend(["lab", "metric"].map(String::from));
-    header.extend(SUMMARY_STATISTICS.map(String::from));
-    csv.write_record(&header)?;
-    let slots = state.slots();
-    for point in 0..state.points() {
-        let swept = state.point_values.get(point).map_or(&[][..], Vec::as_slice);
-        for slot in 0..slots {
-            let (lab, metric) = state.slot_name(slot);
-            let s = state.summary[point * slots + slot].summary();
-            csv.write_field(point.to_string())?;
-            for value in swept {
+/// Writes `summary.csv` point by point, as blocks of points complete.
+pub struct SummaryWriter<W: Write> {
+    csv: csv::Writer<W>,
+}
+
+impl<W: Write> SummaryWriter<W> {
+    /// Writes the header.
+    pub fn new(writer: W, layout: &Layout) -> csv::Result<Self> {
+        let mut csv = csv::Writer::from_writer(writer);
+        let mut header = vec!["point".to_string()];
+        header.extend(layout.point_columns.iter().cloned());
+        header.extend(["lab", "metric"].map(String::from));
+        header.extend(SUMMARY_STATISTICS.map(String::from));
+        csv.write_record(&header)?;
+        Ok(SummaryWriter { csv })
+    }
+
+    /// The writer, flushed.
+    pub fn finish(self) -> std::io::Result<W> {
+        self.csv.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+impl<W: Write> PointConsumer for SummaryWriter<W> {
+    fn point_done(&mut self, layout: &Layout, point: &PointAggregate) -> std::io::Result<()> {
+        let csv = &mut self.csv;
+        for (slot, accumulator) in point.summary.iter().enumerate() {
+            let (lab, metric) = layout.slot_name(slot);
+            let s = accumulator.summary();
+            csv.write_field(point.point.to_string())?;
+            for value in &point.values {
                 csv.write_field(value)?;
             }
             csv.write_field(lab)?;
@@ -66,6 +81,6 @@ pub fn write_summary<W: Write>(state: &AggregateState, writer: W) -> csv::Result
             }
             csv.write_record(None::<&[u8]>)?;
         }
+        Ok(())
     }
-    csv.into_inner().map_err(|e| e.into_error().into())
 }

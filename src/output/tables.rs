@@ -344,6 +344,9 @@ impl<'s, W: Write> CsvSink<'s, W> {
 
 impl<W: Write> UnitSink for CsvSink<'_, W> {
     fn accept(&mut self, unit: &UnitResult) -> std::io::Result<()> {
+        if unit.pairing_only {
+            return Ok(());
+        }
         let point = unit.point.to_string();
         let replication = unit.replication.to_string();
         let swept: &[String] = self.point_values.get(unit.point).map_or(&[], Vec::as_slice);

@@ -119,13 +119,7 @@ fn recorded_tables(spill_dir: Option<&Path>) -> Vec<Vec<u8>> {
         spill_dir: spill_dir.map(Path::to_path_buf),
         ..RunConfig::default()
     };
-    run(
-        std::slice::from_ref(&scenario),
-        &config,
-        &mut sink,
-        &mut |_, _| {},
-    )
-    .unwrap();
+    run(&vec![scenario.clone()], &config, &mut sink, &mut |_, _| {}).unwrap();
     sink.finish().unwrap();
     writers
         .iter()

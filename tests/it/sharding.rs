@@ -188,7 +188,7 @@ fn merge_refuses_a_truncated_or_altered_shard_naming_the_file() {
     assert!(merge(&parts, &out).status.success());
     std::fs::remove_dir_all(&out).unwrap();
     // Altered: same size, one digit changed.
-    let summary = parts[0].join("summary_state.json");
+    let summary = parts[0].join("summary_state.jsonl");
     let mut state = std::fs::read(&summary).unwrap();
     let digit = state.iter().position(|b| b.is_ascii_digit()).unwrap();
     state[digit] = if state[digit] == b'7' { b'8' } else { b'7' };

@@ -188,7 +188,8 @@ fn a_latin_hypercube_of_n_samples_hits_each_of_the_n_equal_bins_of_every_paramet
         let first = &experiment.points[0];
         let window: f64 = first.values[0].parse().unwrap();
         // Time is integer ticks: the window is the value to the tick.
-        assert!((first.scenario.review.window.as_days() - window).abs() < 1e-5);
+        let scenario = experiment.point_scenario(0).unwrap();
+        assert!((scenario.review.window.as_days() - window).abs() < 1e-5);
     }
 }
 
@@ -240,11 +241,9 @@ fn swept_values_keep_their_types() {
         .points
         .iter()
         .map(|p| {
-            assert_eq!(
-                p.values[0].parse::<u32>().unwrap(),
-                p.scenario.review.tracks[1].capacity
-            );
-            p.scenario.review.tracks[1].capacity
+            let capacity = typed.point_scenario(p.id).unwrap().review.tracks[1].capacity;
+            assert_eq!(p.values[0].parse::<u32>().unwrap(), capacity);
+            capacity
         })
         .collect();
     assert_eq!(capacities, (1..=4).collect());
@@ -454,4 +453,107 @@ fn an_accidental_explosion_is_refused_unless_asked_for() {
         "simulation.replications=200000",
         "--allow-large",
     ]);
+}
+
+#[test]
+fn a_sweep_larger_than_a_block_runs_block_by_block_with_exact_pairs_and_mergeable_shards() {
+    // 300 points of 3 replications: two blocks (256 + 44 points); the
+    // baseline, point 2, lies in the first.
+    let scratch = tempfile::tempdir().unwrap();
+    let sweep = "[sweep]\nmethod = \"random\"\nsamples = 300\nbaseline = 2\n\
+                 [[sweep.parameters]]\npath = \"review.window_days\"\nlow = 0\nhigh = 60\n";
+    let scenario = baseline_sweep(scratch.path(), sweep);
+    let whole = scratch.path().join("whole");
+    let run = |out: &std::path::Path, extra: &[&str]| {
+        let out = out.display().to_string();
+        let mut args = vec![
+            "run",
+            &scenario,
+            "--out",
+            &out,
+            "--replications",
+            "3",
+            "--quiet",
+        ];
+        args.extend(extra);
+        reviewsim_ok(&args);
+    };
+    run(&whole, &[]);
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(whole.join("manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["block_points"], 256);
+    // Rows: block by block, replication by replication within a block.
+    let rows = csv_rows(&whole.join("system_outcomes.csv"));
+    let order: Vec<(usize, u64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["point"].parse().unwrap(),
+                r["replication"].parse().unwrap(),
+            )
+        })
+        .collect();
+    let expected: Vec<(usize, u64)> = [0..256usize, 256..300]
+        .into_iter()
+        .flat_map(|block| (0..3u64).flat_map(move |r| block.clone().map(move |p| (p, r))))
+        .collect();
+    assert_eq!(order, expected);
+    // Pairs of a point in the second block with the baseline in the first
+    // are the paired differences of the rows.
+    let value = |point: usize, replication: u64| -> f64 {
+        rows.iter()
+            .find(|r| {
+                r["point"] == point.to_string() && r["replication"] == replication.to_string()
+            })
+            .unwrap()["reviews_completed"]
+            .parse()
+            .unwrap()
+    };
+    let compare = csv_rows(&whole.join("compare.csv"));
+    for point in [3usize, 299] {
+        let mean: f64 = (0..3).map(|r| value(point, r) - value(2, r)).sum::<f64>() / 3.0;
+        let row = compare
+            .iter()
+            .find(|r| r["point"] == point.to_string() && r["metric"] == "reviews_completed")
+            .unwrap();
+        let reported: f64 = row["difference_mean"].parse().unwrap();
+        assert!(
+            (reported - mean).abs() < 1e-6,
+            "point {point}: {reported} vs {mean}"
+        );
+    }
+    let summary = csv_rows(&whole.join("summary.csv"));
+    let points: BTreeSet<usize> = summary
+        .iter()
+        .map(|r| r["point"].parse().unwrap())
+        .collect();
+    assert_eq!(points, (0..300).collect());
+    // Four shards merged are the same bytes; shard boundaries fall inside
+    // blocks.
+    let shard_dirs: Vec<String> = (0..4)
+        .map(|k| {
+            let dir = scratch.path().join(format!("shard{k}"));
+            run(&dir, &["--shard", &format!("{k}/4")]);
+            dir.display().to_string()
+        })
+        .collect();
+    let merged = scratch.path().join("merged").display().to_string();
+    let mut args = vec!["merge"];
+    args.extend(shard_dirs.iter().map(String::as_str));
+    args.extend(["--out", &merged, "--quiet"]);
+    reviewsim_ok(&args);
+    for name in [
+        "lab_outcomes.csv",
+        "system_outcomes.csv",
+        "points.csv",
+        "summary.csv",
+        "compare.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(whole.join(name)).unwrap(),
+            std::fs::read(scratch.path().join("merged").join(name)).unwrap(),
+            "{name}"
+        );
+    }
 }
