@@ -3,29 +3,40 @@
 //! follows. It schedules and handles events on the [`crate::engine`] and
 //! never does I/O: results come back as records.
 //!
-//! Each mechanism is its own module: [`World`] (in `world.rs`) owns the labs
-//! and releases and routes events; `review.rs` owns tracks, queues and
-//! windows; `market.rs` owns adoption; `lead.rs` tracks the capability
-//! lead; `outcomes.rs` turns tallies into per-lab and system records;
-//! `log.rs` and `series.rs` keep the optional event log and time series.
+//! Each mechanism is a component with its own module, which owns its state
+//! and offers a few operations: `lines.rs` makes models ready, `review.rs`
+//! owns tracks, queues and windows, `harm.rs` hazards, derivatives and
+//! incidents, `politics.rs` participation, pressure and escalation,
+//! `market.rs` adoption, `lead.rs` the capability lead. [`World`] (in
+//! `world.rs`) keeps the models, routes each [`Event`] (in `event.rs`) to the
+//! component it concerns, and links the components in one place.
+//! `outcomes.rs` counts outcomes and holds the records; `log.rs` and
+//! `series.rs` keep the optional event log and time series, in batches
+//! (`record.rs`).
+//!
+//! Adding a mechanism: a module with its state and operations, its events
+//! in `event.rs`, one arm in the world's routing, and the links it needs.
 
+mod event;
 mod harm;
 mod lead;
+mod lines;
 mod log;
 pub mod market;
 mod outcomes;
 mod politics;
+mod record;
 mod review;
 mod series;
 mod world;
 
+pub use event::Event;
 pub use log::{EventKind, EventRecord, ModelRef, ReleaseHow};
 pub use market::LabSegmentOutcome;
-pub use outcomes::{LabOutcome, SystemOutcome, TrackOutcome};
-pub use series::{
-    AdoptionSample, PressureSample, QueueSample, Recording, SPILL_BATCH, Spill, Spills,
-};
-pub use world::{Event, World, WorldOutcomes};
+pub use outcomes::{LabOutcome, SystemOutcome, TrackOutcome, WorldOutcomes};
+pub use record::{SPILL_BATCH, Spill};
+pub use series::{AdoptionSample, PressureSample, QueueSample, Recording, Spills};
+pub use world::World;
 
 /// Purposes of the random streams. Each (purpose, entity) pair is its own
 /// stream, so drawing more from one never shifts another: changing the

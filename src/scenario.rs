@@ -341,6 +341,14 @@ impl Lab {
     pub fn window(&self, review: &Review) -> SimDuration {
         self.expedited_window.unwrap_or(review.window)
     }
+
+    /// Whether the program's scope takes in this lab's lines of `access`,
+    /// participation aside: covered access and jurisdiction, and not carved
+    /// out by its terms, unless `mandatory` (a directive overrides
+    /// carve-outs).
+    pub fn in_scope(&self, access: Access, review: &Review, mandatory: bool) -> bool {
+        review.covers(access, self.jurisdiction) && (mandatory || !self.carve_out.contains(&access))
+    }
 }
 
 /// Whether and from when a lab takes part.

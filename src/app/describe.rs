@@ -232,9 +232,7 @@ pub fn describe(experiment: &Experiment) -> String {
             jurisdiction_name(lab.jurisdiction)
         );
         for line in &lab.lines {
-            let in_scope = review.is_active()
-                && review.covers(line.access, lab.jurisdiction)
-                && !lab.carve_out.contains(&line.access);
+            let in_scope = review.is_active() && lab.in_scope(line.access, review, false);
             let coverage = match (in_scope, lab.participation) {
                 (false, _) => "not covered",
                 (true, Participation::Never) => "in scope, lab not participating",

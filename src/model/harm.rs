@@ -3,6 +3,10 @@
 //! them. An API model can be patched or suspended after an incident; open
 //! weights cannot be recalled, and their derivatives keep spreading.
 //!
+//! [`Harm`] owns every model's hazard and ecosystem state. Its operations
+//! decide and return what happened; the world records it, tells the market
+//! and politics, and schedules what follows.
+//!
 //! Every model draws its hazard-related uniforms when it is ready, from its
 //! line's hazard stream, whether or not it is covered, so a change of policy
 //! never changes which models are hazardous. Derivatives, incidents and
@@ -11,14 +15,13 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1, Poisson};
 
-use super::log::{EventKind, ReleaseHow};
-use super::world::{Event, World};
-use crate::engine::{Context, SimDuration, SimTime, StreamRng, StreamSeed};
-use crate::scenario::{Ecosystem, Hazard};
+use super::log::{ModelRef, ReleaseHow};
+use crate::engine::{StreamRng, StreamSeed};
+use crate::scenario::{Ecosystem, Hazard, Incidents, Track};
 
 /// Draws that decide a model's hazard story, made when it is ready.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct HazardDraws {
+struct HazardDraws {
     hazard: f64,
     detect: f64,
     block: f64,
@@ -29,7 +32,7 @@ pub(crate) struct HazardDraws {
 }
 
 impl HazardDraws {
-    pub(crate) fn draw(hazard: &Hazard, ecosystem: &Ecosystem, rng: &mut StreamRng) -> Self {
+    fn draw(hazard: &Hazard, ecosystem: &Ecosystem, rng: &mut StreamRng) -> Self {
         HazardDraws {
             hazard: rng.random(),
             detect: rng.random(),
@@ -75,35 +78,84 @@ impl PoissonClock {
 }
 
 /// A model's hazard and ecosystem state.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Harm {
-    pub draws: Option<HazardDraws>,
+#[derive(Debug, Clone)]
+struct ModelHarm {
+    who: ModelRef,
+    draws: Option<HazardDraws>,
     /// The model carries a hazard now.
-    pub hazardous: bool,
+    hazardous: bool,
     /// A review found the hazard: defenders are prepared.
-    pub detected: bool,
+    detected: bool,
     /// Mitigation removed the hazard with safeguards a derivative may strip.
-    pub safeguards: bool,
-    pub blocked: bool,
-    pub open_weights: bool,
+    safeguards: bool,
+    open_weights: bool,
     /// On the market (released, not suspended).
-    pub on_market: bool,
-    pub responding: bool,
-    pub pending_release: Option<ReleaseHow>,
-    /// Release day, counted from the start (negative for incumbents).
-    pub released_day: f64,
-    pub derivatives: u64,
+    on_market: bool,
+    responding: bool,
+    pending_release: Option<ReleaseHow>,
+    derivatives: u64,
     /// 2^(−age/half-life) at the last derivative update: the share of the
     /// expected derivatives still to come.
-    pub derivatives_remaining: f64,
-    pub rng: Option<StreamRng>,
-    pub derivative_clock: PoissonClock,
-    pub incident_clock: PoissonClock,
+    derivatives_remaining: f64,
+    rng: Option<StreamRng>,
+    derivative_clock: PoissonClock,
+    incident_clock: PoissonClock,
 }
 
 /// The stream of one model: the line and the model's number side by side.
-pub(crate) fn model_stream(seed: &StreamSeed, line: u32, number: u32) -> StreamRng {
+fn model_stream(seed: &StreamSeed, line: u32, number: u32) -> StreamRng {
     seed.stream(super::streams::HARM, (line << 20) | number)
+}
+
+/// What a review's end means for a model.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Finding {
+    /// Nothing found (or nothing to find): release.
+    Nothing,
+    /// The hazard was found and the lab does not release.
+    Blocked,
+    /// The hazard was found; release after mitigating for this many days.
+    Mitigate { days: f64 },
+}
+
+/// What a lab's response to an incident with an API model did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Response {
+    /// The model was already off the market or no longer hazardous.
+    Nothing,
+    /// The hazard is removed.
+    Patched,
+    /// The model is taken off the market.
+    Suspended,
+}
+
+/// A release as harm sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Released {
+    /// The model carried a hazard.
+    pub hazardous: bool,
+    /// Days until a derivative strips its safeguards, if one will.
+    pub strip_after: Option<f64>,
+}
+
+/// Incidents a model caused over a step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Incident {
+    /// The model.
+    pub model: usize,
+    /// Who made it.
+    pub who: ModelRef,
+    /// How many.
+    pub count: u64,
+    /// Days until the lab responds (API models not already responding).
+    pub response_after: Option<f64>,
+}
+
+/// What a step of the ecosystem brought: new derivatives per model, and the
+/// lines whose totals changed, with their totals.
+pub(crate) struct Spread<'a> {
+    pub derivatives: &'a [(ModelRef, u64)],
+    pub lines: &'a [(usize, u64)],
 }
 
 /// System-wide harm counts of one replication.
@@ -114,404 +166,370 @@ pub(crate) struct HarmTotals {
     pub hazardous_exposure_days: f64,
 }
 
-impl World<'_> {
-    /// Whether a model ready at `capability` is hazardous, from its draws.
-    pub(super) fn draw_hazard(&mut self, line: usize, capability: f64) -> Harm {
-        let open_weights = self.lines[line].spec.access == crate::scenario::Access::OpenWeights;
-        let Some(hazard) = &self.scenario.hazard else {
-            return Harm {
-                open_weights,
-                ..Harm::default()
-            };
-        };
-        let draws = HazardDraws::draw(
-            hazard,
-            &self.scenario.ecosystem,
-            &mut self.lines[line].hazard_rng,
-        );
+/// Every model's hazard and ecosystem state in one replication.
+pub(crate) struct Harm<'s> {
+    hazard: Option<&'s Hazard>,
+    ecosystem: &'s Ecosystem,
+    incidents: &'s Incidents,
+    tracks: &'s [Track],
+    seed: StreamSeed,
+    models: Vec<ModelHarm>,
+    /// Released models that can still spread (open weights) or harm.
+    live: Vec<usize>,
+    /// Derivatives per line.
+    line_derivatives: Vec<u64>,
+    /// Scratch: lines whose derivatives changed, with their totals.
+    changed_lines: Vec<(usize, u64)>,
+    /// Scratch: derivatives per model this step.
+    new_derivatives: Vec<(ModelRef, u64)>,
+    /// Scratch: exposure per model, filled by the market.
+    exposure: Vec<f64>,
+    /// Scratch: incidents this step.
+    new_incidents: Vec<Incident>,
+    totals: HarmTotals,
+}
+
+impl<'s> Harm<'s> {
+    pub(crate) fn new(
+        scenario: &'s crate::scenario::Scenario,
+        seed: StreamSeed,
+        line_count: usize,
+    ) -> Self {
         Harm {
-            hazardous: draws.hazard < hazard.probability(capability),
-            draws: Some(draws),
-            open_weights,
-            ..Harm::default()
+            hazard: scenario.hazard.as_ref(),
+            ecosystem: &scenario.ecosystem,
+            incidents: &scenario.incidents,
+            tracks: &scenario.review.tracks,
+            seed,
+            models: Vec::new(),
+            live: Vec::new(),
+            line_derivatives: vec![0; line_count],
+            changed_lines: Vec::new(),
+            new_derivatives: Vec::new(),
+            exposure: Vec::new(),
+            new_incidents: Vec::new(),
+            totals: HarmTotals::default(),
         }
+    }
+
+    /// A model is ready: whether it is hazardous is drawn now, from its
+    /// line's hazard stream. Models are added in the world's model order.
+    pub(crate) fn add(
+        &mut self,
+        who: ModelRef,
+        open_weights: bool,
+        capability: f64,
+        hazard_rng: &mut StreamRng,
+    ) {
+        let draws = self
+            .hazard
+            .map(|hazard| HazardDraws::draw(hazard, self.ecosystem, hazard_rng));
+        let hazardous = match (self.hazard, draws) {
+            (Some(hazard), Some(draws)) => draws.hazard < hazard.probability(capability),
+            _ => false,
+        };
+        self.models.push(ModelHarm {
+            who,
+            draws,
+            hazardous,
+            detected: false,
+            safeguards: false,
+            open_weights,
+            on_market: false,
+            responding: false,
+            pending_release: None,
+            derivatives: 0,
+            derivatives_remaining: 0.0,
+            rng: None,
+            derivative_clock: PoissonClock::default(),
+            incident_clock: PoissonClock::default(),
+        });
+    }
+
+    /// Whether a model is on the market (released and not suspended).
+    pub(crate) fn on_market(&self, model: usize) -> bool {
+        self.models[model].on_market
+    }
+
+    /// Whether a model's weights are published.
+    pub(crate) fn open_weights(&self, model: usize) -> bool {
+        self.models[model].open_weights
+    }
+
+    /// The model reaches the market (before the market and the lead learn
+    /// of it, which ask whether it is on the market).
+    pub(crate) fn put_on_market(&mut self, model: usize) {
+        self.models[model].on_market = true;
+    }
+
+    /// An incumbent released `released_day` (≤ 0) days from the start: it is
+    /// on the market, with the derivatives its age brought. Returns the
+    /// derivatives and the line's total.
+    pub(crate) fn place_incumbent(&mut self, model: usize, released_day: f64) -> (u64, u64) {
+        let state = &mut self.models[model];
+        state.on_market = true;
+        let who = state.who;
+        let mut rng = model_stream(&self.seed, who.line, 0);
+        let live = state.open_weights || state.hazardous;
+        let mut count = 0;
+        if state.open_weights {
+            let age = -released_day;
+            count = state
+                .derivative_clock
+                .advance(self.ecosystem.expected_derivatives(age), &mut rng);
+            state.derivatives = count;
+            state.derivatives_remaining =
+                (-age / self.ecosystem.derivatives_half_life_days * std::f64::consts::LN_2).exp();
+            self.line_derivatives[who.line as usize] += count;
+        }
+        state.rng = Some(rng);
+        if live {
+            self.live.push(model);
+        }
+        (count, self.line_derivatives[who.line as usize])
     }
 
     /// A review ended (completed, or cut short by its window with the lab
-    /// free to release). A hazard may be found, in proportion to the work
-    /// done on each track; if so the release is blocked or waits for
-    /// mitigation. Otherwise the model is released now.
-    pub(super) fn conclude_review(
+    /// free to release), with `fractions_done` of each track's work: a hazard
+    /// may be found, in proportion to the work done, and then the release is
+    /// blocked or waits for mitigation; the release that then follows is
+    /// `how`.
+    pub(crate) fn review_finding(
         &mut self,
         model: usize,
+        fractions_done: &[f64],
         how: ReleaseHow,
-        context: &mut Context<'_, Event>,
-    ) {
-        let now = context.now();
-        let state = &self.models[model];
-        let (Some(hazard), Some(draws), Some(review)) =
-            (&self.scenario.hazard, state.harm.draws, state.review)
-        else {
-            return self.release(model, how, context);
+    ) -> Finding {
+        let state = &mut self.models[model];
+        let (Some(hazard), Some(draws)) = (self.hazard, state.draws) else {
+            return Finding::Nothing;
         };
-        if !state.harm.hazardous {
-            return self.release(model, how, context);
+        if !state.hazardous {
+            return Finding::Nothing;
         }
-        let tracks = &self.scenario.review.tracks;
-        let missed: f64 = tracks
+        let missed: f64 = self
+            .tracks
             .iter()
-            .zip(self.program.fractions_done(review))
+            .zip(fractions_done)
             .map(|(track, done)| 1.0 - track.detection_probability * done)
             .product();
         if draws.detect >= 1.0 - missed {
-            return self.release(model, how, context);
+            return Finding::Nothing;
         }
-        let who = state.who;
-        let lab = who.lab as usize;
-        self.models[model].harm.detected = true;
-        self.tallies[lab].hazards_detected += 1;
-        self.log
-            .record(now, EventKind::HazardDetected, Some(who), None);
+        state.detected = true;
         if draws.block < hazard.block_probability {
-            self.models[model].harm.blocked = true;
-            self.tallies[lab].blocked_releases += 1;
-            self.log
-                .record(now, EventKind::ReleaseBlocked, Some(who), None);
-            self.after_last_step_of(model, now, context);
-            return;
+            return Finding::Blocked;
         }
-        self.models[model].harm.pending_release = Some(how);
-        self.tallies[lab].mitigations += 1;
-        context.schedule_in(
-            SimDuration::from_days(draws.mitigation_days),
-            Event::MitigationDone { model },
-        );
+        state.pending_release = Some(how);
+        Finding::Mitigate {
+            days: draws.mitigation_days,
+        }
     }
 
-    /// Mitigation ends: the hazard is removed with some probability, with
-    /// safeguards that a derivative may later strip; then the model is
-    /// released.
-    pub(super) fn on_mitigation_done(&mut self, model: usize, context: &mut Context<'_, Event>) {
-        let (Some(hazard), Some(draws)) = (&self.scenario.hazard, self.models[model].harm.draws)
-        else {
-            return;
+    /// Mitigation ended: the hazard is removed with some probability, with
+    /// safeguards that a derivative may later strip. Returns whether it was
+    /// removed, and how the model is now released.
+    pub(crate) fn mitigation_done(&mut self, model: usize) -> Option<(bool, ReleaseHow)> {
+        let state = &mut self.models[model];
+        let (Some(hazard), Some(draws)) = (self.hazard, state.draws) else {
+            return None;
         };
-        let harm = &mut self.models[model].harm;
         let removed = draws.mitigate < hazard.mitigation_success;
         if removed {
-            harm.hazardous = false;
-            harm.safeguards = true;
+            state.hazardous = false;
+            state.safeguards = true;
         }
-        let how = harm.pending_release.take().unwrap_or(ReleaseHow::Reviewed);
-        let who = self.models[model].who;
-        self.log.record(
-            context.now(),
-            EventKind::MitigationCompleted { removed },
-            Some(who),
-            None,
-        );
-        self.release(model, how, context);
+        let how = state.pending_release.take().unwrap_or(ReleaseHow::Reviewed);
+        Some((removed, how))
     }
 
-    /// A model reaches the public: count its hazard, start its ecosystem, and
-    /// schedule the stripping of its safeguards if that happens.
-    pub(super) fn start_harm(
-        &mut self,
-        model: usize,
-        how: ReleaseHow,
-        context: &mut Context<'_, Event>,
-    ) {
+    /// The model is released: its ecosystem starts, and a derivative may
+    /// later strip its safeguards.
+    pub(crate) fn release(&mut self, model: usize) -> Released {
         let state = &mut self.models[model];
-        let who = state.who;
-        let lab = who.lab as usize;
-        if state.harm.hazardous {
-            self.tallies[lab].hazardous_releases += 1;
-            if how != ReleaseHow::Reviewed {
-                self.tallies[lab].hazardous_unreviewed_releases += 1;
+        state.on_market = true;
+        state.derivatives_remaining = 1.0;
+        state.rng = Some(model_stream(&self.seed, state.who.line, state.who.number));
+        let strip_after = match state.draws {
+            Some(draws)
+                if state.open_weights
+                    && state.safeguards
+                    && draws.strip < self.ecosystem.strip_probability =>
+            {
+                Some(draws.strip_days)
             }
-        }
-        let harm = &mut state.harm;
-        harm.on_market = true;
-        harm.released_day = context.now().as_days();
-        harm.derivatives_remaining = 1.0;
-        harm.rng = Some(model_stream(&self.seed, who.line, who.number));
-        if harm.open_weights
-            && harm.safeguards
-            && let Some(draws) = harm.draws
-            && draws.strip < self.scenario.ecosystem.strip_probability
-        {
-            context.schedule_in(
-                SimDuration::from_days(draws.strip_days),
-                Event::SafeguardsStripped { model },
-            );
-        }
-        if harm.open_weights || harm.hazardous {
+            _ => None,
+        };
+        if state.open_weights || state.hazardous {
             self.live.push(model);
         }
-    }
-
-    /// An incumbent open-weights model starts with the derivatives its age
-    /// would have brought.
-    pub(super) fn seed_incumbent_ecosystem(&mut self, model: usize, released_day: f64) {
-        let ecosystem = &self.scenario.ecosystem;
-        let harm = &mut self.models[model].harm;
-        harm.released_day = released_day;
-        if !harm.open_weights {
-            return;
-        }
-        let age = -released_day;
-        let rng = harm.rng.as_mut().expect("a released model has a stream");
-        let count = harm
-            .derivative_clock
-            .advance(ecosystem.expected_derivatives(age), rng);
-        harm.derivatives = count;
-        harm.derivatives_remaining =
-            (-age / ecosystem.derivatives_half_life_days * std::f64::consts::LN_2).exp();
-        let who = self.models[model].who;
-        self.tallies[who.lab as usize].derivatives += count;
-        self.line_derivatives[who.line as usize] += count;
-        if let Some(market) = &mut self.market {
-            market.set_line_derivatives(
-                who.line as usize,
-                self.line_derivatives[who.line as usize] as f64,
-            );
+        Released {
+            hazardous: state.hazardous,
+            strip_after,
         }
     }
 
     /// A derivative strips the safeguards that mitigation added: the hazard
-    /// is back, and an open-weights model cannot be withdrawn.
-    pub(super) fn on_safeguards_stripped(
-        &mut self,
-        model: usize,
-        context: &mut Context<'_, Event>,
-    ) {
-        self.advance_to_now(context);
+    /// is back. Returns whether there were safeguards to strip.
+    pub(crate) fn strip(&mut self, model: usize) -> bool {
         let state = &mut self.models[model];
-        if !state.harm.safeguards {
-            return;
+        if !state.safeguards {
+            return false;
         }
-        state.harm.safeguards = false;
-        state.harm.hazardous = true;
-        let who = state.who;
-        self.tallies[who.lab as usize].safeguards_stripped += 1;
-        self.log.record(
-            context.now(),
-            EventKind::SafeguardsStripped,
-            Some(who),
-            None,
-        );
+        state.safeguards = false;
+        state.hazardous = true;
+        true
     }
 
     /// The lab responds to an incident with an API model: a patch removes
-    /// the hazard; a suspension takes the model off the market and its
-    /// adopters re-choose.
-    pub(super) fn on_response(&mut self, model: usize, context: &mut Context<'_, Event>) {
-        self.advance_to_now(context);
-        let now = context.now();
-        let patch_probability = self.scenario.incidents.patch_probability;
+    /// the hazard; a suspension takes the model off the market.
+    pub(crate) fn respond(&mut self, model: usize) -> Response {
         let state = &mut self.models[model];
-        state.harm.responding = false;
-        if !state.harm.on_market || !state.harm.hazardous {
-            return;
+        state.responding = false;
+        if !state.on_market || !state.hazardous {
+            return Response::Nothing;
         }
-        let who = state.who;
-        let lab = who.lab as usize;
-        let rng = state
-            .harm
-            .rng
-            .as_mut()
-            .expect("a released model has a stream");
-        if rng.random::<f64>() < patch_probability {
-            state.harm.hazardous = false;
-            self.tallies[lab].patches += 1;
-            self.log.record(now, EventKind::Patched, Some(who), None);
+        let rng = state.rng.as_mut().expect("a released model has a stream");
+        if rng.random::<f64>() < self.incidents.patch_probability {
+            state.hazardous = false;
+            Response::Patched
         } else {
-            state.harm.on_market = false;
-            self.tallies[lab].suspensions += 1;
-            self.log.record(now, EventKind::Suspended, Some(who), None);
-            if let Some(market) = &mut self.market {
-                market.withdraw(model);
-            }
-            self.lead.withdraw(model, now);
+            state.on_market = false;
+            Response::Suspended
         }
     }
 
-    /// Advances derivatives and incidents over the `days` since the last
-    /// step, for every model still able to spread or harm.
-    pub(super) fn harm_step(&mut self, days: f64, context: &mut Context<'_, Event>) {
-        let now = context.now();
+    /// Advances derivatives over the `days` since the last step for every
+    /// open-weights model still spreading. Returns the new derivatives per
+    /// model, and the lines whose totals changed with their totals.
+    pub(crate) fn spread(&mut self, days: f64) -> Spread<'_> {
+        self.new_derivatives.clear();
+        self.changed_lines.clear();
         let models = &self.models;
         self.live.retain(|&m| {
-            let harm = &models[m].harm;
-            harm.open_weights || (harm.on_market && harm.hazardous)
+            let state = &models[m];
+            state.open_weights || (state.on_market && state.hazardous)
         });
         if days <= 0.0 || self.live.is_empty() {
-            return;
+            return Spread {
+                derivatives: &self.new_derivatives,
+                lines: &self.changed_lines,
+            };
         }
         // Expected derivatives over the step: λ₀h/ln 2 · (2^(−a₀/h) − 2^(−a₁/h)),
         // with 2^(−a/h) kept per model and advanced by one factor per step.
-        let ecosystem = &self.scenario.ecosystem;
+        let ecosystem = self.ecosystem;
         let scale = ecosystem.derivatives_per_day_initial * ecosystem.derivatives_half_life_days
             / std::f64::consts::LN_2;
         let step_decay =
             (-days / ecosystem.derivatives_half_life_days * std::f64::consts::LN_2).exp();
-        let mut changed_lines = std::mem::take(&mut self.changed_lines);
-        for index in 0..self.live.len() {
-            let model = self.live[index];
-            let harm = &mut self.models[model].harm;
-            if !harm.open_weights {
+        let mut lines: Vec<usize> = Vec::new();
+        for &model in &self.live {
+            let state = &mut self.models[model];
+            if !state.open_weights {
                 continue;
             }
-            let remaining = harm.derivatives_remaining * step_decay;
-            let expected = scale * (harm.derivatives_remaining - remaining);
-            harm.derivatives_remaining = remaining;
-            let rng = harm.rng.as_mut().expect("a released model has a stream");
-            let count = harm.derivative_clock.advance(expected, rng);
+            let remaining = state.derivatives_remaining * step_decay;
+            let expected = scale * (state.derivatives_remaining - remaining);
+            state.derivatives_remaining = remaining;
+            let rng = state.rng.as_mut().expect("a released model has a stream");
+            let count = state.derivative_clock.advance(expected, rng);
             if count > 0 {
-                harm.derivatives += count;
-                let who = self.models[model].who;
-                self.tallies[who.lab as usize].derivatives += count;
-                self.line_derivatives[who.line as usize] += count;
-                changed_lines.push(who.line as usize);
+                state.derivatives += count;
+                self.line_derivatives[state.who.line as usize] += count;
+                self.new_derivatives.push((state.who, count));
+                lines.push(state.who.line as usize);
             }
         }
-        changed_lines.sort_unstable();
-        changed_lines.dedup();
-        if let Some(market) = &mut self.market {
-            for &line in &changed_lines {
-                market.set_line_derivatives(line, self.line_derivatives[line] as f64);
-            }
+        lines.sort_unstable();
+        lines.dedup();
+        self.changed_lines.extend(
+            lines
+                .into_iter()
+                .map(|line| (line, self.line_derivatives[line])),
+        );
+        Spread {
+            derivatives: &self.new_derivatives,
+            lines: &self.changed_lines,
         }
-        changed_lines.clear();
-        self.changed_lines = changed_lines;
-        let Some(hazard) = &self.scenario.hazard else {
-            return;
-        };
-        let incidents = &self.scenario.incidents;
-        self.pressure_from_incidents.clear();
+    }
+
+    /// Whether incidents are modelled and some model could cause one now.
+    pub(crate) fn may_harm(&self, days: f64) -> bool {
+        self.hazard.is_some() && days > 0.0 && !self.live.is_empty()
+    }
+
+    /// A zeroed exposure per model, for the market to add its adopters to.
+    pub(crate) fn exposure_scratch(&mut self) -> &mut [f64] {
         self.exposure.clear();
         self.exposure.resize(self.models.len(), 0.0);
-        if let Some(market) = &self.market {
-            market.add_exposure(&mut self.exposure);
-        }
-        for index in 0..self.live.len() {
-            let model = self.live[index];
+        &mut self.exposure
+    }
+
+    /// Incidents over the `days` since the last step, from each hazardous
+    /// model's exposure (its adopters' exposure, filled in by
+    /// [`Harm::exposure_scratch`], plus its own and its derivatives').
+    pub(crate) fn incidents(&mut self, days: f64) -> &[Incident] {
+        self.new_incidents.clear();
+        let Some(hazard) = self.hazard else {
+            return &self.new_incidents;
+        };
+        let incidents = self.incidents;
+        for &model in &self.live {
             let state = &mut self.models[model];
-            let harm = &mut state.harm;
-            if !harm.hazardous || !(harm.on_market || harm.open_weights) {
+            if !state.hazardous || !(state.on_market || state.open_weights) {
                 continue;
             }
             let exposure = self.exposure[model]
                 + incidents.exposure_per_model
-                + incidents.exposure_per_derivative * harm.derivatives as f64;
+                + incidents.exposure_per_derivative * state.derivatives as f64;
             self.totals.hazardous_exposure_days += exposure * days;
-            let factor = if harm.detected {
+            let factor = if state.detected {
                 hazard.preparedness_factor
             } else {
                 1.0
             };
             let expected = incidents.rate_per_exposure_day * exposure * factor * days;
-            let rng = harm.rng.as_mut().expect("a released model has a stream");
-            let count = harm.incident_clock.advance(expected, rng);
+            let rng = state.rng.as_mut().expect("a released model has a stream");
+            let count = state.incident_clock.advance(expected, rng);
             if count == 0 {
                 continue;
             }
-            let who = state.who;
-            self.tallies[who.lab as usize].incidents += count;
-            self.pressure_from_incidents.push((who.lab as usize, count));
-            if harm.open_weights {
+            let mut response_after = None;
+            if state.open_weights {
                 self.totals.incidents_open_weights += count;
             } else {
                 self.totals.incidents_api += count;
-                if !harm.responding {
-                    harm.responding = true;
-                    let delay = incidents.response_delay_days.sample(rng);
-                    context.schedule_in(SimDuration::from_days(delay), Event::Response { model });
+                if !state.responding {
+                    state.responding = true;
+                    response_after = Some(incidents.response_delay_days.sample(rng));
                 }
             }
-            for _ in 0..count {
-                self.log.record(now, EventKind::Incident, Some(who), None);
-            }
+            self.new_incidents.push(Incident {
+                model,
+                who: state.who,
+                count,
+                response_after,
+            });
         }
-        if let Some(escalation) = &self.scenario.escalation {
-            for (lab, count) in std::mem::take(&mut self.pressure_from_incidents) {
-                self.add_pressure(
-                    lab,
-                    escalation.pressure_per_incident * count as f64,
-                    context,
-                );
-            }
-        }
+        &self.new_incidents
     }
 
-    /// A blocked model's line starts its next cycle now, if cycles start at
-    /// release.
-    fn after_last_step_of(&mut self, model: usize, now: SimTime, context: &mut Context<'_, Event>) {
-        let line = self.models[model].who.line as usize;
-        if self.lines[line].spec.next_cycle_starts == crate::scenario::CycleStart::Release {
-            self.schedule_next(line, now, context);
-        }
+    /// System-wide counts.
+    pub(crate) fn totals(&self) -> &HarmTotals {
+        &self.totals
+    }
+
+    /// The uniform that decided whether a model is hazardous.
+    #[cfg(test)]
+    pub(crate) fn hazard_draw(&self, model: usize) -> Option<f64> {
+        self.models[model].draws.map(|draws| draws.hazard)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Simulation;
-    use crate::model::Recording;
-    use crate::scenario::{Override, Scenario};
-
-    /// Capability and hazard draw of every model a replication made, by
-    /// (line, number).
-    fn draws(overrides: &[&str], replication: u64) -> Vec<((u32, u32), f64, f64)> {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
-        let overrides: Vec<Override> = overrides.iter().map(|o| o.parse().unwrap()).collect();
-        let scenario = Scenario::load(path.as_ref(), &overrides).unwrap();
-        let mut world = World::new(
-            &scenario,
-            StreamSeed::new(scenario.seed, 0, replication),
-            Recording::NONE,
-        );
-        let initial = world.initial_events();
-        let mut simulation = Simulation::new(world);
-        for (time, event) in initial {
-            simulation.schedule_at(time, event);
-        }
-        simulation.run_until(scenario.horizon);
-        let world = simulation.into_model();
-        let mut draws: Vec<_> = world
-            .models
-            .iter()
-            .map(|m| {
-                (
-                    (m.who.line, m.who.number),
-                    m.capability,
-                    m.harm.draws.unwrap().hazard,
-                )
-            })
-            .collect();
-        draws.sort_by_key(|d| d.0);
-        draws
-    }
-
-    #[test]
-    fn review_policy_does_not_change_any_model_capability_or_hazard_draw() {
-        for replication in 0..10 {
-            let open = draws(&["review.window_days=0"], replication);
-            let strict = draws(
-                &[
-                    "review.on_expiry=hold",
-                    "labs.meta.participation.signed=true",
-                ],
-                replication,
-            );
-            assert!(open.len() > 40);
-            // Lines whose cadence starts at ready make the same models; the
-            // stricter policy may leave the last few unreleased, never
-            // different.
-            assert_eq!(open, strict);
-        }
-    }
 
     #[test]
     fn the_poisson_clock_counts_like_a_poisson_process() {

@@ -215,16 +215,16 @@ pub struct EventRecord {
 /// fill when the runner gives a spill.
 #[derive(Default)]
 pub(crate) struct EventLog<'a> {
-    records: super::series::Recorder<'a, EventRecord>,
+    records: super::record::Recorder<'a, EventRecord>,
 }
 
 impl<'a> EventLog<'a> {
     pub(crate) fn new(
         enabled: bool,
-        spill: Option<&'a mut dyn super::series::Spill<EventRecord>>,
+        spill: Option<&'a mut dyn super::record::Spill<EventRecord>>,
     ) -> Self {
         EventLog {
-            records: super::series::Recorder::new(enabled, spill),
+            records: super::record::Recorder::new(enabled, spill),
         }
     }
 

@@ -1,7 +1,13 @@
 //! Per-lab and system outcomes of one replication.
 
+use super::harm::HarmTotals;
+use super::log::{EventRecord, ReleaseHow};
 use super::market::LabSegmentOutcome;
-use super::review::TrackStats;
+use super::politics::Politics;
+use super::review::{ReviewProgram, TrackStats};
+use super::series::{AdoptionSample, PressureSample, QueueSample};
+use crate::engine::SimTime;
+use crate::scenario::{Participation, Scenario};
 
 /// One lab's outcomes in one replication. Days are simulated days; a mean
 /// over nothing is `None` (an empty CSV cell).
@@ -123,4 +129,157 @@ pub struct SystemOutcome {
     pub labs_participating_at_horizon: u64,
     /// Per track, in scenario order.
     pub tracks: Vec<TrackOutcome>,
+}
+
+/// Each lab's outcomes, counted as the run goes; derived fields (means,
+/// shares, political history) are filled in at the horizon.
+pub(crate) struct Tallies {
+    labs: Vec<LabOutcome>,
+    /// Each lab's total delay, for the mean at the horizon.
+    delay_days_total: Vec<f64>,
+}
+
+impl Tallies {
+    pub(crate) fn new(labs: usize) -> Self {
+        Tallies {
+            labs: vec![LabOutcome::default(); labs],
+            delay_days_total: vec![0.0; labs],
+        }
+    }
+
+    /// A lab's counts.
+    pub(crate) fn lab(&mut self, lab: usize) -> &mut LabOutcome {
+        &mut self.labs[lab]
+    }
+
+    /// A model of `lab` released `how`, `delay_days` after it was ready.
+    pub(crate) fn released(&mut self, lab: usize, how: ReleaseHow, covered: bool, delay_days: f64) {
+        let tally = &mut self.labs[lab];
+        tally.releases += 1;
+        match how {
+            ReleaseHow::Reviewed => tally.reviews_completed_before_release += 1,
+            ReleaseHow::WindowExpired => tally.releases_on_window_expiry += 1,
+            _ => {}
+        }
+        if covered {
+            tally.releases_covered += 1;
+        }
+        tally.delay_days_max = Some(
+            tally
+                .delay_days_max
+                .map_or(delay_days, |max| max.max(delay_days)),
+        );
+        self.delay_days_total[lab] += delay_days;
+    }
+
+    /// The counts, with the mean delay filled in.
+    pub(crate) fn finish(self) -> Vec<LabOutcome> {
+        self.labs
+            .into_iter()
+            .zip(self.delay_days_total)
+            .map(|(mut outcome, total)| {
+                outcome.delay_days_mean =
+                    (outcome.releases > 0).then(|| total / outcome.releases as f64);
+                outcome
+            })
+            .collect()
+    }
+}
+
+/// What one replication produced.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorldOutcomes {
+    /// Per lab, in scenario order.
+    pub labs: Vec<LabOutcome>,
+    /// System-wide.
+    pub system: SystemOutcome,
+    /// The event log (empty unless asked for; what was not spilled).
+    pub events: Vec<EventRecord>,
+    /// Adoption samples (empty unless asked for; what was not spilled).
+    pub adoption_series: Vec<AdoptionSample>,
+    /// Queue samples (the same).
+    pub queue_series: Vec<QueueSample>,
+    /// Pressure samples (the same).
+    pub pressure_series: Vec<PressureSample>,
+}
+
+/// What the components hold at the horizon, to be closed into outcomes.
+pub(crate) struct Books<'w, 's> {
+    pub scenario: &'s Scenario,
+    pub horizon: SimTime,
+    pub tallies: Tallies,
+    /// Ready models not released, per lab.
+    pub unreleased: Vec<u64>,
+    /// Market outcomes per lab, per segment.
+    pub segments: Vec<Vec<LabSegmentOutcome>>,
+    /// Days each lab held the capability lead.
+    pub lead_days: Vec<f64>,
+    pub program: ReviewProgram,
+    pub politics: &'w Politics<'s>,
+    pub harm: &'w HarmTotals,
+}
+
+impl Books<'_, '_> {
+    /// The outcomes of the replication, with what it recorded.
+    pub(crate) fn close(
+        mut self,
+        events: Vec<EventRecord>,
+        adoption_series: Vec<AdoptionSample>,
+        queue_series: Vec<QueueSample>,
+        pressure_series: Vec<PressureSample>,
+    ) -> WorldOutcomes {
+        let system = self.system();
+        let adopters_of = |lab: &[LabSegmentOutcome]| lab.iter().map(|s| s.adopters).sum::<f64>();
+        let all_adopters: f64 = self.segments.iter().map(|lab| adopters_of(lab)).sum();
+        let mut labs = std::mem::replace(&mut self.tallies, Tallies::new(0)).finish();
+        for (lab, outcome) in labs.iter_mut().enumerate() {
+            let politics = self.politics.lab(lab);
+            outcome.models_unreleased = self.unreleased[lab];
+            outcome.queue_wait_days_mean = self.program.mean_queue_wait_days(lab);
+            outcome.capability_lead_days = self.lead_days[lab];
+            outcome.signed_day =
+                politics
+                    .signed_day
+                    .or_else(|| match self.scenario.labs[lab].participation {
+                        Participation::From(from) if from <= self.horizon => Some(from.as_days()),
+                        _ => None,
+                    });
+            outcome.escalation_level_max = politics.level_max;
+            outcome.directive_day = politics.directive_day;
+            outcome.suspended_days = politics.suspended_days;
+            outcome.pressure_max = politics.pressure_max;
+            outcome.share_all =
+                (all_adopters > 0.0).then(|| adopters_of(&self.segments[lab]) / all_adopters);
+            outcome.segments = std::mem::take(&mut self.segments[lab]);
+        }
+        WorldOutcomes {
+            labs,
+            system,
+            events,
+            adoption_series,
+            queue_series,
+            pressure_series,
+        }
+    }
+
+    fn system(&mut self) -> SystemOutcome {
+        let horizon = self.horizon;
+        let (reviews_submitted, reviews_completed, review_completion_days_mean) =
+            self.program.totals();
+        SystemOutcome {
+            reviews_submitted,
+            reviews_completed,
+            review_completion_days_mean,
+            incidents_open_weights: self.harm.incidents_open_weights,
+            incidents_api: self.harm.incidents_api,
+            hazardous_exposure_days: self.harm.hazardous_exposure_days,
+            first_directive_day: self.politics.first_directive().map(SimTime::as_days),
+            labs_participating_at_horizon: (0..self.scenario.labs.len())
+                .filter(|&lab| self.politics.participates(lab, horizon))
+                .count() as u64,
+            tracks: (self.program.track_stats(horizon).into_iter())
+                .map(Into::into)
+                .collect(),
+        }
+    }
 }

@@ -11,24 +11,28 @@
 //! lab's API models in some regions for a period). A lab that signs at a
 //! hazard rate signs when the integrated rate passes an Exp(1) threshold
 //! drawn at the start.
+//!
+//! [`Politics`] owns every lab's political state and schedules its own
+//! events (the government's reactions, the end of a suspension); what its
+//! decisions mean for the market is applied by the world.
 
 use rand::RngExt;
 use rand_distr::Exp1;
 
-use super::log::EventKind;
-use super::world::{Event, World};
-use crate::engine::{Context, SimTime};
-use crate::scenario::{Access, Jurisdiction, Participation};
+use super::event::Event;
+use super::streams;
+use crate::engine::{Context, SimTime, StreamRng, StreamSeed};
+use crate::scenario::{Access, Jurisdiction, Participation, Scenario};
 
 /// One lab's political state.
 #[derive(Debug, Clone)]
 pub(crate) struct LabPolitics {
     /// Participates now through signing or a directive (besides its terms).
-    pub participating: bool,
+    participating: bool,
     /// When it signed (by its terms or at its signing rate).
     pub signed_day: Option<f64>,
     /// A directive made review mandatory.
-    pub mandatory: bool,
+    mandatory: bool,
     pressure: f64,
     pressure_time: SimTime,
     pub pressure_max: f64,
@@ -36,7 +40,7 @@ pub(crate) struct LabPolitics {
     pub public_active: bool,
     pending: [bool; 2],
     pub directive_day: Option<f64>,
-    pub suspended_until: Option<SimTime>,
+    suspended_until: Option<SimTime>,
     suspended_since: SimTime,
     pub suspended_days: f64,
     signing_threshold: f64,
@@ -44,7 +48,7 @@ pub(crate) struct LabPolitics {
 }
 
 impl LabPolitics {
-    pub(crate) fn new(participation: Participation, rng: &mut crate::engine::StreamRng) -> Self {
+    fn new(participation: Participation, rng: &mut StreamRng) -> Self {
         let signed_day = match participation {
             Participation::Signed => Some(0.0),
             _ => None,
@@ -69,36 +73,131 @@ impl LabPolitics {
     }
 }
 
-impl World<'_> {
+/// What the government did when it reacted to a lab's pressure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Escalation {
+    /// Nothing: pressure fell back, or the step was taken already.
+    Nothing,
+    /// Public pressure started: the lab's reputation suffers.
+    PublicPressure,
+    /// A directive: review is mandatory if the policy says so; the lab's API
+    /// models are `suspended` in some regions; and, if it is the first
+    /// directive and the policy says so, exports are to be restricted.
+    Directive {
+        suspended: bool,
+        restrict_exports: bool,
+    },
+}
+
+/// A change a step of politics brought.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// The lab signed up at its signing rate.
+    Signed { lab: usize },
+    /// Pressure fell below the public threshold: the penalty is lifted.
+    PublicPressureEnded { lab: usize },
+}
+
+/// Every lab's political state in one replication.
+pub(crate) struct Politics<'s> {
+    scenario: &'s Scenario,
+    labs: Vec<LabPolitics>,
+    export_restricted: bool,
+    first_directive: Option<SimTime>,
+    changes: Vec<Change>,
+}
+
+impl<'s> Politics<'s> {
+    /// Each lab's state, its signing threshold drawn from its stream.
+    pub(crate) fn new(scenario: &'s Scenario, seed: &StreamSeed) -> Self {
+        let labs = scenario
+            .labs
+            .iter()
+            .enumerate()
+            .map(|(index, lab)| {
+                LabPolitics::new(
+                    lab.participation,
+                    &mut seed.stream(streams::POLITICS, index as u32),
+                )
+            })
+            .collect();
+        Politics {
+            scenario,
+            labs,
+            export_restricted: false,
+            first_directive: None,
+            changes: Vec::new(),
+        }
+    }
+
+    /// A lab's state.
+    pub(crate) fn lab(&self, lab: usize) -> &LabPolitics {
+        &self.labs[lab]
+    }
+
     /// Whether a lab takes part in the program at `now`: by its terms, by
     /// signing, or by directive.
-    pub(super) fn participates(&self, lab: usize, now: SimTime) -> bool {
-        self.scenario.labs[lab].participates_at(now) || self.politics[lab].participating
+    pub(crate) fn participates(&self, lab: usize, now: SimTime) -> bool {
+        self.scenario.labs[lab].participates_at(now) || self.labs[lab].participating
     }
 
     /// Whether a line of `access` at `lab` falls in the program's scope,
     /// participation aside: covered access and jurisdiction, and not carved
     /// out (a directive overrides carve-outs).
-    pub(super) fn in_scope(&self, lab: usize, access: Access) -> bool {
-        let spec = &self.scenario.labs[lab];
-        self.scenario.review.covers(access, spec.jurisdiction)
-            && (self.politics[lab].mandatory || !spec.carve_out.contains(&access))
+    pub(crate) fn in_scope(&self, lab: usize, access: Access) -> bool {
+        let mandatory = self.labs[lab].mandatory;
+        self.scenario.labs[lab].in_scope(access, &self.scenario.review, mandatory)
+    }
+
+    /// Whether a directive made the lab's review mandatory.
+    pub(crate) fn mandatory(&self, lab: usize) -> bool {
+        self.labs[lab].mandatory
+    }
+
+    /// The escalation in force: 0 none, 1 public pressure, 2 directive.
+    pub(crate) fn level(&self, lab: usize) -> u64 {
+        let politics = &self.labs[lab];
+        if politics.directive_day.is_some() {
+            2
+        } else {
+            u64::from(politics.public_active)
+        }
+    }
+
+    /// The first directive to any lab.
+    pub(crate) fn first_directive(&self) -> Option<SimTime> {
+        self.first_directive
     }
 
     /// Pressure on a lab at `now`, after decay.
-    pub(super) fn pressure_at(&self, lab: usize, now: SimTime) -> f64 {
+    pub(crate) fn pressure_at(&self, lab: usize, now: SimTime) -> f64 {
         let Some(escalation) = &self.scenario.escalation else {
             return 0.0;
         };
-        let politics = &self.politics[lab];
+        let politics = &self.labs[lab];
         let days = now.since(politics.pressure_time).as_days();
         politics.pressure * 0.5f64.powf(days / escalation.pressure_half_life_days)
+    }
+
+    /// Whether a lab's API models may be offered in a region now: not under
+    /// a directive's suspension there, nor restricted from export.
+    pub(crate) fn api_available(&self, lab: usize, region: Jurisdiction) -> bool {
+        let suspended = self.labs[lab].suspended_until.is_some()
+            && self
+                .scenario
+                .escalation
+                .as_ref()
+                .is_some_and(|e| e.suspend_regions.contains(&region));
+        let restricted = self.export_restricted
+            && self.scenario.labs[lab].jurisdiction == Jurisdiction::Us
+            && region == Jurisdiction::Foreign;
+        !suspended && !restricted
     }
 
     /// Adds pressure on a lab, and schedules the government's reaction to
     /// any threshold it crosses. Only labs of a covered jurisdiction face
     /// escalation.
-    pub(super) fn add_pressure(
+    pub(crate) fn add_pressure(
         &mut self,
         lab: usize,
         amount: f64,
@@ -118,7 +217,7 @@ impl World<'_> {
         }
         let now = context.now();
         let pressure = self.pressure_at(lab, now) + amount;
-        let politics = &mut self.politics[lab];
+        let politics = &mut self.labs[lab];
         politics.pressure = pressure;
         politics.pressure_time = now;
         politics.pressure_max = politics.pressure_max.max(pressure);
@@ -147,13 +246,17 @@ impl World<'_> {
 
     /// The government reacts to a threshold crossed a reaction delay ago,
     /// if pressure is still over it.
-    pub(super) fn on_escalate(&mut self, lab: usize, level: u8, context: &mut Context<'_, Event>) {
+    pub(crate) fn escalate(
+        &mut self,
+        lab: usize,
+        level: u8,
+        context: &mut Context<'_, Event>,
+    ) -> Escalation {
         let Some(escalation) = &self.scenario.escalation else {
-            return;
+            return Escalation::Nothing;
         };
-        self.advance_to_now(context);
         let now = context.now();
-        self.politics[lab].pending[usize::from(level - 1)] = false;
+        self.labs[lab].pending[usize::from(level - 1)] = false;
         let pressure = self.pressure_at(lab, now);
         let threshold = if level == 1 {
             escalation.public_threshold
@@ -161,24 +264,21 @@ impl World<'_> {
             escalation.directive_threshold
         };
         if !threshold.is_some_and(|t| pressure >= t) {
-            return;
+            return Escalation::Nothing;
         }
-        let politics = &mut self.politics[lab];
+        let politics = &mut self.labs[lab];
         politics.level_max = politics.level_max.max(u64::from(level));
         if level == 1 {
-            if !politics.public_active {
-                politics.public_active = true;
-                self.log
-                    .record_lab(now, EventKind::PublicPressure { started: true }, lab);
-                self.set_public_penalty(lab, escalation.public_penalty);
+            if politics.public_active {
+                return Escalation::Nothing;
             }
-            return;
+            politics.public_active = true;
+            return Escalation::PublicPressure;
         }
         if politics.directive_day.is_some() {
-            return;
+            return Escalation::Nothing;
         }
         politics.directive_day = Some(now.as_days());
-        self.log.record_lab(now, EventKind::Directive, lab);
         if escalation.mandatory_review {
             politics.mandatory = true;
             politics.participating = true;
@@ -186,162 +286,89 @@ impl World<'_> {
         if escalation.suspend_api {
             politics.suspended_until = Some(now + escalation.suspension);
             politics.suspended_since = now;
-            self.log.record_lab(now, EventKind::SuspensionStarted, lab);
             context.schedule_in(escalation.suspension, Event::SuspensionEnds { lab });
-            self.sync_lab_availability(lab);
         }
-        if self.first_directive.is_none() {
+        let first = self.first_directive.is_none();
+        if first {
             self.first_directive = Some(now);
-            if self.scenario.export_restriction.after_directive {
-                self.restrict_exports(now);
-            }
+        }
+        Escalation::Directive {
+            suspended: escalation.suspend_api,
+            restrict_exports: first && self.scenario.export_restriction.after_directive,
         }
     }
 
-    /// A directive's suspension ends: the lab's API models return to those
-    /// markets, with no adopters; they must win them back.
-    pub(super) fn on_suspension_ends(&mut self, lab: usize, context: &mut Context<'_, Event>) {
-        self.advance_to_now(context);
-        let now = context.now();
-        let politics = &mut self.politics[lab];
+    /// A directive's suspension ends. Returns whether one was in force.
+    pub(crate) fn end_suspension(&mut self, lab: usize, now: SimTime) -> bool {
+        let politics = &mut self.labs[lab];
         if politics.suspended_until.take().is_none() {
-            return;
-        }
-        politics.suspended_days += now.since(politics.suspended_since).as_days();
-        self.log.record_lab(now, EventKind::SuspensionEnded, lab);
-        self.sync_lab_availability(lab);
-    }
-
-    /// U.S. API models become unavailable in the foreign region.
-    pub(super) fn restrict_exports(&mut self, now: SimTime) {
-        if self.export_restricted {
-            return;
-        }
-        self.export_restricted = true;
-        self.log
-            .record(now, EventKind::ExportRestricted, None, None);
-        for lab in 0..self.scenario.labs.len() {
-            if self.scenario.labs[lab].jurisdiction == Jurisdiction::Us {
-                self.sync_lab_availability(lab);
-            }
-        }
-    }
-
-    fn set_public_penalty(&mut self, lab: usize, penalty: f64) {
-        let (Some(escalation), Some(market)) = (&self.scenario.escalation, &mut self.market) else {
-            return;
-        };
-        for &segment in &escalation.public_penalty_segments {
-            market.set_lab_penalty(lab, segment, penalty);
-        }
-    }
-
-    /// Whether a model is on offer in a segment now.
-    pub(super) fn available_in(&self, model: usize, segment: usize) -> bool {
-        let state = &self.models[model];
-        if !state.harm.on_market {
             return false;
         }
-        if state.harm.open_weights {
-            return true;
-        }
-        let Some(market) = &self.scenario.market else {
-            return true;
-        };
-        let region = market.segments[segment].region;
-        let lab = state.who.lab as usize;
-        let suspended = self.politics[lab].suspended_until.is_some()
-            && self
-                .scenario
-                .escalation
-                .as_ref()
-                .is_some_and(|e| e.suspend_regions.contains(&region));
-        let restricted = self.export_restricted
-            && self.scenario.labs[lab].jurisdiction == Jurisdiction::Us
-            && region == Jurisdiction::Foreign;
-        !suspended && !restricted
+        politics.suspended_days += now.since(politics.suspended_since).as_days();
+        true
     }
 
-    /// Availability of a model in every segment.
-    pub(super) fn availability(&self, model: usize) -> Vec<bool> {
-        let segments = self
-            .scenario
-            .market
-            .as_ref()
-            .map_or(0, |m| m.segments.len());
-        (0..segments)
-            .map(|segment| self.available_in(model, segment))
-            .collect()
+    /// U.S. API models become unavailable in the foreign region. Returns
+    /// whether that is new.
+    pub(crate) fn restrict_exports(&mut self) -> bool {
+        !std::mem::replace(&mut self.export_restricted, true)
     }
 
-    fn sync_lab_availability(&mut self, lab: usize) {
-        if self.market.is_none() {
-            return;
-        }
-        let models: Vec<usize> = (0..self.models.len())
-            .filter(|&m| self.models[m].who.lab as usize == lab && self.models[m].harm.on_market)
-            .collect();
-        for model in models {
-            let availability = self.availability(model);
-            if let Some(market) = &mut self.market {
-                for (segment, available) in availability.into_iter().enumerate() {
-                    market.set_available(model, segment, available);
-                }
-            }
-        }
+    /// What the last [`Politics::step`] changed, in lab order.
+    pub(crate) fn changes(&self) -> &[Change] {
+        &self.changes
     }
 
     /// Signing at a hazard rate, and the end of public pressure once
-    /// pressure falls back, over the `days` to `now`.
-    pub(super) fn politics_step(&mut self, days: f64, now: SimTime) {
+    /// pressure falls back, over the `days` to `now`; see
+    /// [`Politics::changes`].
+    pub(crate) fn step(&mut self, days: f64, now: SimTime) {
+        self.changes.clear();
         let labs = &self.scenario.labs;
         for lab in 0..labs.len() {
             if let Participation::Signing(signing) = labs[lab].participation
-                && !self.politics[lab].participating
+                && !self.labs[lab].participating
                 && days > 0.0
             {
-                let peers: Vec<usize> = (0..labs.len())
-                    .filter(|&other| {
-                        other != lab && labs[other].jurisdiction == labs[lab].jurisdiction
-                    })
-                    .collect();
-                let peers_in = peers
-                    .iter()
-                    .filter(|&&other| self.participates(other, now))
-                    .count();
-                let peer_share = if peers.is_empty() {
+                let jurisdiction = labs[lab].jurisdiction;
+                let (mut peers, mut peers_in) = (0usize, 0usize);
+                for other in (0..labs.len()).filter(|&o| o != lab) {
+                    if labs[other].jurisdiction == jurisdiction {
+                        peers += 1;
+                        peers_in += usize::from(self.participates(other, now));
+                    }
+                }
+                let peer_share = if peers == 0 {
                     0.0
                 } else {
-                    peers_in as f64 / peers.len() as f64
+                    peers_in as f64 / peers as f64
                 };
                 let rate = signing.base_rate_per_day
                     + signing.peer_weight * peer_share
                     + signing.pressure_weight * self.pressure_at(lab, now);
-                let politics = &mut self.politics[lab];
+                let politics = &mut self.labs[lab];
                 politics.signing_accumulated += rate * days;
                 if politics.signing_accumulated >= politics.signing_threshold {
                     politics.participating = true;
                     politics.signed_day = Some(now.as_days());
-                    self.log.record_lab(now, EventKind::Signed, lab);
+                    self.changes.push(Change::Signed { lab });
                 }
             }
-            if self.politics[lab].public_active
+            if self.labs[lab].public_active
                 && let Some(escalation) = &self.scenario.escalation
                 && !escalation
                     .public_threshold
                     .is_some_and(|t| self.pressure_at(lab, now) >= t)
             {
-                self.politics[lab].public_active = false;
-                self.log
-                    .record_lab(now, EventKind::PublicPressure { started: false }, lab);
-                self.set_public_penalty(lab, 0.0);
+                self.labs[lab].public_active = false;
+                self.changes.push(Change::PublicPressureEnded { lab });
             }
         }
     }
 
     /// Closes open suspensions at the horizon.
-    pub(super) fn finish_politics(&mut self, horizon: SimTime) {
-        for politics in &mut self.politics {
+    pub(crate) fn finish(&mut self, horizon: SimTime) {
+        for politics in &mut self.labs {
             if politics.suspended_until.is_some() {
                 politics.suspended_days += horizon.since(politics.suspended_since).as_days();
             }

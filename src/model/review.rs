@@ -17,10 +17,10 @@
 
 use std::collections::VecDeque;
 
-use super::log::{EventKind, EventLog, ModelRef};
-use super::world::Event;
+use super::event::Event;
+use super::log::{EventKind, EventLog, ModelRef, ReleaseHow};
 use crate::engine::{Context, SimDuration, SimTime};
-use crate::scenario::{ClockStart, Review as Policy};
+use crate::scenario::{BeforeOperational, ClockStart, Review as Policy};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum TaskStatus {
@@ -87,6 +87,37 @@ impl TrackState {
         self.busy_area += elapsed * u128::from(self.busy);
         self.queue_area += elapsed * self.queue.len() as u128;
         self.last_change = self.last_change.max(now);
+    }
+}
+
+/// What happens to a model when it is ready.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// Released at once, for this reason.
+    Release(ReleaseHow),
+    /// Covered, ready before the program is operational: waits for it.
+    Await,
+    /// Submitted to every track.
+    Submit,
+}
+
+/// The program's rule for a model ready at `now`: an uncovered model is
+/// released; a covered one too when the program reviews nothing (no tracks
+/// or a window of zero, its lab's own included); before the program is
+/// operational it is released or waits, as the policy says; otherwise it is
+/// submitted.
+pub(crate) fn route(covered: bool, policy: &Policy, window: SimDuration, now: SimTime) -> Route {
+    if !covered {
+        Route::Release(ReleaseHow::Uncovered)
+    } else if !policy.is_active() || window.is_zero() {
+        Route::Release(ReleaseHow::NoReview)
+    } else if now < policy.operational {
+        match policy.before_operational {
+            BeforeOperational::Release => Route::Release(ReleaseHow::BeforeOperational),
+            BeforeOperational::Wait => Route::Await,
+        }
+    } else {
+        Route::Submit
     }
 }
 

@@ -1,19 +1,11 @@
-//! Time-series samples, taken every K days when asked for, and the
-//! recorders that keep them and the event log in batches.
+//! Time-series samples, taken every K days when asked for.
 
 use super::log::EventRecord;
-use crate::engine::SimTime;
-
-/// Records kept in memory before a full batch is handed to the spill.
-pub const SPILL_BATCH: usize = 2048;
-
-/// Where a recorder sends its full batches, in order. The runner writes them
-/// to disk, so a replication's memory does not grow with its event log or
-/// time series; the model itself does no I/O, it only hands batches over.
-pub trait Spill<T> {
-    /// Takes the next full batch.
-    fn spill(&mut self, batch: &[T]);
-}
+use super::market::Market;
+use super::politics::Politics;
+use super::record::{Recorder, Spill};
+use super::review::ReviewProgram;
+use crate::engine::{SimDuration, SimTime};
 
 /// The spills of one replication, one per recorded table (none: everything
 /// stays in memory, as for a test or a single replication).
@@ -27,48 +19,6 @@ pub struct Spills<'a> {
     pub queue: Option<&'a mut dyn Spill<QueueSample>>,
     /// Pressure samples.
     pub pressure: Option<&'a mut dyn Spill<PressureSample>>,
-}
-
-/// Collects records of one kind when enabled (one branch when not); full
-/// batches go to the spill, if there is one, and the rest stays in memory.
-pub(crate) struct Recorder<'a, T> {
-    enabled: bool,
-    buffer: Vec<T>,
-    spill: Option<&'a mut dyn Spill<T>>,
-}
-
-impl<'a, T> Recorder<'a, T> {
-    pub(crate) fn new(enabled: bool, spill: Option<&'a mut dyn Spill<T>>) -> Self {
-        Recorder {
-            enabled,
-            buffer: Vec::new(),
-            spill,
-        }
-    }
-
-    pub(crate) fn push(&mut self, record: T) {
-        if !self.enabled {
-            return;
-        }
-        self.buffer.push(record);
-        if self.buffer.len() >= SPILL_BATCH
-            && let Some(spill) = &mut self.spill
-        {
-            spill.spill(&self.buffer);
-            self.buffer.clear();
-        }
-    }
-
-    /// The records not spilled, in order.
-    pub(crate) fn into_records(self) -> Vec<T> {
-        self.buffer
-    }
-}
-
-impl<T> Default for Recorder<'_, T> {
-    fn default() -> Self {
-        Recorder::new(false, None)
-    }
 }
 
 /// One lab's adopters in one segment at a sample time.
@@ -139,4 +89,98 @@ impl Recording {
         events: true,
         timeseries_every_days: None,
     };
+}
+
+/// Takes the time-series samples every K days, when asked for.
+pub(crate) struct Sampler<'s> {
+    every: Option<u32>,
+    next: Option<SimTime>,
+    adoption: Recorder<'s, AdoptionSample>,
+    queue: Recorder<'s, QueueSample>,
+    pressure: Recorder<'s, PressureSample>,
+}
+
+impl<'s> Sampler<'s> {
+    /// Samples every `recording.timeseries_every_days` from day 0, if set;
+    /// full batches go to the spills.
+    pub(crate) fn new(
+        recording: Recording,
+        adoption: Option<&'s mut dyn Spill<AdoptionSample>>,
+        queue: Option<&'s mut dyn Spill<QueueSample>>,
+        pressure: Option<&'s mut dyn Spill<PressureSample>>,
+    ) -> Self {
+        let on = recording.timeseries_every_days.is_some();
+        Sampler {
+            every: recording.timeseries_every_days,
+            next: recording.timeseries_every_days.map(|_| SimTime::ZERO),
+            adoption: Recorder::new(on, adoption),
+            queue: Recorder::new(on, queue),
+            pressure: Recorder::new(on, pressure),
+        }
+    }
+
+    /// Whether samples are taken at all.
+    pub(crate) fn active(&self) -> bool {
+        self.next.is_some()
+    }
+
+    /// Samples the world at `now` if a sample is due.
+    pub(crate) fn sample(
+        &mut self,
+        now: SimTime,
+        market: Option<&Market<'_>>,
+        program: &ReviewProgram,
+        politics: &Politics<'_>,
+        lab_count: usize,
+    ) {
+        let Some(due) = self.next.filter(|due| now >= *due) else {
+            return;
+        };
+        for lab in 0..lab_count {
+            self.pressure.push(PressureSample {
+                time: now,
+                lab: lab as u32,
+                pressure: politics.pressure_at(lab, now),
+                escalation_level: politics.level(lab),
+                participating: politics.participates(lab, now),
+            });
+        }
+        if let Some(market) = market {
+            for (segment, labs) in market.snapshot(lab_count).into_iter().enumerate() {
+                for (lab, adopters) in labs.into_iter().enumerate() {
+                    self.adoption.push(AdoptionSample {
+                        time: now,
+                        segment: segment as u32,
+                        lab: lab as u32,
+                        adopters: adopters.api + adopters.open_weights,
+                        adopters_api: adopters.api,
+                        adopters_open_weights: adopters.open_weights,
+                        share: adopters.share,
+                    });
+                }
+            }
+        }
+        for (track, (queue_length, busy_teams)) in program.queue_snapshot().into_iter().enumerate()
+        {
+            self.queue.push(QueueSample {
+                time: now,
+                track: track as u32,
+                queue_length,
+                busy_teams,
+            });
+        }
+        let every = self.every.unwrap_or(1);
+        self.next = Some(due + SimDuration::from_days(f64::from(every)));
+    }
+
+    /// The samples not spilled: adoption, queue, pressure.
+    pub(crate) fn into_samples(
+        self,
+    ) -> (Vec<AdoptionSample>, Vec<QueueSample>, Vec<PressureSample>) {
+        (
+            self.adoption.into_records(),
+            self.queue.into_records(),
+            self.pressure.into_records(),
+        )
+    }
 }

@@ -1,0 +1,97 @@
+//! How a replication starts: the incumbents on the market with their
+//! adopters and derivatives, and the first events.
+
+use super::{World, bounded_capability};
+use crate::engine::SimTime;
+use crate::model::event::Event;
+use crate::model::log::ModelRef;
+use crate::model::world::ModelState;
+use crate::scenario::{Access, Participation};
+
+impl World<'_> {
+    /// Puts each line's incumbent (its last release before the start) on
+    /// the market, and gives the market its adopters on day 0.
+    pub(super) fn place_incumbents(&mut self) {
+        for line in 0..self.lines.len() {
+            let Some(day) = self.lines.spec(line).incumbent_released_day else {
+                continue;
+            };
+            let lag = self.lines.incumbent_lag(line);
+            let capability =
+                bounded_capability(self.scenario.capability.frontier_at_day(day) - lag);
+            let model = self.add_model(line, 0, capability, SimTime::ZERO);
+            self.models[model].released = Some(SimTime::ZERO);
+            self.harm.put_on_market(model);
+            self.offer(model, false, SimTime::ZERO);
+            let (derivatives, line_total) = self.harm.place_incumbent(model, day);
+            if self.harm.open_weights(model) {
+                self.tallies.lab(self.lines.lab(line)).derivatives += derivatives;
+                if let Some(market) = &mut self.market {
+                    market.set_line_derivatives(line, line_total as f64);
+                }
+            }
+        }
+        if let Some(market) = &mut self.market {
+            market.seed_adopters();
+        }
+    }
+
+    /// A model of `line` numbered `number`, with its hazard drawn.
+    pub(super) fn add_model(
+        &mut self,
+        line: usize,
+        number: u32,
+        capability: f64,
+        ready: SimTime,
+    ) -> usize {
+        let who = ModelRef {
+            lab: self.lines.lab(line) as u32,
+            line: line as u32,
+            number,
+        };
+        let open_weights = self.lines.spec(line).access == Access::OpenWeights;
+        let hazard_rng = self.lines.hazard_rng(line);
+        self.harm.add(who, open_weights, capability, hazard_rng);
+        self.models.push(ModelState {
+            who,
+            ready,
+            capability,
+            covered: false,
+            in_scope: false,
+            released: None,
+            track_durations: Vec::new(),
+            review: None,
+        });
+        self.models.len() - 1
+    }
+
+    /// The events that start a replication: an export restriction set for a
+    /// day, the first market step, the program becoming operational, and
+    /// each line's first model.
+    pub fn initial_events(&mut self) -> Vec<(SimTime, Event)> {
+        let scenario = self.scenario;
+        let mut events = Vec::with_capacity(self.lines.len() + 3);
+        if let Some(from) = scenario.export_restriction.from {
+            events.push((from, Event::ExportRestriction));
+        }
+        let has_politics = scenario.escalation.is_some()
+            || (scenario.labs.iter()).any(|l| matches!(l.participation, Participation::Signing(_)));
+        let has_open_weights =
+            (0..self.lines.len()).any(|line| self.lines.spec(line).access == Access::OpenWeights);
+        if self.market.is_some()
+            || self.sampler.active()
+            || scenario.hazard.is_some()
+            || has_open_weights
+            || has_politics
+        {
+            events.push((SimTime::ZERO, Event::Tick));
+        }
+        if scenario.review.is_active() {
+            events.push((scenario.review.operational, Event::Operational));
+        }
+        for (time, line) in self.lines.first_ready() {
+            events.push((time, Event::Ready { line }));
+        }
+        events
+    }
+}
