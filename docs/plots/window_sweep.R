@@ -62,7 +62,7 @@ replications <- manifest$replications
 period <- sprintf("%g days from %s", scenario$simulation$horizon_days,
                   scenario$simulation$start_date)
 source_note <- sprintf("reviewsim run %s: %d replications per window, seed %s.",
-                       manifest$scenario_name, replications, format(manifest$seed))
+                       manifest$scenario_name, replications, format(manifest$seed, scientific = FALSE))
 replications_note <- function(rows) {
   n <- rows$n[!is.na(rows$mean)]
   if (length(n) > 0 && min(n) == replications && max(n) == replications) {
