@@ -328,12 +328,12 @@ impl Experiment {
 
     /// Replications per point.
     pub fn replications(&self) -> u64 {
-        self.base.replications
+        self.base.replications()
     }
 
     /// Points × replications.
     pub fn work_units(&self) -> u64 {
-        self.points.len() as u64 * self.base.replications
+        self.points.len() as u64 * self.base.replications()
     }
 
     /// The baseline point of `compare.csv`, when there is more than one point.
@@ -465,18 +465,18 @@ fn expand(
                 raw.method,
                 &axes,
                 samples,
-                &mut design::design_rng(base.seed),
+                &mut design::design_rng(base.seed()),
             )
         }
     };
     let points = values.len() as u64;
-    let work_units = points.saturating_mul(base.replications);
+    let work_units = points.saturating_mul(base.replications());
     if work_units > limits.max_work_units {
         return Err(ExperimentError::TooLarge {
             file: file.to_string(),
             what: format!(
                 "{work_units} work units ({points} points x {} replications)",
-                base.replications
+                base.replications()
             ),
             limit: limits.max_work_units,
         });
@@ -574,7 +574,7 @@ impl crate::runner::PointSource for Experiment {
     }
 
     fn replications(&self) -> u64 {
-        self.base.replications
+        self.base.replications()
     }
 
     fn scenario(&self, point: usize) -> Result<Scenario, String> {

@@ -42,6 +42,10 @@
 //! assert!(lab.delay_days_max.unwrap() <= 30.0); // the window bounds the wait
 //! ```
 
+// The crate by its own name, so that `declare!` expands the same inside it
+// and in documentation examples.
+extern crate self as reviewsim;
+
 pub mod app;
 pub mod engine;
 pub mod experiment;

@@ -33,12 +33,25 @@ enum Command {
     Run(RunArgs),
     /// Check a scenario and its sweep and print what it would run.
     Validate(ValidateArgs),
-    /// List every parameter path with its value, unit and meaning: the menu
-    /// for --set and [sweep].
-    Params(ScenarioArgs),
+    /// List every parameter path with its value, unit, plausible range,
+    /// source and meaning: the menu for --set, [sweep] and sensitivity.
+    /// Without a scenario, list the declarations (MODEL.md's table).
+    Params(ParamsArgs),
     /// Combine the output directories of `run --shard K/N` into exactly what
     /// one unsharded run would have written.
     Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+struct ParamsArgs {
+    /// The scenario file (TOML); without it, every declared parameter.
+    scenario: Option<PathBuf>,
+    /// Override a parameter (repeatable; applied in order).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// text (aligned columns), markdown (a table) or csv.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "markdown", "csv"])]
+    format: String,
 }
 
 #[derive(Debug, Args)]
@@ -211,11 +224,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             )?;
             print_stdout(&app::describe(&experiment))
         }
-        Command::Params(args) => {
-            let experiment = app::load_experiment(&args.scenario, &args.overrides()?, true)?;
-            let params = reviewsim::params::list(&experiment.base.resolved);
-            print_stdout(&reviewsim::params::render_table(&params))
-        }
+        Command::Params(args) => print_stdout(&params(&args)?),
         Command::Merge(args) => {
             let stop = stop_on_signals()?;
             let report = app::merge(&args.shards, &args.out, args.replace, &stop)?;
@@ -230,6 +239,44 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Run(args) => run(args),
     }
+}
+
+/// The `params` listing, of a scenario or of the declarations.
+fn params(args: &ParamsArgs) -> anyhow::Result<String> {
+    use reviewsim::params::{
+        catalogue, list, render_catalogue, render_csv, render_markdown, render_table,
+    };
+    let entries = catalogue();
+    let Some(scenario) = &args.scenario else {
+        return Ok(match args.format.as_str() {
+            "markdown" => render_markdown(&entries),
+            "csv" => render_csv(None, &entries),
+            _ => render_catalogue(&entries),
+        });
+    };
+    let overrides = args
+        .set
+        .iter()
+        .map(|arg| arg.parse::<Override>().map_err(anyhow::Error::from))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let experiment = app::load_experiment(scenario, &overrides, true)?;
+    let params = list(experiment.base.resolved());
+    Ok(match args.format.as_str() {
+        "csv" => render_csv(Some(&params), &entries),
+        "markdown" => {
+            let entries: Vec<_> = params
+                .iter()
+                .map(|p| {
+                    let mut entry = p.entry.clone();
+                    entry.generic = p.path.clone();
+                    entry.default = p.value.clone();
+                    entry
+                })
+                .collect();
+            render_markdown(&entries)
+        }
+        _ => render_table(&params),
+    })
 }
 
 fn run(args: RunArgs) -> anyhow::Result<()> {

@@ -1,17 +1,18 @@
-//! `reviewsim params`: every parameter path of a scenario with its value,
-//! unit and meaning — the menu for `--set` and sweeps.
+//! `reviewsim params`: every parameter with its value, unit, plausible range,
+//! source and meaning — the menu for `--set`, sweeps and sensitivity
+//! analysis — and the catalogue of declarations behind MODEL.md's table.
 //!
-//! Paths are those of `--set`: elements of arrays of named tables by id.
-//! Units and meanings come from one table keyed by generic path (ids
-//! replaced by `*`); a test checks that every leaf of the baseline scenario
-//! has an entry, so that a new parameter cannot go undocumented.
+//! Everything here comes from the declarations of the scenario's sections
+//! (see [`crate::scenario::declare`]): a parameter is documented where it is
+//! declared, and nowhere else.
 
 use toml::Value;
 
 use crate::experiment::render;
-use crate::scenario::RawScenario;
+use crate::scenario::Settings;
+use crate::scenario::declare::{Declaration, Section, Source};
 
-/// One parameter.
+/// One parameter of a scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     /// Path for `--set` and sweeps.
@@ -20,406 +21,66 @@ pub struct Param {
     pub generic: String,
     /// The value in the resolved scenario.
     pub value: String,
-    /// Unit or kind of value (empty when undocumented).
-    pub unit: &'static str,
-    /// One-line meaning (empty when undocumented).
-    pub meaning: &'static str,
+    /// What its declaration says (empty meaning when it has none).
+    pub entry: Entry,
 }
 
-/// (generic path, unit, meaning).
-const DOCS: &[(&str, &str, &str)] = &[
-    ("simulation.name", "text", "short name of the scenario"),
-    ("simulation.start_date", "date", "calendar date of day 0"),
-    (
-        "simulation.horizon_days",
-        "days",
-        "length of each replication",
-    ),
-    ("simulation.replications", "count", "replications per point"),
-    (
-        "simulation.seed",
-        "integer",
-        "master seed of every random stream",
-    ),
-    (
-        "simulation.common_random_numbers",
-        "true/false",
-        "replication r draws the same random streams at every point",
-    ),
-    (
-        "review.window_days",
-        "days",
-        "days the government may take before release; 0: no review",
-    ),
-    (
-        "review.clock_start",
-        "submission | review_start",
-        "when the window's clock starts",
-    ),
-    (
-        "review.on_expiry",
-        "release | hold",
-        "at the window's end: release (voluntary) or wait for the review (mandatory)",
-    ),
-    (
-        "review.operational",
-        "day or date",
-        "when the program starts reviewing",
-    ),
-    (
-        "review.before_operational",
-        "release | wait",
-        "covered models ready before then: release unreviewed, or wait",
-    ),
-    (
-        "review.covered_access",
-        "list of api, open_weights",
-        "access modes the program covers",
-    ),
-    (
-        "review.covered_jurisdictions",
-        "list of us, foreign",
-        "jurisdictions the program covers",
-    ),
-    ("review.tracks.*.name", "text", "display name of the track"),
-    (
-        "review.tracks.*.capacity",
-        "teams",
-        "reviews the track runs in parallel",
-    ),
-    (
-        "review.tracks.*.duration_days",
-        "days",
-        "time one team takes to review one model",
-    ),
-    (
-        "review.tracks.*.discipline",
-        "fifo",
-        "order in which waiting models are taken up",
-    ),
-    ("labs.*.name", "text", "display name of the lab"),
-    (
-        "labs.*.jurisdiction",
-        "us | foreign",
-        "where the lab is based",
-    ),
-    (
-        "labs.*.participation.signed",
-        "true/false",
-        "true: takes part from the start; false: not at the start (it joins only by `from`, `signing` or a directive)",
-    ),
-    (
-        "labs.*.participation.from",
-        "day or date",
-        "takes part from this day on",
-    ),
-    (
-        "labs.*.expedited_window_days",
-        "days",
-        "negotiated window replacing review.window_days",
-    ),
-    (
-        "labs.*.lines.*.name",
-        "text",
-        "display name of the product line",
-    ),
-    (
-        "labs.*.lines.*.access",
-        "api | open_weights",
-        "how the line's models reach users",
-    ),
-    (
-        "labs.*.lines.*.cadence_days",
-        "days",
-        "days between one model being ready and the next (or dates)",
-    ),
-    (
-        "labs.*.lines.*.first_ready_days",
-        "days",
-        "day the line's first model is ready",
-    ),
-    (
-        "labs.*.lines.*.next_cycle_starts",
-        "ready | release",
-        "whether the next model's development starts at ready or at release",
-    ),
-    (
-        "capability.frontier_at_start",
-        "frontier-months",
-        "frontier capability on day 0",
-    ),
-    (
-        "capability.frontier_rate_per_month",
-        "frontier-months per month",
-        "how fast the frontier moves",
-    ),
-    (
-        "review.threshold.min_capability",
-        "frontier-months",
-        "covered models have at least this capability",
-    ),
-    (
-        "review.threshold.within_months_of_frontier",
-        "months",
-        "covered models are within this many months of the frontier",
-    ),
-    (
-        "review.tracks.*.detection_probability",
-        "probability",
-        "chance a finished track finds a hazard the model has",
-    ),
-    (
-        "labs.*.participation.signing.base_rate_per_day",
-        "per day",
-        "signing rate with no peers signed and no pressure",
-    ),
-    (
-        "labs.*.participation.signing.peer_weight",
-        "per day",
-        "signing rate added when every peer participates",
-    ),
-    (
-        "labs.*.participation.signing.pressure_weight",
-        "per day per pressure",
-        "signing rate added per unit of pressure",
-    ),
-    (
-        "labs.*.participation.carve_out",
-        "list of api, open_weights",
-        "access modes the lab's terms leave uncovered",
-    ),
-    (
-        "labs.*.lines.*.capability_lag_months",
-        "months",
-        "months behind the frontier when a model is ready",
-    ),
-    (
-        "labs.*.lines.*.incumbent_released",
-        "day or date (<= 0)",
-        "release of the line's model on the market at the start",
-    ),
-    ("market.step_days", "days", "time between market steps"),
-    (
-        "market.mode",
-        "expected | stochastic",
-        "expected values, or binomial and multinomial draws",
-    ),
-    (
-        "market.drop_share_below",
-        "fraction",
-        "choice and adopter share below which a model leaves a segment",
-    ),
-    (
-        "market.segments.*.name",
-        "text",
-        "display name of the segment",
-    ),
-    (
-        "market.segments.*.population",
-        "adopters",
-        "potential adopters",
-    ),
-    (
-        "market.segments.*.region",
-        "us | foreign",
-        "region of the segment",
-    ),
-    (
-        "market.segments.*.adopted_at_start",
-        "fraction",
-        "share of the population using some model on day 0",
-    ),
-    (
-        "market.segments.*.bass_p_per_year",
-        "per year",
-        "Bass innovation coefficient",
-    ),
-    (
-        "market.segments.*.bass_q_per_year",
-        "per year",
-        "Bass imitation coefficient",
-    ),
-    (
-        "market.segments.*.switching_per_year",
-        "per year",
-        "rate at which an adopter re-chooses",
-    ),
-    (
-        "market.segments.*.capability_weight",
-        "utility per frontier-month",
-        "logit weight on capability",
-    ),
-    (
-        "market.segments.*.open_weights_preference",
-        "utility",
-        "logit utility of open weights",
-    ),
-    (
-        "market.segments.*.reviewed_premium",
-        "utility",
-        "logit utility of a completed federal review",
-    ),
-    (
-        "market.segments.*.ecosystem_weight",
-        "utility per ln(1 + derivatives)",
-        "logit weight on the line's derivatives",
-    ),
-    (
-        "market.segments.*.incident_exposure_weight",
-        "exposure per adopter",
-        "weight of the segment's adopters in exposure",
-    ),
-    (
-        "market.segments.*.reputation.*",
-        "utility",
-        "logit utility offset of a lab",
-    ),
-    (
-        "hazard.midpoint_capability",
-        "frontier-months",
-        "capability at which half of models are hazardous",
-    ),
-    (
-        "hazard.scale_months",
-        "frontier-months",
-        "scale of the logistic hazard curve",
-    ),
-    (
-        "hazard.block_probability",
-        "probability",
-        "chance a found hazard stops the release",
-    ),
-    (
-        "hazard.mitigation_days",
-        "days",
-        "mitigation after a found hazard, before release",
-    ),
-    (
-        "hazard.mitigation_success",
-        "probability",
-        "chance mitigation removes the hazard",
-    ),
-    (
-        "hazard.preparedness_factor",
-        "factor",
-        "incident rate of a model whose hazard was found",
-    ),
-    (
-        "ecosystem.derivatives_per_day_initial",
-        "derivatives per day",
-        "arrival rate just after an open-weights release",
-    ),
-    (
-        "ecosystem.derivatives_half_life_days",
-        "days",
-        "time for the arrival rate to halve",
-    ),
-    (
-        "ecosystem.strip_probability",
-        "probability",
-        "chance a derivative strips mitigation's safeguards",
-    ),
-    (
-        "ecosystem.strip_delay_days",
-        "days",
-        "time from release to the stripping",
-    ),
-    (
-        "incidents.rate_per_exposure_day",
-        "incidents per exposure-day",
-        "incident rate per unit of exposure",
-    ),
-    (
-        "incidents.exposure_per_model",
-        "exposure",
-        "exposure of any released hazardous model",
-    ),
-    (
-        "incidents.exposure_per_derivative",
-        "exposure per derivative",
-        "exposure each derivative adds",
-    ),
-    (
-        "incidents.response_delay_days",
-        "days",
-        "from an incident to the lab's response (API models)",
-    ),
-    (
-        "incidents.patch_probability",
-        "probability",
-        "chance the response patches rather than suspends",
-    ),
-    (
-        "escalation.pressure_per_uncovered_release",
-        "pressure",
-        "added per release that would have been covered",
-    ),
-    (
-        "escalation.pressure_per_incident",
-        "pressure",
-        "added per incident",
-    ),
-    (
-        "escalation.pressure_half_life_days",
-        "days",
-        "time for pressure to halve",
-    ),
-    (
-        "escalation.reaction_delay_days",
-        "days",
-        "from a threshold crossed to the government acting",
-    ),
-    (
-        "escalation.public_threshold",
-        "pressure",
-        "pressure at which public pressure starts",
-    ),
-    (
-        "escalation.public_penalty",
-        "utility",
-        "utility lost while public pressure lasts",
-    ),
-    (
-        "escalation.public_penalty_segments",
-        "list of segment ids",
-        "segments where the penalty applies",
-    ),
-    (
-        "escalation.directive_threshold",
-        "pressure",
-        "pressure at which a directive is issued",
-    ),
-    (
-        "escalation.directive.mandatory_review",
-        "true/false",
-        "the directive forces participation and hold",
-    ),
-    (
-        "escalation.directive.suspend_api",
-        "true/false",
-        "the directive suspends the lab's API models",
-    ),
-    (
-        "escalation.directive.suspend_regions",
-        "list of us, foreign",
-        "regions of the suspension",
-    ),
-    (
-        "escalation.directive.suspension_days",
-        "days",
-        "length of the suspension",
-    ),
-    (
-        "export_restriction.from",
-        "day or date",
-        "U.S. API models unavailable abroad from this day",
-    ),
-    (
-        "export_restriction.after_directive",
-        "true/false",
-        "U.S. API models unavailable abroad after the first directive",
-    ),
-];
+/// A declared parameter under its generic path: what `params` shows of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Generic path (ids as `*`).
+    pub generic: String,
+    /// Unit or kind of value.
+    pub unit: &'static str,
+    /// One-line meaning.
+    pub meaning: String,
+    /// Default as written (empty when required or absent).
+    pub default: String,
+    /// Must be written.
+    pub required: bool,
+    /// The values allowed, in words.
+    pub allowed: String,
+    /// The range to explore when uncertain.
+    pub plausible: Option<(f64, f64)>,
+    /// Explore it on a log scale.
+    pub log_scale: bool,
+    /// Where the default comes from.
+    pub source: Source,
+}
+
+impl Entry {
+    fn of(generic: String, declaration: &Declaration) -> Self {
+        let meta = &declaration.meta;
+        Entry {
+            generic,
+            unit: meta.unit,
+            meaning: declaration.meaning.clone(),
+            default: declaration.default.clone(),
+            required: meta.required,
+            allowed: meta
+                .allowed
+                .as_ref()
+                .map(|a| a.says.trim_start_matches("must be ").to_string())
+                .unwrap_or_default(),
+            plausible: meta.plausible,
+            log_scale: meta.log_scale,
+            source: meta.source,
+        }
+    }
+
+    /// The plausible range as text: `0.2–0.9`, with `(log)` on a log scale.
+    pub fn plausible_text(&self) -> String {
+        match self.plausible {
+            None => String::new(),
+            Some((low, high)) => format!(
+                "{}–{}{}",
+                number(low),
+                number(high),
+                if self.log_scale { " (log)" } else { "" }
+            ),
+        }
+    }
+}
 
 /// Fields of a distribution table, documented once for every distribution
 /// parameter (the unit is the parameter's own).
@@ -442,37 +103,70 @@ const DIST_FIELDS: &[(&str, &str)] = &[
     ("dates", "fixed schedule of dates or day numbers"),
 ];
 
-/// The unit and meaning of a generic path.
-pub fn documentation(generic: &str) -> Option<(&'static str, &'static str)> {
-    if let Some((_, unit, meaning)) = DOCS.iter().find(|(path, _, _)| *path == generic) {
-        return Some((unit, meaning));
+/// Every declared parameter, nested sections flattened, under its generic
+/// path (entries of lists as `*`), in declaration order.
+pub fn catalogue() -> Vec<Entry> {
+    let mut entries = Vec::new();
+    flatten(&<Settings as Section>::declarations(), "", &mut entries);
+    entries
+}
+
+fn flatten(declarations: &[Declaration], path: &str, out: &mut Vec<Entry>) {
+    for declaration in declarations {
+        let at = join(path, declaration.key);
+        if declaration.meta.nested {
+            let child = if declaration.list { join(&at, "*") } else { at };
+            flatten(&declaration.children, &child, out);
+        } else {
+            out.push(Entry::of(at, declaration));
+        }
+    }
+}
+
+/// What the declarations say of a generic path: a parameter, a field of a
+/// distribution parameter, or an entry of a map keyed by id.
+pub fn documentation(generic: &str) -> Option<Entry> {
+    let entries = catalogue();
+    if let Some(entry) = entries.iter().find(|e| e.generic == generic) {
+        return Some(entry.clone());
     }
     let (parent, field) = generic.rsplit_once('.')?;
     // Entries of a map keyed by id (reputation per lab) share one entry.
-    if let Some((_, unit, meaning)) = DOCS
+    if let Some(entry) = entries
         .iter()
-        .find(|(path, _, _)| *path == format!("{parent}.*"))
+        .find(|e| e.generic == parent && e.unit.contains("per lab id"))
     {
-        return Some((unit, meaning));
+        return Some(Entry {
+            generic: generic.to_string(),
+            ..entry.clone()
+        });
     }
-    let (unit, _) = DOCS
-        .iter()
-        .find(|(path, _, _)| *path == parent)
-        .map(|(_, u, m)| (*u, *m))?;
+    let entry = entries.iter().find(|e| e.generic == parent)?;
     let (_, meaning) = DIST_FIELDS.iter().find(|(name, _)| *name == field)?;
     let unit = if matches!(field, "dist" | "cv" | "sigma") {
         ""
     } else {
-        unit
+        entry.unit
     };
-    Some((unit, meaning))
+    Some(Entry {
+        generic: generic.to_string(),
+        unit,
+        meaning: (*meaning).to_string(),
+        default: String::new(),
+        required: false,
+        allowed: String::new(),
+        plausible: None,
+        log_scale: false,
+        source: entry.source,
+    })
 }
 
-/// Every leaf parameter of a resolved scenario, in file order.
-pub fn list(raw: &RawScenario) -> Vec<Param> {
+/// Every leaf parameter of a resolved scenario, in declaration order.
+pub fn list(settings: &Settings) -> Vec<Param> {
     let mut params = Vec::new();
-    if let Ok(Value::Table(table)) = Value::try_from(raw) {
-        walk(&Value::Table(table), "", "", &mut params);
+    if let Ok(Value::Table(table)) = Value::try_from(settings) {
+        let declarations = <Settings as Section>::declarations();
+        walk(&table, &declarations, "", "", &mut params);
     }
     params
 }
@@ -485,49 +179,236 @@ fn join(prefix: &str, key: &str) -> String {
     }
 }
 
-fn walk(value: &Value, path: &str, generic: &str, out: &mut Vec<Param>) {
-    match value {
-        Value::Table(table) => {
-            for (key, child) in table {
-                if key == "id" && !path.is_empty() {
-                    continue; // ids name entries in paths; they are not parameters
+/// The parameters of a section's table, in the order of its declarations.
+fn walk(
+    table: &toml::Table,
+    declarations: &[Declaration],
+    path: &str,
+    generic: &str,
+    out: &mut Vec<Param>,
+) {
+    for declaration in declarations {
+        let Some(value) = table.get(declaration.key) else {
+            continue;
+        };
+        let (at, generic_at) = (join(path, declaration.key), join(generic, declaration.key));
+        match value {
+            Value::Table(inner) if declaration.meta.nested => {
+                walk(inner, &declaration.children, &at, &generic_at, out)
+            }
+            Value::Array(items) if declaration.meta.nested => {
+                for item in items {
+                    let Some(inner) = item.as_table() else {
+                        continue;
+                    };
+                    let id = inner.get("id").and_then(Value::as_str).unwrap_or("?");
+                    let (at, generic_at) = (join(&at, id), join(&generic_at, "*"));
+                    walk(inner, &declaration.children, &at, &generic_at, out);
                 }
-                walk(child, &join(path, key), &join(generic, key), out);
             }
-        }
-        Value::Array(items) if !items.is_empty() && items.iter().all(|i| i.get("id").is_some()) => {
-            for item in items {
-                let id = item.get("id").and_then(Value::as_str).unwrap_or("?");
-                walk(item, &join(path, id), &join(generic, "*"), out);
+            _ if declaration.key == "id" && !path.is_empty() => {}
+            Value::Table(fields) => {
+                // A distribution, or a map keyed by id: one entry per field.
+                for (field, value) in fields {
+                    let generic_field = join(&generic_at, field);
+                    out.push(Param {
+                        path: join(&at, field),
+                        entry: documentation(&generic_field)
+                            .unwrap_or_else(|| undocumented(&generic_field)),
+                        generic: generic_field,
+                        value: shown(value),
+                    });
+                }
             }
-        }
-        leaf => {
-            let (unit, meaning) = documentation(generic).unwrap_or(("", ""));
-            out.push(Param {
-                path: path.to_string(),
-                generic: generic.to_string(),
-                value: render(leaf),
-                unit,
-                meaning,
-            });
+            leaf => out.push(Param {
+                path: at,
+                entry: Entry::of(generic_at.clone(), declaration),
+                generic: generic_at,
+                value: shown(leaf),
+            }),
         }
     }
 }
 
-/// The listing as aligned text: path, value, unit, meaning.
+/// A value as `--set` takes it, small and large numbers with an exponent.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Float(f) => number(*f),
+        other => render(other),
+    }
+}
+
+/// A number, with an exponent when its plain form is long.
+fn number(value: f64) -> String {
+    let plain = value.to_string();
+    if plain.len() > 10 && value != 0.0 {
+        format!("{value:e}")
+    } else {
+        plain
+    }
+}
+
+fn undocumented(generic: &str) -> Entry {
+    Entry {
+        generic: generic.to_string(),
+        unit: "",
+        meaning: String::new(),
+        default: String::new(),
+        required: false,
+        allowed: String::new(),
+        plausible: None,
+        log_scale: false,
+        source: Source::Setting,
+    }
+}
+
+/// How to print the listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Aligned columns for reading.
+    #[default]
+    Text,
+    /// A Markdown table (MODEL.md's, for the catalogue).
+    Markdown,
+    /// CSV for tools.
+    Csv,
+}
+
+/// A scenario's parameters as aligned text: path, value, unit, plausible
+/// range, source, meaning.
 pub fn render_table(params: &[Param]) -> String {
-    let width = |f: fn(&Param) -> usize| params.iter().map(f).max().unwrap_or(0);
-    let path_width = width(|p| p.path.len());
-    let value_width = width(|p| p.value.len()).min(24);
-    let unit_width = width(|p| p.unit.len()).min(28);
+    let width = |f: &dyn Fn(&Param) -> usize, most: usize| {
+        params.iter().map(f).max().unwrap_or(0).min(most)
+    };
+    let path_width = width(&|p| p.path.len(), 64);
+    let value_width = width(&|p| p.value.len(), 24);
+    let unit_width = width(&|p| p.entry.unit.len(), 28);
+    let range_width = width(&|p| p.entry.plausible_text().chars().count(), 20);
     let mut text = String::new();
     for p in params {
         let line = format!(
-            "{:<path_width$}  {:<value_width$}  {:<unit_width$}  {}",
-            p.path, p.value, p.unit, p.meaning
+            "{:<path_width$}  {:<value_width$}  {:<unit_width$}  {:<range_width$}  {:<10}  {}",
+            p.path,
+            p.value,
+            p.entry.unit,
+            p.entry.plausible_text(),
+            p.entry.source.label(),
+            p.entry.meaning
         );
         text.push_str(line.trim_end());
         text.push('\n');
     }
     text
+}
+
+/// The declarations as a Markdown table: MODEL.md's parameter table.
+pub fn render_markdown(entries: &[Entry]) -> String {
+    let mut text = String::from(
+        "| parameter | meaning | unit | default | allowed | plausible range | source |\n\
+         |---|---|---|---|---|---|---|\n",
+    );
+    for entry in entries {
+        let default = if entry.required {
+            "(required)".to_string()
+        } else if entry.default.is_empty() {
+            "none".to_string()
+        } else {
+            format!("`{}`", entry.default)
+        };
+        let source = match entry.source {
+            Source::Setting => "setting".to_string(),
+            other => format!("{}: {}", other.label(), other.text()),
+        };
+        text.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} | {} |\n",
+            entry.generic,
+            cell(&entry.meaning),
+            cell(entry.unit),
+            cell(&default),
+            cell(&entry.allowed),
+            entry.plausible_text(),
+            cell(&source)
+        ));
+    }
+    text
+}
+
+/// Text in a Markdown table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A scenario's parameters as CSV, or the catalogue when `params` is None.
+pub fn render_csv(params: Option<&[Param]>, entries: &[Entry]) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "path",
+        "generic",
+        "value",
+        "unit",
+        "default",
+        "allowed",
+        "plausible_low",
+        "plausible_high",
+        "log_scale",
+        "source",
+        "source_text",
+        "meaning",
+    ];
+    let _ = writer.write_record(header);
+    let row = |path: &str, value: &str, entry: &Entry| -> Vec<String> {
+        let (low, high) = entry
+            .plausible
+            .map_or((String::new(), String::new()), |(l, h)| {
+                (l.to_string(), h.to_string())
+            });
+        vec![
+            path.to_string(),
+            entry.generic.clone(),
+            value.to_string(),
+            entry.unit.to_string(),
+            entry.default.clone(),
+            entry.allowed.clone(),
+            low,
+            high,
+            entry.log_scale.to_string(),
+            entry.source.label().to_string(),
+            entry.source.text().to_string(),
+            entry.meaning.clone(),
+        ]
+    };
+    match params {
+        Some(params) => {
+            for p in params {
+                let _ = writer.write_record(row(&p.path, &p.value, &p.entry));
+            }
+        }
+        None => {
+            for entry in entries {
+                let _ = writer.write_record(row(&entry.generic, "", entry));
+            }
+        }
+    }
+    writer
+        .into_inner()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default()
+}
+
+/// The declarations as aligned text (no scenario given).
+pub fn render_catalogue(entries: &[Entry]) -> String {
+    let params: Vec<Param> = entries
+        .iter()
+        .map(|e| Param {
+            path: e.generic.clone(),
+            generic: e.generic.clone(),
+            value: if e.required {
+                "(required)".into()
+            } else {
+                e.default.clone()
+            },
+            entry: e.clone(),
+        })
+        .collect();
+    render_table(&params)
 }

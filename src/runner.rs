@@ -70,12 +70,12 @@ pub struct UnitResult {
 /// The random streams of a work unit: with common random numbers (the
 /// default) replication r draws the same streams at every point.
 pub fn unit_seed(scenario: &Scenario, point: usize, replication: u64) -> StreamSeed {
-    let point_key = if scenario.common_random_numbers {
+    let point_key = if scenario.common_random_numbers() {
         0
     } else {
         point as u64
     };
-    StreamSeed::new(scenario.seed, point_key, replication)
+    StreamSeed::new(scenario.seed(), point_key, replication)
 }
 
 /// Simulates one work unit.
@@ -174,7 +174,7 @@ impl PointSource for Vec<Scenario> {
     }
 
     fn replications(&self) -> u64 {
-        self.first().map_or(0, |s| s.replications)
+        self.first().map_or(0, |s| s.replications())
     }
 
     fn scenario(&self, point: usize) -> Result<Scenario, String> {

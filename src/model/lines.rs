@@ -81,7 +81,10 @@ impl<'s> Lines<'s> {
     /// The capability lag of the line's incumbent (its first draw).
     pub(crate) fn incumbent_lag(&mut self, line: usize) -> f64 {
         let state = &mut self.lines[line];
-        state.spec.capability_lag.sample(&mut state.capability_rng)
+        state
+            .spec
+            .capability_lag_months
+            .sample(&mut state.capability_rng)
     }
 
     /// When each line's first model is ready, in line order.
@@ -109,12 +112,15 @@ impl<'s> Lines<'s> {
         state.made += 1;
         let track_durations = tracks
             .iter()
-            .map(|track| SimDuration::from_days(track.duration.sample(&mut state.review_rng)))
+            .map(|track| SimDuration::from_days(track.duration_days.sample(&mut state.review_rng)))
             .collect();
         NewModel {
             number: state.made,
             track_durations,
-            capability_lag: state.spec.capability_lag.sample(&mut state.capability_rng),
+            capability_lag: state
+                .spec
+                .capability_lag_months
+                .sample(&mut state.capability_rng),
         }
     }
 

@@ -296,7 +296,7 @@ impl<'s> Market<'s> {
             } else {
                 0.0
             }
-            + segment.reputation[offer.lab];
+            + segment.reputation_by_lab[offer.lab];
         let ecosystem = segment.ecosystem_weight * self.line_ecosystem[offer.line];
         // Stranded adopters exist only while a segment has no model, so the
         // joining model is the only one they can choose.
@@ -643,7 +643,7 @@ impl<'s> Market<'s> {
 
     /// Time between steps.
     pub(crate) fn step_length(&self) -> crate::engine::SimDuration {
-        self.spec.step
+        self.spec.step()
     }
 }
 

@@ -240,7 +240,7 @@ impl Books<'_, '_> {
             outcome.signed_day =
                 politics
                     .signed_day
-                    .or_else(|| match self.scenario.labs[lab].participation {
+                    .or_else(|| match self.scenario.labs[lab].participation_rule {
                         Participation::From(from) if from <= self.horizon => Some(from.as_days()),
                         _ => None,
                     });

@@ -116,7 +116,7 @@ impl<'s> Politics<'s> {
             .enumerate()
             .map(|(index, lab)| {
                 LabPolitics::new(
-                    lab.participation,
+                    lab.participation_rule,
                     &mut seed.stream(streams::POLITICS, index as u32),
                 )
             })
@@ -187,7 +187,7 @@ impl<'s> Politics<'s> {
                 .scenario
                 .escalation
                 .as_ref()
-                .is_some_and(|e| e.suspend_regions.contains(&region));
+                .is_some_and(|e| e.directive.suspend_regions.contains(&region));
         let restricted = self.export_restricted
             && self.scenario.labs[lab].jurisdiction == Jurisdiction::Us
             && region == Jurisdiction::Foreign;
@@ -234,7 +234,7 @@ impl<'s> Politics<'s> {
             {
                 politics.pending[level] = true;
                 context.schedule_in(
-                    escalation.reaction_delay,
+                    escalation.reaction_delay(),
                     Event::Escalate {
                         lab,
                         level: level as u8 + 1,
@@ -279,21 +279,24 @@ impl<'s> Politics<'s> {
             return Escalation::Nothing;
         }
         politics.directive_day = Some(now.as_days());
-        if escalation.mandatory_review {
+        if escalation.directive.mandatory_review {
             politics.mandatory = true;
             politics.participating = true;
         }
-        if escalation.suspend_api {
-            politics.suspended_until = Some(now + escalation.suspension);
+        if escalation.directive.suspend_api {
+            politics.suspended_until = Some(now + escalation.directive.suspension());
             politics.suspended_since = now;
-            context.schedule_in(escalation.suspension, Event::SuspensionEnds { lab });
+            context.schedule_in(
+                escalation.directive.suspension(),
+                Event::SuspensionEnds { lab },
+            );
         }
         let first = self.first_directive.is_none();
         if first {
             self.first_directive = Some(now);
         }
         Escalation::Directive {
-            suspended: escalation.suspend_api,
+            suspended: escalation.directive.suspend_api,
             restrict_exports: first && self.scenario.export_restriction.after_directive,
         }
     }
@@ -326,7 +329,7 @@ impl<'s> Politics<'s> {
         self.changes.clear();
         let labs = &self.scenario.labs;
         for lab in 0..labs.len() {
-            if let Participation::Signing(signing) = labs[lab].participation
+            if let Participation::Signing(signing) = labs[lab].participation_rule
                 && !self.labs[lab].participating
                 && days > 0.0
             {

@@ -111,7 +111,7 @@ pub(crate) fn route(covered: bool, policy: &Policy, window: SimDuration, now: Si
         Route::Release(ReleaseHow::Uncovered)
     } else if !policy.is_active() || window.is_zero() {
         Route::Release(ReleaseHow::NoReview)
-    } else if now < policy.operational {
+    } else if now < policy.operational_at {
         match policy.before_operational {
             BeforeOperational::Release => Route::Release(ReleaseHow::BeforeOperational),
             BeforeOperational::Wait => Route::Await,
@@ -175,7 +175,7 @@ impl ReviewProgram {
         ReviewProgram {
             clock_start: policy.clock_start,
 
-            operational: policy.operational,
+            operational: policy.operational_at,
             tracks: policy
                 .tracks
                 .iter()

@@ -138,7 +138,7 @@ impl<'s> World<'s> {
         let capability = bounded_capability(frontier - made.capability_lag);
         let review = &self.scenario.review;
         let in_scope = self.politics.in_scope(lab, spec.access)
-            && review.threshold.admits(capability, frontier);
+            && review.capability_rule.admits(capability, frontier);
         let covered = in_scope && self.politics.participates(lab, now);
         let model = self.add_model(line, made.number, capability, now);
         let state = &mut self.models[model];

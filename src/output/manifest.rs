@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::experiment::RawSweep;
-use crate::scenario::{RawScenario, Scenario};
+use crate::scenario::{Scenario, Settings};
 
 /// The manifest of one run.
 #[derive(Debug, Clone, Serialize)]
@@ -42,7 +42,7 @@ pub struct Manifest<'s> {
     /// Seconds from start to the last row written.
     pub wall_time_seconds: f64,
     /// The scenario as run: file, then overrides, defaults filled in.
-    pub resolved_scenario: &'s RawScenario,
+    pub resolved_scenario: &'s Settings,
     /// The sweep as run (after overrides), if any.
     pub sweep: Option<&'s RawSweep>,
     /// The outputs selected (`--outputs`).
@@ -74,12 +74,12 @@ impl<'s> Manifest<'s> {
         Manifest {
             reviewsim_version: concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")),
             scenario_file: &scenario.file,
-            scenario_name: &scenario.name,
-            seed: scenario.seed,
-            common_random_numbers: scenario.common_random_numbers,
+            scenario_name: scenario.name(),
+            seed: scenario.seed(),
+            common_random_numbers: scenario.common_random_numbers(),
             points,
-            replications: scenario.replications,
-            work_units: points * scenario.replications,
+            replications: scenario.replications(),
+            work_units: points * scenario.replications(),
             labs: scenario.labs.len(),
             lines: scenario.line_count(),
             tracks: scenario.review.tracks.len(),
@@ -88,7 +88,7 @@ impl<'s> Manifest<'s> {
             block_points: 0,
             files: Vec::new(),
             wall_time_seconds: 0.0,
-            resolved_scenario: &scenario.resolved,
+            resolved_scenario: scenario.resolved(),
             sweep: None,
             outputs: Vec::new(),
             shard: None,

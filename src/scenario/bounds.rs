@@ -97,9 +97,10 @@ impl Scenario {
                 let made = match &line.cadence {
                     Cadence::Scheduled(times) => times.len() as f64,
                     Cadence::Every(_) => {
-                        let mean = line.cadence_spec.mean().unwrap_or(f64::NAN);
+                        let mean = line.cadence_days.spec().mean().unwrap_or(f64::NAN);
                         let ratio = line
-                            .cadence_spec
+                            .cadence_days
+                            .spec()
                             .second_moment_ratio()
                             .unwrap_or(f64::INFINITY);
                         1.0 + horizon / mean + ratio
@@ -117,7 +118,7 @@ impl Scenario {
                 {
                     busiest_line = Some((
                         format!("labs.{}.lines.{}.cadence_days", lab.id, line.id),
-                        line.cadence_spec.to_string(),
+                        line.cadence_days.spec().to_string(),
                         made,
                     ));
                 }

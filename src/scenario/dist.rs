@@ -57,16 +57,70 @@ impl DistSpec {
         "constant, uniform, exponential, gamma, lognormal, triangular, dates";
 }
 
-/// A distribution parameter: a bare number or a tagged table.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(transparent)]
-pub struct DistParam(pub DistSpec);
+/// A distribution parameter: a bare number or a tagged table, as written,
+/// with its sampler built. A spec that is not valid samples 0; validation
+/// refuses it (naming the field at fault) before anything runs.
+#[derive(Clone, Debug)]
+pub struct DistParam {
+    spec: DistSpec,
+    dist: Dist,
+}
+
+impl DistParam {
+    /// The parameter of a spec.
+    pub fn new(spec: DistSpec) -> Self {
+        let dist = spec.to_dist().unwrap_or(Dist::Constant(0.0));
+        DistParam { spec, dist }
+    }
+
+    /// Always `value`.
+    pub fn constant(value: f64) -> Self {
+        DistParam::new(DistSpec::Constant { value })
+    }
+
+    /// Gamma with a mean and a coefficient of variation.
+    pub fn gamma(mean: f64, cv: f64) -> Self {
+        DistParam::new(DistSpec::Gamma { mean, cv })
+    }
+
+    /// Uniform on [low, high).
+    pub fn uniform(low: f64, high: f64) -> Self {
+        DistParam::new(DistSpec::Uniform { low, high })
+    }
+
+    /// The distribution as written.
+    pub fn spec(&self) -> &DistSpec {
+        &self.spec
+    }
+
+    /// The sampler.
+    pub fn dist(&self) -> &Dist {
+        &self.dist
+    }
+
+    /// One draw, never negative.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        self.dist.sample(rng)
+    }
+}
+
+impl PartialEq for DistParam {
+    fn eq(&self, other: &Self) -> bool {
+        self.spec == other.spec
+    }
+}
+
+impl Serialize for DistParam {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.spec.serialize(serializer)
+    }
+}
 
 impl<'de> Deserialize<'de> for DistParam {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct ParamVisitor;
         impl<'de> Visitor<'de> for ParamVisitor {
-            type Value = DistParam;
+            type Value = DistSpec;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 write!(
                     f,
@@ -75,29 +129,31 @@ impl<'de> Deserialize<'de> for DistParam {
                     DistSpec::KINDS
                 )
             }
-            fn visit_i64<E: de::Error>(self, value: i64) -> Result<DistParam, E> {
-                Ok(DistParam(DistSpec::Constant {
+            fn visit_i64<E: de::Error>(self, value: i64) -> Result<DistSpec, E> {
+                Ok(DistSpec::Constant {
                     value: value as f64,
-                }))
+                })
             }
-            fn visit_u64<E: de::Error>(self, value: u64) -> Result<DistParam, E> {
-                Ok(DistParam(DistSpec::Constant {
+            fn visit_u64<E: de::Error>(self, value: u64) -> Result<DistSpec, E> {
+                Ok(DistSpec::Constant {
                     value: value as f64,
-                }))
+                })
             }
-            fn visit_f64<E: de::Error>(self, value: f64) -> Result<DistParam, E> {
-                Ok(DistParam(DistSpec::Constant { value }))
+            fn visit_f64<E: de::Error>(self, value: f64) -> Result<DistSpec, E> {
+                Ok(DistSpec::Constant { value })
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DistParam, A::Error> {
-                DistSpec::deserialize(de::value::MapAccessDeserializer::new(map)).map(DistParam)
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DistSpec, A::Error> {
+                DistSpec::deserialize(de::value::MapAccessDeserializer::new(map))
             }
         }
-        deserializer.deserialize_any(ParamVisitor)
+        deserializer
+            .deserialize_any(ParamVisitor)
+            .map(DistParam::new)
     }
 }
 
 /// A validated distribution of non-negative values (days), ready to sample.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Dist {
     /// Always the same value.
     Constant(f64),
@@ -111,6 +167,12 @@ pub enum Dist {
     LogNormal(LogNormal<f64>),
     /// Triangular.
     Triangular(Triangular<f64>),
+}
+
+impl Default for Dist {
+    fn default() -> Self {
+        Dist::Constant(0.0)
+    }
 }
 
 impl Dist {

@@ -215,7 +215,7 @@ mod tests {
     #[test]
     fn elements_of_named_arrays_are_addressed_by_id() {
         let mut root = table(
-            "[[labs]]\nid = \"openai\"\n[[labs]]\nid = \"meta\"\n[labs.participation]\nsigned = false\n",
+            "[[labs]]\nid = \"openai\"\n[[labs]]\nid = \"meta\"\n[labs.participation_rule]\nsigned = false\n",
         );
         let ov: Override = "labs.meta.participation.signed=true".parse().unwrap();
         apply(&mut root, &ov).unwrap();

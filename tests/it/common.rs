@@ -17,7 +17,7 @@ pub fn baseline_with(overrides: &[&str]) -> Scenario {
 
 /// Every replication of a scenario's single point.
 pub fn replications(scenario: &Scenario, log_events: bool) -> Vec<UnitResult> {
-    (0..scenario.replications)
+    (0..scenario.replications())
         .map(|r| {
             let recording = if log_events {
                 Recording::EVENTS

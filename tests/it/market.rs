@@ -83,15 +83,13 @@ fn stochastic_adoption_averages_to_the_closed_form() {
         "",
         &lab_released_on("a", 0).replace("[[labs]]", "[[labs]]\n"),
     );
-    let scenario = Scenario {
-        replications: 400,
-        ..scenario
-    };
+    let mut scenario = scenario;
+    scenario.settings.simulation.replications = 400;
     let recording = Recording {
         timeseries_every_days: Some(365),
         ..Recording::NONE
     };
-    let at_one_year: Vec<f64> = (0..scenario.replications)
+    let at_one_year: Vec<f64> = (0..scenario.replications())
         .map(|r| sampled(&simulate_unit(&scenario, 0, r, recording), 0)[1].1)
         .collect();
     let (mean, se) = mean_and_se(&at_one_year);

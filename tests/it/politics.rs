@@ -17,7 +17,7 @@ fn scenario(file: &str, overrides: &[&str]) -> Scenario {
 }
 
 fn units(scenario: &Scenario, recording: Recording) -> Vec<UnitResult> {
-    (0..scenario.replications)
+    (0..scenario.replications())
         .map(|r| simulate_unit(scenario, 0, r, recording))
         .collect()
 }

@@ -213,7 +213,7 @@ fn before_the_program_is_operational_covered_models_can_be_made_to_wait() {
         "simulation.replications=100",
         "review.before_operational=wait",
     ]);
-    let operational = scenario.review.operational;
+    let operational = scenario.review.operational_at;
     let mut waited = 0;
     for unit in replications(&scenario, true) {
         for times in model_times(&unit).values() {

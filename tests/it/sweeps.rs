@@ -189,7 +189,7 @@ fn a_latin_hypercube_of_n_samples_hits_each_of_the_n_equal_bins_of_every_paramet
         let window: f64 = first.values[0].parse().unwrap();
         // Time is integer ticks: the window is the value to the tick.
         let scenario = experiment.point_scenario(0).unwrap();
-        assert!((scenario.review.window.as_days() - window).abs() < 1e-5);
+        assert!((scenario.review.window().as_days() - window).abs() < 1e-5);
     }
 }
 

@@ -69,7 +69,7 @@ impl World<'_> {
     /// Sets a lab's public-pressure penalty in the segments it applies to.
     pub(super) fn set_public_penalty(&mut self, lab: usize, penalty: f64) {
         if let (Some(escalation), Some(market)) = (&self.scenario.escalation, &mut self.market) {
-            for &segment in &escalation.public_penalty_segments {
+            for &segment in &escalation.penalty_segments {
                 market.set_lab_penalty(lab, segment, penalty);
             }
         }

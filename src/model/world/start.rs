@@ -71,11 +71,12 @@ impl World<'_> {
     pub fn initial_events(&mut self) -> Vec<(SimTime, Event)> {
         let scenario = self.scenario;
         let mut events = Vec::with_capacity(self.lines.len() + 3);
-        if let Some(from) = scenario.export_restriction.from {
+        if let Some(from) = scenario.export_restriction.from_at {
             events.push((from, Event::ExportRestriction));
         }
         let has_politics = scenario.escalation.is_some()
-            || (scenario.labs.iter()).any(|l| matches!(l.participation, Participation::Signing(_)));
+            || (scenario.labs.iter())
+                .any(|l| matches!(l.participation_rule, Participation::Signing(_)));
         let has_open_weights =
             (0..self.lines.len()).any(|line| self.lines.spec(line).access == Access::OpenWeights);
         if self.market.is_some()
@@ -87,7 +88,7 @@ impl World<'_> {
             events.push((SimTime::ZERO, Event::Tick));
         }
         if scenario.review.is_active() {
-            events.push((scenario.review.operational, Event::Operational));
+            events.push((scenario.review.operational_at, Event::Operational));
         }
         for (time, line) in self.lines.first_ready() {
             events.push((time, Event::Ready { line }));

@@ -87,7 +87,7 @@ fn each_track_reports_the_wait_for_its_own_teams() {
     let mut wide = scenario.review.tracks[0].clone();
     wide.id = "wide".into();
     wide.capacity = 2;
-    scenario.review.tracks.push(wide);
+    scenario.settings.review.tracks.push(wide);
     let (world, _) = run(&scenario);
     let system = world.finish(scenario.horizon).system;
     assert_eq!(system.tracks[0].queue_wait_days_mean, Some(9.5));
@@ -145,7 +145,7 @@ fn draws(overrides: &[&str], replication: u64) -> Vec<((u32, u32), f64, f64)> {
     let scenario = Scenario::load(path.as_ref(), &overrides).unwrap();
     let mut world = World::new(
         &scenario,
-        StreamSeed::new(scenario.seed, 0, replication),
+        StreamSeed::new(scenario.seed(), 0, replication),
         Recording::NONE,
     );
     let initial = world.initial_events();
