@@ -1,5 +1,8 @@
 //! The model's events: what the engine queues and the world routes to the
-//! component they concern.
+//! component they concern. A component with events of its own defines them
+//! beside its state, and the world's event wraps them.
+
+pub use super::review::ReviewEvent;
 
 /// The model's events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -8,10 +11,8 @@ pub enum Event {
     Ready { line: usize },
     /// The review program becomes operational.
     Operational,
-    /// A track finishes a review task.
-    TrackDone { task: usize },
-    /// A review's window ends.
-    WindowExpired { review: usize },
+    /// An event of the review program (see [`ReviewEvent`]).
+    Review(ReviewEvent),
     /// A market step, derivatives and incidents, and a time-series sample
     /// when one is due.
     Tick,

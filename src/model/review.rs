@@ -20,7 +20,7 @@ use std::collections::VecDeque;
 use super::event::Event;
 use super::log::{EventKind, EventLog, ModelRef, ReleaseHow};
 use crate::engine::{Context, SimDuration, SimTime};
-use crate::scenario::{BeforeOperational, ClockStart, Review as Policy};
+use crate::scenario::{BeforeOperational, ClockStart, Review as Policy, Scenario};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum TaskStatus {
@@ -88,6 +88,15 @@ impl TrackState {
         self.queue_area += elapsed * self.queue.len() as u128;
         self.last_change = self.last_change.max(now);
     }
+}
+
+/// The review program's own events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewEvent {
+    /// A track finishes a review task.
+    TrackDone { task: usize },
+    /// A review's window ends.
+    WindowExpired { review: usize },
 }
 
 /// What happens to a model when it is ready.
@@ -171,7 +180,9 @@ pub(crate) struct ReviewProgram {
 }
 
 impl ReviewProgram {
-    pub(crate) fn new(policy: &Policy, lab_count: usize) -> Self {
+    /// The program of a scenario, with no review yet.
+    pub(crate) fn new(scenario: &Scenario) -> Self {
+        let (policy, lab_count) = (&scenario.review, scenario.labs.len());
         ReviewProgram {
             clock_start: policy.clock_start,
 
@@ -264,7 +275,10 @@ impl ReviewProgram {
         let state = &mut self.reviews[review];
         let deadline = context.now() + state.window;
         state.deadline = Some(deadline);
-        context.schedule_at(deadline, Event::WindowExpired { review });
+        context.schedule_at(
+            deadline,
+            Event::Review(ReviewEvent::WindowExpired { review }),
+        );
     }
 
     /// Starts queued tasks while the track has free teams.
@@ -296,7 +310,8 @@ impl ReviewProgram {
                 Some(review.who),
                 Some(track as u32),
             );
-            context.schedule_in(task.duration, Event::TrackDone { task: task_index });
+            let event = ReviewEvent::TrackDone { task: task_index };
+            context.schedule_in(task.duration, Event::Review(event));
             let review_index = task.review;
             if self.clock_start == ClockStart::ReviewStart && review.deadline.is_none() {
                 self.start_clock(review_index, context);
@@ -304,8 +319,27 @@ impl ReviewProgram {
         }
     }
 
+    /// Handles one of the program's events; returns what it means for the
+    /// model's release, if anything.
+    pub(crate) fn handle(
+        &mut self,
+        event: ReviewEvent,
+        context: &mut Context<'_, Event>,
+        log: &mut EventLog<'_>,
+    ) -> Option<Verdict> {
+        match event {
+            ReviewEvent::TrackDone { task } => self.on_track_done(task, context, log),
+            ReviewEvent::WindowExpired { review } => self.on_window_expired(review, context, log),
+        }
+    }
+
+    /// The program's own events at the start of a replication.
+    pub(crate) fn initial_events(&self) -> Vec<(SimTime, Event)> {
+        Vec::new()
+    }
+
     /// A track finished a task (ignored if the task was stopped meanwhile).
-    pub(crate) fn on_track_done(
+    fn on_track_done(
         &mut self,
         task_index: usize,
         context: &mut Context<'_, Event>,
@@ -348,7 +382,7 @@ impl ReviewProgram {
     }
 
     /// A review's window ended (ignored if the review completed first).
-    pub(crate) fn on_window_expired(
+    fn on_window_expired(
         &mut self,
         review_index: usize,
         context: &mut Context<'_, Event>,

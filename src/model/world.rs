@@ -90,7 +90,7 @@ impl<'s> World<'s> {
             scenario,
             models: Vec::new(),
             awaiting_program: Vec::new(),
-            program: ReviewProgram::new(&scenario.review, lab_count),
+            program: ReviewProgram::new(scenario),
             market,
             lead: CapabilityLead::new(lab_count),
             tallies: Tallies::new(lab_count),
@@ -363,13 +363,8 @@ impl Model for World<'_> {
         match event {
             Event::Ready { line } => self.on_ready(line, context),
             Event::Operational => self.on_operational(context),
-            Event::TrackDone { task } => {
-                let verdict = self.program.on_track_done(task, context, &mut self.log);
-                self.on_verdict(verdict, context);
-            }
-            Event::WindowExpired { review } => {
-                let program = &mut self.program;
-                let verdict = program.on_window_expired(review, context, &mut self.log);
+            Event::Review(event) => {
+                let verdict = self.program.handle(event, context, &mut self.log);
                 self.on_verdict(verdict, context);
             }
             Event::Tick => self.on_tick(context),

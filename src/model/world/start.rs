@@ -89,6 +89,7 @@ impl World<'_> {
         }
         if scenario.review.is_active() {
             events.push((scenario.review.operational_at, Event::Operational));
+            events.extend(self.program.initial_events());
         }
         for (time, line) in self.lines.first_ready() {
             events.push((time, Event::Ready { line }));
