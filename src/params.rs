@@ -196,7 +196,9 @@ fn walk(
             Value::Table(inner) if declaration.meta.nested => {
                 walk(inner, &declaration.children, &at, &generic_at, out)
             }
-            Value::Array(items) if declaration.meta.nested => {
+            Value::Array(items)
+                if declaration.meta.nested && items.iter().all(|item| item.get("id").is_some()) =>
+            {
                 for item in items {
                     let Some(inner) = item.as_table() else {
                         continue;
@@ -207,6 +209,13 @@ fn walk(
                 }
             }
             _ if declaration.key == "id" && !path.is_empty() => {}
+            // A list of tables without ids is one value, as --set takes it.
+            Value::Array(_) => out.push(Param {
+                path: at,
+                entry: Entry::of(generic_at.clone(), declaration),
+                generic: generic_at,
+                value: shown(value),
+            }),
             Value::Table(fields) => {
                 // A distribution, or a map keyed by id: one entry per field.
                 for (field, value) in fields {

@@ -193,10 +193,13 @@ pub trait Readable {
     fn reading(&self) -> Reading<'_>;
 }
 
-/// A section in a list, named by its id.
+/// A section in a list, named by its id; entries of lists without ids are
+/// named by their position (the default).
 pub trait Named {
-    /// Its id.
-    fn id(&self) -> &str;
+    /// Its id, or "" when entries are named by position.
+    fn id(&self) -> &str {
+        ""
+    }
 }
 
 /// The declarations of a field's nested sections (none for a value).
