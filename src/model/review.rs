@@ -76,16 +76,23 @@ struct TrackState {
     queue_max: usize,
     /// Days models waited for a team on this track, and how many started.
     wait_days_total: f64,
+    /// Integral of teams over the program's operational time, in team-ticks
+    /// (the capacity may change on a schedule).
+    capacity_area: u128,
+    /// When the program starts reviewing.
+    operational: SimTime,
     last_change: SimTime,
 }
 
 impl TrackState {
     /// Accumulates the time-weighted areas up to `now`; call before any
-    /// change to `busy` or the queue.
+    /// change to `busy`, the queue or the capacity.
     fn advance(&mut self, now: SimTime) {
         let elapsed = u128::from(now.since(self.last_change).ticks());
         self.busy_area += elapsed * u128::from(self.busy);
         self.queue_area += elapsed * self.queue.len() as u128;
+        let operating = now.since(self.last_change.max(self.operational)).ticks();
+        self.capacity_area += u128::from(operating) * u128::from(self.capacity);
         self.last_change = self.last_change.max(now);
     }
 }
@@ -97,6 +104,8 @@ pub enum ReviewEvent {
     TrackDone { task: usize },
     /// A review's window ends.
     WindowExpired { review: usize },
+    /// A track's teams change, as its capacity schedule says.
+    CapacityChange { track: usize, capacity: u32 },
 }
 
 /// What happens to a model when it is ready.
@@ -175,6 +184,8 @@ pub(crate) struct ReviewProgram {
     /// Per lab: total days models waited between submission and a track
     /// starting, and the number of track starts.
     lab_waits: Vec<(f64, u64)>,
+    /// Each track's capacity changes, as (time, track, capacity).
+    schedule: Vec<(SimTime, usize, u32)>,
     completion_days_total: f64,
     completions: u64,
 }
@@ -201,12 +212,22 @@ impl ReviewProgram {
                     queue_area: 0,
                     queue_max: 0,
                     wait_days_total: 0.0,
+                    capacity_area: 0,
+                    operational: policy.operational_at,
                     last_change: SimTime::ZERO,
                 })
                 .collect(),
             tasks: Vec::new(),
             reviews: Vec::new(),
             lab_waits: vec![(0.0, 0); lab_count],
+            schedule: (policy.tracks.iter().enumerate())
+                .flat_map(|(track, spec)| {
+                    spec.capacity_schedule.iter().map(move |step| {
+                        let day = step.from.days_since(scenario.start_date);
+                        (SimTime::from_days(day), track, step.capacity)
+                    })
+                })
+                .collect(),
             completion_days_total: 0.0,
             completions: 0,
         }
@@ -330,12 +351,25 @@ impl ReviewProgram {
         match event {
             ReviewEvent::TrackDone { task } => self.on_track_done(task, context, log),
             ReviewEvent::WindowExpired { review } => self.on_window_expired(review, context, log),
+            ReviewEvent::CapacityChange { track, capacity } => {
+                let state = &mut self.tracks[track];
+                state.advance(context.now());
+                state.capacity = capacity;
+                self.dispatch(track, context, log);
+                None
+            }
         }
     }
 
-    /// The program's own events at the start of a replication.
+    /// The program's own events at the start of a replication: each change
+    /// of a track's capacity.
     pub(crate) fn initial_events(&self) -> Vec<(SimTime, Event)> {
-        Vec::new()
+        (self.schedule.iter())
+            .map(|&(time, track, capacity)| {
+                let event = ReviewEvent::CapacityChange { track, capacity };
+                (time, Event::Review(event))
+            })
+            .collect()
     }
 
     /// A track finished a task (ignored if the task was stopped meanwhile).
@@ -486,8 +520,11 @@ impl ReviewProgram {
                     started: state.started,
                     completed: state.completed,
                     abandoned: state.abandoned,
+                    // Over the mean number of teams (the capacity, unless
+                    // it changed on a schedule).
                     utilisation: per_tick(state.busy_area)
-                        .map(|busy| busy / f64::from(state.capacity)),
+                        .zip(per_tick(state.capacity_area))
+                        .map(|(busy, teams)| busy / teams),
                     queue_length_mean: per_tick(state.queue_area),
                     queue_length_max: state.queue_max as u64,
                     queue_wait_days_mean: (state.started > 0)
@@ -495,5 +532,67 @@ impl ReviewProgram {
                 }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::Recording;
+    use crate::runner::simulate_unit;
+    use crate::scenario::Scenario;
+
+    /// One track of one team, reviews of 10 days, three models ready on
+    /// days 60, 60.5 and 61; the lab holds for its reviews.
+    fn three_models(schedule: &str) -> Scenario {
+        let text = format!(
+            r#"
+            [simulation]
+            name = "hiring"
+            horizon_days = 100
+            [review]
+            on_expiry = "hold"
+            [[review.tracks]]
+            id = "only"
+            capacity = 1
+            duration_days = 10
+            {schedule}
+            [[labs]]
+            id = "lab"
+            participation = {{ signed = true }}
+            [[labs.lines]]
+            id = "line"
+            access = "api"
+            cadence_days = {{ dist = "dates", dates = [60, 60.5, 61] }}
+            "#
+        );
+        Scenario::from_toml(&text, "hiring.toml", &[]).unwrap()
+    }
+
+    #[test]
+    fn hiring_on_a_schedule_starts_waiting_reviews_and_counts_the_teams_in_utilisation() {
+        // One team: the second and third models queue (10 and 19.5 days).
+        let unit = simulate_unit(&three_models(""), 0, 0, Recording::NONE);
+        let track = &unit.system.tracks[0];
+        assert_eq!(track.queue_length_max, 2);
+        assert_eq!(
+            unit.labs[0].queue_wait_days_mean,
+            Some((0.0 + 9.5 + 19.0) / 3.0)
+        );
+        assert_eq!(track.utilisation, Some(30.0 / 100.0));
+        // Three teams from day 50: nobody waits, and the same 30 team-days
+        // of work are over 50 x 1 + 50 x 3 = 200 team-days of capacity.
+        let hired = three_models("capacity_schedule = [{ from = 50, capacity = 3 }]");
+        let unit = simulate_unit(&hired, 0, 0, Recording::NONE);
+        let track = &unit.system.tracks[0];
+        assert_eq!(track.queue_length_max, 0);
+        assert_eq!(unit.labs[0].queue_wait_days_mean, Some(0.0));
+        assert_eq!(track.utilisation, Some(30.0 / 200.0));
+        // Hired on day 62, by date: the queued models start then.
+        let late = three_models("capacity_schedule = [{ from = 2026-08-03, capacity = 3 }]");
+        let unit = simulate_unit(&late, 0, 0, Recording::NONE);
+        assert_eq!(
+            unit.labs[0].queue_wait_days_mean,
+            Some((0.0 + 1.5 + 1.0) / 3.0)
+        );
     }
 }

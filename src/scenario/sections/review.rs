@@ -131,8 +131,25 @@ crate::declare! {
             .allowed(Allowed::probability())
             .plausible(0.2, 0.9)
             .assumption("no public figure on how often pre-release evaluations find what they look for");
+        /// Changes to the track's teams: from each day (a number or a date), this many teams. What if the review body hires (or loses staff)? Reviews under way when teams are cut finish; days before the start apply from the start.
+        capacity_schedule: Vec<CapacityStep> = Vec::new() => Meta::nested();
     }
 }
+
+crate::declare! {
+    /// `review.tracks.<id>.capacity_schedule`: from a day on, a number of
+    /// teams.
+    pub struct CapacityStep {
+        /// The day (number or date) from which the track has `capacity` teams.
+        from: DayRef = DayRef::Day(0.0) => Meta::unit("day or date").required();
+        /// Teams from that day on.
+        capacity: u32 = 1 => Meta::unit("teams")
+            .required()
+            .allowed(Allowed::between(1.0, f64::from(u32::MAX), "must be >= 1 (teams from that day on)"));
+    }
+}
+
+impl Named for CapacityStep {}
 
 impl Named for Track {
     fn id(&self) -> &str {
