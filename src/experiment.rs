@@ -44,15 +44,17 @@
 //! ```
 
 mod design;
+mod expand;
 mod spec;
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use toml::Value;
 
 pub use design::{design_rng, value_at};
 pub use spec::{Axis, FIXED_PATHS, Method, RawParameter, RawSweep, render};
+
+use expand::expand;
 
 use crate::scenario::{
     Override, Scenario, ScenarioError, WorkLimits, apply_override, raw_from_table, resolve_table,
@@ -203,104 +205,47 @@ impl Experiment {
             .iter()
             .cloned()
             .partition(|ov| ov.path == "sweep" || ov.path.starts_with("sweep."));
-        let raw_sweep = match table.remove("sweep") {
-            None if sweep_overrides.is_empty() => None,
-            found => {
-                let mut holder = toml::Table::new();
-                holder.insert(
-                    "sweep".into(),
-                    found.unwrap_or(Value::Table(Default::default())),
-                );
-                for ov in &sweep_overrides {
-                    apply_override(&mut holder, ov)?;
-                }
-                Some(parse_sweep(
-                    holder.remove("sweep").unwrap_or(Value::Boolean(false)),
-                    file,
-                )?)
-            }
-        };
+        let raw_sweep = take_sweep(&mut table, &sweep_overrides, file)?;
         let mut base_table = table;
         for ov in &scenario_overrides {
             apply_override(&mut base_table, ov)?;
         }
-        let base_raw = raw_from_table(base_table.clone(), file, &[]).map_err(|err| {
-            // Name the --set argument that wrote a refused value.
-            match err {
-                ScenarioError::Schema {
-                    file,
-                    path,
-                    message,
-                    ..
-                } => {
-                    let set_by = scenario_overrides
-                        .iter()
-                        .find(|ov| path == ov.path || path.starts_with(&format!("{}.", ov.path)))
-                        .map(|ov| ov.arg.clone());
-                    ScenarioError::Schema {
-                        file,
-                        path,
-                        message,
-                        set_by,
-                    }
-                }
-                other => other,
-            }
-        })?;
-        let base = Scenario::from_raw(base_raw, file)?;
-        check_work(&base, file, limits)?;
-        if let Some((column, [first, second])) = crate::metrics::duplicate_column(&base) {
-            return Err(ScenarioError::Invalid {
-                file: file.to_string(),
-                problems: vec![crate::scenario::Problem {
-                    path: second,
-                    value: format!("the column {column}"),
-                    allowed: format!(
-                        "is also a column of {first}; ids must not make the same column name twice: rename one"
-                    ),
-                }],
-            }
-            .into());
-        }
-        let Some(raw_sweep) = raw_sweep else {
-            let point = Point {
+        let base = base_scenario(&base_table, &scenario_overrides, file, limits)?;
+        let mut experiment = Experiment {
+            base,
+            sweep: None,
+            points: vec![Point {
                 id: 0,
                 values: Vec::new(),
                 raw_values: Vec::new(),
-            };
-            return Ok(Experiment {
-                base,
-                sweep: None,
-                points: vec![point],
-                base_table,
-                file: file.to_string(),
-            });
-        };
-        let (sweep, assignments) = expand(&raw_sweep, &base_table, &base, file, limits)?;
-        let mut experiment = Experiment {
-            base,
-            sweep: Some(sweep),
-            points: assignments
-                .into_iter()
-                .enumerate()
-                .map(|(id, raw_values)| Point {
-                    id,
-                    values: raw_values.iter().map(render).collect(),
-                    raw_values,
-                })
-                .collect(),
+            }],
             base_table,
             file: file.to_string(),
         };
-        // Every point is validated now, before anything runs, and dropped:
-        // the run builds each again when it needs it.
-        for id in 0..experiment.points.len() {
-            let scenario = experiment.point_scenario(id)?;
-            let label = format!("{file} [sweep point {id}]");
+        if let Some(raw_sweep) = raw_sweep {
+            experiment.add_sweep(&raw_sweep, limits)?;
+        }
+        Ok(experiment)
+    }
+
+    /// Expands the sweep into points, each validated now, before anything
+    /// runs, and dropped: the run builds each again when it needs it.
+    fn add_sweep(&mut self, raw: &RawSweep, limits: Limits) -> Result<(), ExperimentError> {
+        let (sweep, assignments) = expand(raw, &self.base_table, &self.base, &self.file, limits)?;
+        self.sweep = Some(sweep);
+        self.points = (assignments.into_iter().enumerate())
+            .map(|(id, raw_values)| Point {
+                id,
+                values: raw_values.iter().map(render).collect(),
+                raw_values,
+            })
+            .collect();
+        for id in 0..self.points.len() {
+            let scenario = self.point_scenario(id)?;
+            let label = format!("{} [sweep point {id}]", self.file);
             check_work(&scenario, &label, limits)?;
         }
-        experiment.points.shrink_to_fit();
-        Ok(experiment)
+        Ok(())
     }
 
     /// The scenario of point `id`, validated.
@@ -345,6 +290,76 @@ impl Experiment {
     }
 }
 
+/// Takes `[sweep]` out of the scenario's table, with the `--set` overrides
+/// of `sweep.*` applied.
+fn take_sweep(
+    table: &mut toml::Table,
+    overrides: &[Override],
+    file: &str,
+) -> Result<Option<RawSweep>, ExperimentError> {
+    let found = table.remove("sweep");
+    if found.is_none() && overrides.is_empty() {
+        return Ok(None);
+    }
+    let mut holder = toml::Table::new();
+    holder.insert(
+        "sweep".into(),
+        found.unwrap_or(Value::Table(Default::default())),
+    );
+    for ov in overrides {
+        apply_override(&mut holder, ov)?;
+    }
+    let sweep = holder.remove("sweep").unwrap_or(Value::Boolean(false));
+    parse_sweep(sweep, file).map(Some)
+}
+
+/// The scenario before any sweep value, validated, bounded, and with
+/// column names that no two ids make alike.
+fn base_scenario(
+    table: &toml::Table,
+    overrides: &[Override],
+    file: &str,
+    limits: Limits,
+) -> Result<Scenario, ExperimentError> {
+    let raw = raw_from_table(table.clone(), file, &[]).map_err(|err| match err {
+        // Name the --set argument that wrote a refused value.
+        ScenarioError::Schema {
+            file,
+            path,
+            message,
+            ..
+        } => {
+            let set_by = overrides
+                .iter()
+                .find(|ov| path == ov.path || path.starts_with(&format!("{}.", ov.path)))
+                .map(|ov| ov.arg.clone());
+            ScenarioError::Schema {
+                file,
+                path,
+                message,
+                set_by,
+            }
+        }
+        other => other,
+    })?;
+    let base = Scenario::from_raw(raw, file)?;
+    check_work(&base, file, limits)?;
+    if let Some((column, [first, second])) = crate::metrics::duplicate_column(&base) {
+        return Err(ScenarioError::Invalid {
+            file: file.to_string(),
+            problems: vec![crate::scenario::Problem {
+                path: second,
+                value: format!("the column {column}"),
+                allowed: format!(
+                    "is also a column of {first}; ids must not make the same column name twice: rename one"
+                ),
+            }],
+        }
+        .into());
+    }
+    Ok(base)
+}
+
 fn parse_sweep(value: Value, file: &str) -> Result<RawSweep, ExperimentError> {
     serde_path_to_error::deserialize(value.clone()).map_err(|err| {
         let mut path = "sweep".to_string();
@@ -362,164 +377,6 @@ fn parse_sweep(value: Value, file: &str) -> Result<RawSweep, ExperimentError> {
             message: crate::scenario::plain_message(err.into_inner().message()),
         }
     })
-}
-
-/// Checks the sweep against the scenario and lists every point's values.
-fn expand(
-    raw: &RawSweep,
-    base_table: &toml::Table,
-    base: &Scenario,
-    file: &str,
-    limits: Limits,
-) -> Result<(Sweep, Vec<Vec<Value>>), ExperimentError> {
-    let refuse = |path: String, message: String| ExperimentError::Sweep {
-        file: file.to_string(),
-        path,
-        message,
-    };
-    if raw.parameters.is_empty() {
-        return Err(refuse(
-            "sweep.parameters".into(),
-            "a sweep needs at least one [[sweep.parameters]] entry with a path".into(),
-        ));
-    }
-    let mut seen = HashSet::new();
-    let mut axes = Vec::new();
-    for (index, parameter) in raw.parameters.iter().enumerate() {
-        let at = format!("sweep.parameters[{index}] ({})", parameter.path);
-        let path = parameter.path.trim();
-        if FIXED_PATHS.contains(&path) {
-            return Err(refuse(
-                at,
-                format!(
-                    "{path} cannot be swept: every point shares the replications, seed and \
-                     streams so that replication r is paired across points"
-                ),
-            ));
-        }
-        if path == "sweep" || path.starts_with("sweep.") || path.ends_with(".id") || path == "id" {
-            return Err(refuse(
-                at,
-                "ids and the sweep itself cannot be swept".into(),
-            ));
-        }
-        if !seen.insert(path.to_string()) {
-            return Err(refuse(at, "this path is swept twice".into()));
-        }
-        let axis = spec::axis(parameter).map_err(|message| refuse(at.clone(), message))?;
-        if raw.method == Method::Grid && matches!(axis, Axis::Interval { .. }) {
-            return Err(refuse(
-                at,
-                "an interval (low, high) needs a sampled design: set method = \
-                 \"latin_hypercube\" or \"random\" with samples, or give values or \
-                 from/to/step for a grid"
-                    .into(),
-            ));
-        }
-        probe(base_table, path, &design::value_at(&axis, 0.0), file)
-            .map_err(|message| refuse(at.clone(), message))?;
-        axes.push(axis);
-    }
-    let values = match raw.method {
-        Method::Grid => {
-            if raw.samples.is_some() {
-                return Err(refuse(
-                    "sweep.samples".into(),
-                    "samples is for method = \"latin_hypercube\" or \"random\"; a grid takes \
-                     every combination"
-                        .into(),
-                ));
-            }
-            let size = design::grid_size(&axes).unwrap_or(u64::MAX);
-            if size > limits.max_points {
-                return Err(ExperimentError::TooLarge {
-                    file: file.to_string(),
-                    what: format!("{size} grid points"),
-                    limit: limits.max_points,
-                });
-            }
-            design::grid(&axes)
-        }
-        Method::LatinHypercube | Method::Random => {
-            let samples = match raw.samples {
-                Some(n) if n >= 1 => n,
-                other => {
-                    return Err(refuse(
-                        "sweep.samples".into(),
-                        format!(
-                            "{}: method = \"{}\" needs samples >= 1, the number of points",
-                            other.map_or("missing".to_string(), |n| n.to_string()),
-                            raw.method.as_str()
-                        ),
-                    ));
-                }
-            };
-            if samples > limits.max_points {
-                return Err(ExperimentError::TooLarge {
-                    file: file.to_string(),
-                    what: format!("{samples} samples"),
-                    limit: limits.max_points,
-                });
-            }
-            design::sampled(
-                raw.method,
-                &axes,
-                samples,
-                &mut design::design_rng(base.seed()),
-            )
-        }
-    };
-    let points = values.len() as u64;
-    let work_units = points.saturating_mul(base.replications());
-    if work_units > limits.max_work_units {
-        return Err(ExperimentError::TooLarge {
-            file: file.to_string(),
-            what: format!(
-                "{work_units} work units ({points} points x {} replications)",
-                base.replications()
-            ),
-            limit: limits.max_work_units,
-        });
-    }
-    if raw.baseline >= points {
-        return Err(refuse(
-            "sweep.baseline".into(),
-            format!(
-                "{}: must be a point id from 0 to {} (points are numbered from 0 in points.csv)",
-                raw.baseline,
-                points - 1
-            ),
-        ));
-    }
-    let sweep = Sweep {
-        method: raw.method,
-        paths: raw
-            .parameters
-            .iter()
-            .map(|p| p.path.trim().to_string())
-            .collect(),
-        baseline: raw.baseline as usize,
-        raw: raw.clone(),
-    };
-    Ok((sweep, values))
-}
-
-/// Writes one value at `path` and deserializes, so that an unknown or
-/// misspelt path is reported against the sweep, not a point.
-fn probe(base_table: &toml::Table, path: &str, value: &Value, file: &str) -> Result<(), String> {
-    let mut table = base_table.clone();
-    let ov = assignment(path, value);
-    if let Err(ScenarioError::Override { message, .. }) = apply_override(&mut table, &ov) {
-        return Err(message);
-    }
-    match raw_from_table(table, file, &[]) {
-        Err(ScenarioError::Schema {
-            path: at, message, ..
-        }) if at == path || at.starts_with(&format!("{path}.")) || path.starts_with(&at) => {
-            Err(format!("{at}: {message}"))
-        }
-        _ => Ok(()),
-    }
 }
 
 /// Refuses a scenario whose replications would be unbounded or inexact.

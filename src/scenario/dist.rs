@@ -231,98 +231,100 @@ fn positive(field: &'static str, value: f64) -> Result<f64, DistProblem> {
     }
 }
 
+fn uniform(low: f64, high: f64) -> Result<Dist, DistProblem> {
+    let low = non_negative("low", low)?;
+    let high = non_negative("high", high)?;
+    if high < low {
+        return Err(problem("high", high, format!("must be >= low ({low})")));
+    }
+    if high == low {
+        return Ok(Dist::Constant(low));
+    }
+    let uniform = Uniform::new(low, high).map_err(|e| problem("high", high, e.to_string()))?;
+    Ok(Dist::Uniform(uniform))
+}
+
+/// A log-normal by median and sigma, or by mean and sd.
+fn lognormal(
+    median: Option<f64>,
+    sigma: Option<f64>,
+    mean: Option<f64>,
+    sd: Option<f64>,
+) -> Result<Dist, DistProblem> {
+    let (mu, sigma) = match (median, sigma, mean, sd) {
+        (Some(median), Some(sigma), None, None) => {
+            let median = positive("median", median)?;
+            (median.ln(), non_negative("sigma", sigma)?)
+        }
+        (None, None, Some(mean), Some(sd)) => {
+            let mean = positive("mean", mean)?;
+            let sd = non_negative("sd", sd)?;
+            let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
+            (mean.ln() - sigma2 / 2.0, sigma2.sqrt())
+        }
+        _ => {
+            return Err(problem(
+                "",
+                "lognormal",
+                "give either median and sigma, or mean and sd",
+            ));
+        }
+    };
+    let lognormal =
+        LogNormal::new(mu, sigma).map_err(|e| problem("sigma", sigma, e.to_string()))?;
+    Ok(Dist::LogNormal(lognormal))
+}
+
+fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, DistProblem> {
+    let min = non_negative("min", min)?;
+    let mode = non_negative("mode", mode)?;
+    let max = non_negative("max", max)?;
+    if !(min <= mode && mode <= max && min < max) {
+        return Err(problem(
+            "mode",
+            mode,
+            format!("must satisfy min <= mode <= max with min < max (min {min}, max {max})"),
+        ));
+    }
+    let triangular =
+        Triangular::new(min, max, mode).map_err(|e| problem("mode", mode, e.to_string()))?;
+    Ok(Dist::Triangular(triangular))
+}
+
 impl DistSpec {
     /// Checks the parameters and builds the sampler. `Dates` is not a
     /// distribution of values and is refused here; callers that accept
     /// schedules handle it first.
     pub fn to_dist(&self) -> Result<Dist, DistProblem> {
-        let dist = match *self {
-            DistSpec::Constant { value } => Dist::Constant(non_negative("value", value)?),
-            DistSpec::Uniform { low, high } => {
-                let low = non_negative("low", low)?;
-                let high = non_negative("high", high)?;
-                if high < low {
-                    return Err(problem("high", high, format!("must be >= low ({low})")));
-                }
-                if high == low {
-                    Dist::Constant(low)
-                } else {
-                    Dist::Uniform(
-                        Uniform::new(low, high)
-                            .map_err(|e| problem("high", high, e.to_string()))?,
-                    )
-                }
-            }
+        match *self {
+            DistSpec::Constant { value } => Ok(Dist::Constant(non_negative("value", value)?)),
+            DistSpec::Uniform { low, high } => uniform(low, high),
             DistSpec::Exponential { mean } => {
                 let mean = positive("mean", mean)?;
-                Dist::Exponential(
-                    Exp::new(1.0 / mean).map_err(|e| problem("mean", mean, e.to_string()))?,
-                )
+                let exp = Exp::new(1.0 / mean).map_err(|e| problem("mean", mean, e.to_string()))?;
+                Ok(Dist::Exponential(exp))
             }
             DistSpec::Gamma { mean, cv } => {
                 let mean = positive("mean", mean)?;
                 let cv = positive("cv", cv)?;
-                let shape = 1.0 / (cv * cv);
-                let scale = mean * cv * cv;
-                Dist::Gamma(Gamma::new(shape, scale).map_err(|e| problem("cv", cv, e.to_string()))?)
+                let (shape, scale) = (1.0 / (cv * cv), mean * cv * cv);
+                let gamma =
+                    Gamma::new(shape, scale).map_err(|e| problem("cv", cv, e.to_string()))?;
+                Ok(Dist::Gamma(gamma))
             }
             DistSpec::Lognormal {
                 median,
                 sigma,
                 mean,
                 sd,
-            } => {
-                let (mu, sigma) = match (median, sigma, mean, sd) {
-                    (Some(median), Some(sigma), None, None) => {
-                        let median = positive("median", median)?;
-                        (median.ln(), non_negative("sigma", sigma)?)
-                    }
-                    (None, None, Some(mean), Some(sd)) => {
-                        let mean = positive("mean", mean)?;
-                        let sd = non_negative("sd", sd)?;
-                        let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
-                        (mean.ln() - sigma2 / 2.0, sigma2.sqrt())
-                    }
-                    _ => {
-                        return Err(problem(
-                            "",
-                            "lognormal",
-                            "give either median and sigma, or mean and sd",
-                        ));
-                    }
-                };
-                Dist::LogNormal(
-                    LogNormal::new(mu, sigma)
-                        .map_err(|e| problem("sigma", sigma, e.to_string()))?,
-                )
-            }
-            DistSpec::Triangular { min, mode, max } => {
-                let min = non_negative("min", min)?;
-                let mode = non_negative("mode", mode)?;
-                let max = non_negative("max", max)?;
-                if !(min <= mode && mode <= max && min < max) {
-                    return Err(problem(
-                        "mode",
-                        mode,
-                        format!(
-                            "must satisfy min <= mode <= max with min < max (min {min}, max {max})"
-                        ),
-                    ));
-                }
-                Dist::Triangular(
-                    Triangular::new(min, max, mode)
-                        .map_err(|e| problem("mode", mode, e.to_string()))?,
-                )
-            }
-            DistSpec::Dates { .. } => {
-                return Err(problem(
-                    "dist",
-                    "dates",
-                    "a list of dates is allowed only for a line's cadence_days",
-                ));
-            }
-        };
-        Ok(dist)
+            } => lognormal(median, sigma, mean, sd),
+            DistSpec::Triangular { min, mode, max } => triangular(min, mode, max),
+            DistSpec::Dates { .. } => Err(problem(
+                "dist",
+                "dates",
+                "a list of dates is allowed only for a line's cadence_days",
+            )),
+        }
     }
 
     /// The mean of the distribution, where it is defined.
