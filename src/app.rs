@@ -7,15 +7,16 @@ mod describe;
 mod merge;
 mod run;
 mod sinks;
+mod staging;
 
 use std::path::{Path, PathBuf};
 
 pub use describe::describe;
 pub use merge::{MergeError, MergeReport, merge};
-pub use run::run;
+pub use run::{run, swept_of};
 
 use crate::experiment::{Experiment, ExperimentError, Limits};
-use crate::output::{OutputError, OutputKind, Outputs};
+use crate::output::{Format, OutputError, OutputKind, Outputs};
 use crate::runner::RunError;
 use crate::scenario::{Override, Scenario, ScenarioError};
 use crate::shard::Shard;
@@ -75,6 +76,8 @@ pub struct RunRequest {
     pub timeseries_every_days: Option<u32>,
     /// The files to write (`None`: the default for the experiment).
     pub outputs: Option<Outputs>,
+    /// The tables' file format.
+    pub format: Format,
     /// Run only this slice of the replications.
     pub shard: Option<Shard>,
     /// Lift the limits on points and work units.

@@ -51,8 +51,9 @@ use std::path::Path;
 
 use toml::Value;
 
+pub use crate::scenario::render;
 pub use design::{design_rng, value_at};
-pub use spec::{Axis, FIXED_PATHS, Method, RawParameter, RawSweep, render};
+pub use spec::{Axis, FIXED_PATHS, Method, RawParameter, RawSweep};
 
 use expand::expand;
 

@@ -10,7 +10,7 @@ use std::sync::atomic::AtomicBool;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reviewsim::app::{self, RunRequest};
-use reviewsim::output::Outputs;
+use reviewsim::output::{Format, Outputs};
 use reviewsim::runner::{RunError, Stop};
 use reviewsim::scenario::Override;
 use reviewsim::shard::Shard;
@@ -121,6 +121,10 @@ struct RunArgs {
     /// sweep]. `--outputs summary` writes only aggregates.
     #[arg(long, value_name = "LIST", value_parser = parse_outputs)]
     outputs: Option<Outputs>,
+    /// File format of the tables: csv, or parquet (typed columns, zstd;
+    /// smaller and faster to read). datapackage.json describes either.
+    #[arg(long, value_name = "FORMAT", default_value = "csv", value_parser = parse_format)]
+    format: Format,
     /// Run only shard K of N (numbered from 0): a contiguous slice of the
     /// replications of every point. Combine shards with `reviewsim merge`.
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
@@ -140,6 +144,10 @@ struct RunArgs {
 }
 
 fn parse_outputs(text: &str) -> Result<Outputs, String> {
+    text.parse()
+}
+
+fn parse_format(text: &str) -> Result<Format, String> {
     text.parse()
 }
 
@@ -304,6 +312,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         events: args.events,
         timeseries_every_days: args.timeseries,
         outputs: args.outputs,
+        format: args.format,
         shard: args.shard,
         allow_large: args.allow_large,
         replace: args.replace,

@@ -8,9 +8,9 @@
 
 use toml::Value;
 
-use crate::experiment::render;
 use crate::scenario::Settings;
 use crate::scenario::declare::{Declaration, Section, Source};
+use crate::scenario::render;
 
 /// One parameter of a scenario.
 #[derive(Debug, Clone, PartialEq)]

@@ -55,7 +55,7 @@ pub use choices::{
 pub use day::{Date, DayRef, parse_date as parse_date_text};
 pub use dist::{Dist, DistParam, DistSpec};
 pub use error::{Problem, ScenarioError, plain_message};
-pub use paths::{Override, apply as apply_override, parse_value};
+pub use paths::{Override, apply as apply_override, get as value_at_path, parse_value, render};
 pub use sections::{
     Cadence, Capability, DAYS_PER_MONTH, Directive, Ecosystem, Escalation, ExportRestriction,
     Hazard, Incidents, Lab, Line, Market, Participation, ParticipationSpec, Review, Segment,

@@ -15,9 +15,11 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use super::staging::Staging;
+use crate::output::format::{Column, Schema};
 use crate::output::{
-    CompareWriter, FileDigest, Layout, OutputDir, OutputError, OutputKind, PointAggregate,
-    PointConsumer, STATE_FORMAT, SummaryWriter, Tally, files,
+    CompareTable, FileDigest, Format, Layout, OutputError, OutputKind, PointAggregate,
+    PointConsumer, STATE_FORMAT, SummaryTable, Tally, compare_schema, files, summary_schema,
 };
 use crate::runner::{RunError, Stop};
 
@@ -63,7 +65,8 @@ pub struct MergeReport {
 }
 
 /// Manifest fields that must agree for shards to belong to one run.
-const SAME_RUN: [&str; 9] = [
+const SAME_RUN: [&str; 10] = [
+    "format",
     "block_points",
     "reviewsim_version",
     "scenario_name",
@@ -273,76 +276,45 @@ pub fn merge(
 ) -> Result<MergeReport, MergeError> {
     let started = Instant::now();
     let shards = check_shards(dirs)?;
-    let same_place = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if let Some(shard) = shards.iter().find(|s| same_place(&s.dir, out)) {
-        return Err(MergeError::Shards(format!(
-            "--out {}: is one of the shards ({}); merge into another directory",
-            out.display(),
-            shard.dir.display()
-        )));
-    }
-    let outputs: Vec<OutputKind> = shards[0].manifest["outputs"]
-        .as_array()
-        .into_iter()
+    refuse_shard_as_target(&shards, out)?;
+    let first = &shards[0];
+    let outputs: Vec<OutputKind> = (first.manifest["outputs"].as_array().into_iter())
         .flatten()
         .filter_map(Value::as_str)
         .filter_map(|name| OutputKind::ALL.into_iter().find(|k| k.name() == name))
         .collect();
-    let mut target = OutputDir::create(out, replace)?;
-    let mut written: Vec<String> = Vec::new();
+    let format: Format = serde_json::from_value(first.manifest["format"].clone()).map_err(|_| {
+        read_error(
+            &first.dir.join(files::MANIFEST),
+            "does not say the tables' format (written by an older reviewsim?); rerun the shards",
+        )
+    })?;
+    let schemas = shard_schemas(&shards)?;
+    let mut target = Staging::create(out, replace, format)?;
     for kind in outputs.iter().filter(|k| k.is_per_replication()) {
-        let mut writer = target.stage(kind.file())?;
-        concatenate(&shards, kind.file(), &mut writer, stop)
-            .and_then(|()| writer.flush().map_err(|e| read_error(out, e.to_string())))?;
-        written.push(kind.file().to_string());
+        join_table(&shards, *kind, format, &schemas, &mut target, stop)?;
     }
     if outputs.contains(&OutputKind::Points) {
-        let first = shards[0].read_checked(files::POINTS)?;
-        for shard in &shards[1..] {
-            if shard.read_checked(files::POINTS)? != first {
-                return Err(MergeError::Shards(format!(
-                    "{}: differs from {}",
-                    shard.dir.join(files::POINTS).display(),
-                    shards[0].dir.join(files::POINTS).display()
-                )));
-            }
-        }
-        let mut writer = target.stage(files::POINTS)?;
-        writer
-            .write_all(&first)
-            .and_then(|()| writer.flush())
-            .map_err(|e| write_error(out, files::POINTS, e))?;
-        written.push(files::POINTS.to_string());
+        copy_points(&shards, format, &schemas, &mut target)?;
     }
-    if outputs
-        .iter()
-        .any(|k| matches!(k, OutputKind::Summary | OutputKind::Compare))
-    {
-        merge_aggregates(&shards, &outputs, &mut target, out, stop, &mut written)?;
+    if (outputs.iter()).any(|k| matches!(k, OutputKind::Summary | OutputKind::Compare)) {
+        merge_aggregates(&shards, &outputs, &mut target, stop)?;
     }
-    let mut manifest = shards[0].manifest.clone();
-    let shard_seconds: f64 = shards
-        .iter()
+    let shard_seconds: f64 = (shards.iter())
         .filter_map(|s| s.manifest["wall_time_seconds"].as_f64())
         .sum();
-    manifest["shard"] = Value::Null;
-    manifest["files"] = written.iter().map(|f| Value::from(f.as_str())).collect();
-    manifest["merged_from"] = shards
-        .iter()
-        .map(|s| Value::from(s.dir.display().to_string()))
-        .collect();
-    manifest["wall_time_seconds"] = Value::from(shard_seconds + started.elapsed().as_secs_f64());
-    manifest["checksums"] = serde_json::to_value(target.digests())
-        .map_err(|e| write_error(out, files::MANIFEST, e.into()))?;
-    let mut writer = target.stage(files::MANIFEST)?;
-    serde_json::to_writer_pretty(&mut writer, &manifest)
-        .map_err(std::io::Error::from)
-        .and_then(|()| writer.write_all(b"\n"))
-        .and_then(|()| writer.flush())
-        .map_err(|e| write_error(out, files::MANIFEST, e))?;
+    target.finish_files(|names, checksums| {
+        let mut manifest = first.manifest.clone();
+        manifest["shard"] = Value::Null;
+        manifest["files"] = names.into_iter().map(Value::from).collect();
+        manifest["merged_from"] = (shards.iter())
+            .map(|s| Value::from(s.dir.display().to_string()))
+            .collect();
+        manifest["wall_time_seconds"] =
+            Value::from(shard_seconds + started.elapsed().as_secs_f64());
+        manifest["checksums"] = serde_json::to_value(checksums).unwrap_or(Value::Null);
+        manifest
+    })?;
     stop.check()?;
     let files = target.commit()?;
     Ok(MergeReport {
@@ -351,23 +323,186 @@ pub fn merge(
     })
 }
 
-fn write_error(out: &Path, name: &str, source: std::io::Error) -> MergeError {
-    MergeError::Output(OutputError::File {
-        file: out.join(name).display().to_string(),
-        source,
+/// Refuses to merge into one of the shards.
+fn refuse_shard_as_target(shards: &[ShardDir], out: &Path) -> Result<(), MergeError> {
+    let same_place = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    match shards.iter().find(|s| same_place(&s.dir, out)) {
+        Some(shard) => Err(MergeError::Shards(format!(
+            "--out {}: is one of the shards ({}); merge into another directory",
+            out.display(),
+            shard.dir.display()
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// The schemas of the shards' tables, by file name, from their
+/// `datapackage.json` (which must be the same in every shard).
+fn shard_schemas(shards: &[ShardDir]) -> Result<BTreeMap<String, Schema>, MergeError> {
+    if !shards[0].checksums.contains_key(files::DATAPACKAGE) {
+        return Ok(BTreeMap::new());
+    }
+    let first = shards[0].read_checked(files::DATAPACKAGE)?;
+    for shard in &shards[1..] {
+        if shard.read_checked(files::DATAPACKAGE)? != first {
+            return Err(MergeError::Shards(format!(
+                "{}: differs from {}: the shards wrote different tables",
+                shard.dir.join(files::DATAPACKAGE).display(),
+                shards[0].dir.join(files::DATAPACKAGE).display()
+            )));
+        }
+    }
+    let path = shards[0].dir.join(files::DATAPACKAGE);
+    let unreadable = |message: String| read_error(&path, message);
+    let package: DataPackage = serde_json::from_slice(&first)
+        .map_err(|e| unreadable(format!("not a data package written by reviewsim ({e})")))?;
+    (package.resources.into_iter())
+        .map(|resource| {
+            let schema = Schema::new(resource.schema.fields)
+                .map_err(|e| unreadable(format!("{}: {e}", resource.path)))?;
+            Ok((resource.path, schema))
+        })
+        .collect()
+}
+
+/// What `merge` reads of a `datapackage.json`.
+#[derive(serde::Deserialize)]
+struct DataPackage {
+    resources: Vec<Resource>,
+}
+
+#[derive(serde::Deserialize)]
+struct Resource {
+    path: String,
+    schema: ResourceSchema,
+}
+
+#[derive(serde::Deserialize)]
+struct ResourceSchema {
+    fields: Vec<Column>,
+}
+
+/// The schema of one of the shards' tables.
+fn schema_of(
+    schemas: &BTreeMap<String, Schema>,
+    shards: &[ShardDir],
+    name: &str,
+) -> Result<Schema, MergeError> {
+    schemas.get(name).cloned().ok_or_else(|| {
+        read_error(
+            &shards[0].dir.join(files::DATAPACKAGE),
+            format!("does not describe {name}; the shard is incomplete"),
+        )
     })
 }
 
+/// Joins the shards' files of a per-replication table: their rows in shard
+/// order, which is replication order.
+fn join_table(
+    shards: &[ShardDir],
+    kind: OutputKind,
+    format: Format,
+    schemas: &BTreeMap<String, Schema>,
+    target: &mut Staging,
+    stop: &Stop,
+) -> Result<(), MergeError> {
+    let name = kind.file(format);
+    let schema = schema_of(schemas, shards, &name)?;
+    let (name, mut writer) = target.table_bytes(kind, schema)?;
+    match format {
+        Format::Csv => concatenate(shards, &name, &mut writer, stop)?,
+        Format::Parquet => concatenate_parquet(shards, &name, &mut writer, stop)?,
+    }
+    writer
+        .flush()
+        .map_err(|e| MergeError::Output(target.write_error(&name, e)))
+}
+
+/// Checks every shard's Parquet file against its manifest, then writes
+/// their rows as one file laid out as a run writes it.
+#[cfg(feature = "parquet")]
+fn concatenate_parquet(
+    shards: &[ShardDir],
+    name: &str,
+    writer: &mut (impl Write + Send),
+    stop: &Stop,
+) -> Result<(), MergeError> {
+    let mut paths = Vec::with_capacity(shards.len());
+    for shard in shards {
+        stop.check()?;
+        let mut file = shard.open(name)?;
+        std::io::copy(&mut file, &mut std::io::sink())
+            .map_err(|e| read_error(&file.path, e.to_string()))?;
+        paths.push(file.path.clone());
+        file.finish()?;
+    }
+    stop.check()?;
+    crate::output::format::concat_parquet(&paths, writer)
+        .map(|_| ())
+        .map_err(|e| MergeError::Shards(error_chain(&e)))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn concatenate_parquet(
+    shards: &[ShardDir],
+    name: &str,
+    _: &mut (impl Write + Send),
+    _: &Stop,
+) -> Result<(), MergeError> {
+    Err(read_error(
+        &shards[0].dir.join(name),
+        "is Parquet, and this reviewsim was built without the `parquet` feature",
+    ))
+}
+
+/// An error with its causes, for a message.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// Copies `points`, the same in every shard.
+fn copy_points(
+    shards: &[ShardDir],
+    format: Format,
+    schemas: &BTreeMap<String, Schema>,
+    target: &mut Staging,
+) -> Result<(), MergeError> {
+    let name = OutputKind::Points.file(format);
+    let first = shards[0].read_checked(&name)?;
+    for shard in &shards[1..] {
+        if shard.read_checked(&name)? != first {
+            return Err(MergeError::Shards(format!(
+                "{}: differs from {}",
+                shard.dir.join(&name).display(),
+                shards[0].dir.join(&name).display()
+            )));
+        }
+    }
+    let schema = schema_of(schemas, shards, &name)?;
+    let (name, mut writer) = target.table_bytes(OutputKind::Points, schema)?;
+    (writer.write_all(&first))
+        .and_then(|()| writer.flush())
+        .map_err(|e| MergeError::Output(target.write_error(&name, e)))
+}
+
 /// Adds up the shards' aggregates point by point, in point order, and
-/// renders `summary.csv` and `compare.csv` with the same writers as a run:
-/// memory holds one point per shard at a time.
+/// writes `summary` and `compare` with the same tables as a run: memory
+/// holds one point per shard at a time.
 fn merge_aggregates(
     shards: &[ShardDir],
     outputs: &[OutputKind],
-    target: &mut OutputDir,
-    out: &Path,
+    target: &mut Staging,
     stop: &Stop,
-    written: &mut Vec<String>,
 ) -> Result<(), MergeError> {
     let mut readers = shards
         .iter()
@@ -380,27 +515,16 @@ fn merge_aggregates(
             other.path.display()
         )));
     }
-    let mut stage = |name: &'static str| -> Result<Box<dyn Write + Send>, MergeError> {
-        written.push(name.to_string());
-        Ok(Box::new(target.stage(name)?))
-    };
-    let summary = if outputs.contains(&OutputKind::Summary) {
-        Some(
-            SummaryWriter::new(stage(files::SUMMARY)?, &layout)
-                .map_err(|e| write_error(out, files::SUMMARY, e.into()))?,
-        )
-    } else {
-        None
-    };
-    let compare = if outputs.contains(&OutputKind::Compare) {
-        Some(
-            CompareWriter::new(stage(files::COMPARE)?, &layout)
-                .map_err(|e| write_error(out, files::COMPARE, e.into()))?,
-        )
-    } else {
-        None
-    };
-    let mut writers = (summary, compare);
+    let summary = (outputs.contains(&OutputKind::Summary))
+        .then(|| target.table(OutputKind::Summary, summary_schema(&layout)))
+        .transpose()?
+        .map(SummaryTable::new);
+    let compare = (outputs.contains(&OutputKind::Compare))
+        .then(|| target.table(OutputKind::Compare, compare_schema(&layout)))
+        .transpose()?
+        .map(CompareTable::new);
+    let mut tables = (summary, compare);
+    let failed = |e: std::io::Error| MergeError::Output(target.write_error("summary", e));
     let mut expected = 0;
     while let Some(point) = readers.iter().filter_map(|r| r.next_point()).min() {
         stop.check()?;
@@ -421,27 +545,20 @@ fn merge_aggregates(
             }
         }
         if let Some(merged) = merged {
-            writers
-                .point_done(&layout, &merged)
-                .map_err(|e| write_error(out, files::SUMMARY, e))?;
+            tables.point_done(&layout, &merged).map_err(failed)?;
         }
         expected += 1;
     }
     for reader in readers {
         reader.finish()?;
     }
-    let (summary, compare) = writers;
-    if let Some(summary) = summary {
-        summary
+    let (summary, compare) = tables;
+    let tables = (summary.map(SummaryTable::into_table).into_iter())
+        .chain(compare.map(CompareTable::into_table));
+    for mut table in tables {
+        table
             .finish()
-            .and_then(|mut w| w.flush())
-            .map_err(|e| write_error(out, files::SUMMARY, e))?;
-    }
-    if let Some(compare) = compare {
-        compare
-            .finish()
-            .and_then(|mut w| w.flush())
-            .map_err(|e| write_error(out, files::COMPARE, e))?;
+            .map_err(|e| failed(std::io::Error::other(e)))?;
     }
     Ok(())
 }

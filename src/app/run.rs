@@ -1,19 +1,24 @@
 //! `run`: validate the scenario and its sweep, run it (or one shard of it)
 //! into its output directory, and write the manifest last.
 
-use std::io::Write;
-use std::path::Path;
+use std::ops::Range;
 use std::time::Instant;
 
+use toml::Value;
+
 use super::sinks::{AggregateOutput, RunSink, Writer};
+use super::staging::Staging;
 use super::{AppError, RunReport, RunRequest, limits, outputs_for};
 use crate::experiment::Experiment;
 use crate::model::Recording;
+use crate::output::format::ColumnType;
 use crate::output::{
-    Aggregates, CompareWriter, CsvSink, Layout, Manifest, OutputDir, OutputError, OutputKind,
-    Outputs, ShardInfo, StateLines, SummaryWriter, Tables, block_points, files, write_points,
+    Aggregates, CompareTable, Layout, Manifest, OutputKind, Outputs, ShardInfo, StateLines,
+    SummaryTable, Swept, Tables, UnitTables, block_points, compare_schema, files, points_schema,
+    schema, summary_schema, write_points,
 };
 use crate::runner::{self, RunConfig, RunError, Schedule};
+use crate::scenario::value_at_path;
 
 /// Validates the scenario and its sweep, then runs it (or one shard) into
 /// the output directory. Nothing is created before everything is valid; on
@@ -24,38 +29,30 @@ pub fn run(
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<RunReport, AppError> {
     let started = Instant::now();
-    let logged = request.events
-        || request
-            .outputs
-            .as_ref()
-            .is_some_and(|o| o.has(OutputKind::Events));
+    let logged =
+        request.events || (request.outputs.as_ref()).is_some_and(|o| o.has(OutputKind::Events));
     let experiment = Experiment::load(
         &request.scenario,
         &request.overrides,
         limits(request.allow_large).logging(logged),
     )?;
     let outputs = outputs_for(request, &experiment)?;
-    let layout = Layout::new(
-        &experiment.base,
-        experiment.columns(),
-        experiment.baseline(),
-    );
+    let swept = swept_of(&experiment);
+    let layout = Layout::new(&experiment.base, &swept, experiment.baseline());
     let schedule = schedule(&experiment, &outputs, &layout);
-    let rounds = request
-        .shard
+    let rounds = (request.shard)
         .map(|shard| shard.rounds(schedule.rounds()))
         .transpose()
         .map_err(AppError::Request)?;
 
-    let mut out = OutputDir::create(&request.out, request.replace)?;
-    let mut written: Vec<&'static str> = Vec::new();
+    let mut staging = Staging::create(&request.out, request.replace, request.format)?;
     let mut sink = open_sinks(
         request,
         &experiment,
+        &swept,
         &outputs,
         &layout,
-        &mut out,
-        &mut written,
+        &mut staging,
     )?;
     let threads = request.threads.unwrap_or_else(rayon::current_num_threads);
     let config = RunConfig {
@@ -69,26 +66,43 @@ pub fn run(
     };
     let work_units = runner::run(&experiment, &config, &mut sink, progress)?;
     sink.finish().map_err(RunError::from)?;
-
     if outputs.has(OutputKind::Points) {
-        let values: Vec<Vec<String>> = experiment.points.iter().map(|p| p.values.clone()).collect();
-        let writer = out.stage(files::POINTS)?;
-        let writer = write_points(&experiment.columns(), &values, writer)
-            .map_err(|source| csv_error(&request.out, files::POINTS, source))?;
-        flush(writer)?;
-        written.push(files::POINTS);
+        let mut table = staging.table(OutputKind::Points, points_schema(&swept))?;
+        write_points(&swept, experiment.points.len(), &mut table)
+            .and_then(|()| table.finish())
+            .map_err(|e| RunError::from(std::io::Error::other(e)))?;
     }
+    staging.finish_files(|names, checksums| {
+        let mut manifest = manifest(request, &experiment, &outputs, rounds);
+        manifest.threads = threads;
+        manifest.block_points = schedule.block_points;
+        manifest.files = names;
+        manifest.checksums = checksums;
+        manifest.wall_time_seconds = started.elapsed().as_secs_f64();
+        manifest
+    })?;
+    request.stop.check()?;
+    let files = staging.commit()?;
+    Ok(RunReport {
+        work_units,
+        files,
+        wall_time_seconds: started.elapsed().as_secs_f64(),
+        threads,
+    })
+}
 
-    let base = &experiment.base;
-    let mut manifest = Manifest::new(base, experiment.points.len() as u64);
+/// The manifest of a run, but for what only the end of the run knows.
+fn manifest<'e>(
+    request: &RunRequest,
+    experiment: &'e Experiment,
+    outputs: &Outputs,
+    rounds: Option<Range<u64>>,
+) -> Manifest<'e> {
+    let mut manifest = Manifest::new(&experiment.base, experiment.points.len() as u64);
     manifest.overrides = request.overrides.iter().map(|ov| ov.arg.clone()).collect();
-    manifest.threads = threads;
-    manifest.block_points = schedule.block_points;
-    manifest.files = written.iter().map(|name| name.to_string()).collect();
     manifest.sweep = experiment.sweep.as_ref().map(|s| &s.raw);
-    manifest.outputs = outputs
-        .kinds()
-        .iter()
+    manifest.format = request.format;
+    manifest.outputs = (outputs.kinds().iter())
         .map(|k| k.name().to_string())
         .collect();
     manifest.shard = request.shard.zip(rounds).map(|(shard, range)| ShardInfo {
@@ -97,20 +111,30 @@ pub fn run(
         rounds_from: range.start,
         rounds_to: range.end,
     });
-    manifest.wall_time_seconds = started.elapsed().as_secs_f64();
-    manifest.checksums = out.digests();
-    let mut writer = out.stage(files::MANIFEST)?;
-    serde_json::to_writer_pretty(&mut writer, &manifest)?;
-    writer.write_all(b"\n").map_err(RunError::from)?;
-    flush(writer)?;
-    request.stop.check()?;
-    let files = out.commit()?;
-    Ok(RunReport {
-        work_units,
-        files,
-        wall_time_seconds: started.elapsed().as_secs_f64(),
-        threads,
-    })
+    manifest
+}
+
+/// The swept columns of an experiment: each of its parameter's type where
+/// the scenario gives it one (a number parameter swept over 10, 20 and 30
+/// is still a number column), else the type its values share.
+pub fn swept_of(experiment: &Experiment) -> Swept {
+    let paths = experiment.columns();
+    let resolved = toml::Table::try_from(experiment.base.resolved()).ok();
+    let types: Vec<Option<ColumnType>> = (paths.iter())
+        .map(|path| {
+            let value = resolved.as_ref().and_then(|r| value_at_path(r, path))?;
+            match value {
+                Value::Integer(_) => Some(ColumnType::Integer),
+                Value::Float(_) => Some(ColumnType::Number),
+                Value::Boolean(_) => Some(ColumnType::Boolean),
+                _ => None,
+            }
+        })
+        .collect();
+    let values: Vec<Vec<Value>> = (experiment.points.iter())
+        .map(|p| p.raw_values.clone())
+        .collect();
+    Swept::new(&paths, &types, &values)
 }
 
 /// The order of the run's work: blocks sized to keep the aggregates'
@@ -122,9 +146,7 @@ fn schedule(experiment: &Experiment, outputs: &Outputs, layout: &Layout) -> Sche
         points,
         block_points: block_points(points, replications, layout.slots()),
         replications,
-        pair_with: experiment
-            .baseline()
-            .filter(|_| outputs.has(OutputKind::Compare)),
+        pair_with: (experiment.baseline()).filter(|_| outputs.has(OutputKind::Compare)),
     }
 }
 
@@ -143,82 +165,50 @@ fn recording(request: &RunRequest, outputs: &Outputs) -> Recording {
     }
 }
 
-/// Stages the selected files and the sinks that write them as units come.
+/// Stages the selected tables and the sinks that write them as units come.
 fn open_sinks<'e>(
     request: &RunRequest,
     experiment: &'e Experiment,
+    swept: &'e Swept,
     outputs: &Outputs,
     layout: &Layout,
-    out: &mut OutputDir,
-    written: &mut Vec<&'static str>,
+    staging: &mut Staging,
 ) -> Result<RunSink<'e>, AppError> {
     let base = &experiment.base;
-    let columns = experiment.columns();
-    let point_values: Vec<Vec<String>> =
-        experiment.points.iter().map(|p| p.values.clone()).collect();
-    let csv = if outputs.kinds().iter().any(|k| k.is_per_replication()) {
-        let mut writer = |kind: OutputKind| -> Result<Writer, OutputError> {
-            if outputs.has(kind) {
-                written.push(kind.file());
-                Ok(Box::new(out.stage(kind.file())?))
-            } else {
-                Ok(Box::new(std::io::sink()))
-            }
-        };
-        let mut optional = |kind: OutputKind| outputs.has(kind).then(|| writer(kind)).transpose();
-        let tables = Tables {
-            events: optional(OutputKind::Events)?,
-            timeseries: optional(OutputKind::Timeseries)?,
-            queue_timeseries: optional(OutputKind::QueueTimeseries)?,
-            pressure_timeseries: optional(OutputKind::PressureTimeseries)?,
-            labs: writer(OutputKind::LabOutcomes)?,
-            system: writer(OutputKind::SystemOutcomes)?,
-        };
-        let sink = CsvSink::with_points(base, tables, &columns, point_values.clone())
-            .map_err(|source| csv_error(&request.out, files::LAB_OUTCOMES, source))?;
-        Some(sink)
-    } else {
-        None
+    let mut table = |kind: OutputKind| {
+        (outputs.has(kind))
+            .then(|| staging.table(kind, schema(kind, base, swept)))
+            .transpose()
     };
+    let tables = Tables {
+        labs: table(OutputKind::LabOutcomes)?,
+        system: table(OutputKind::SystemOutcomes)?,
+        events: table(OutputKind::Events)?,
+        timeseries: table(OutputKind::Timeseries)?,
+        queue_timeseries: table(OutputKind::QueueTimeseries)?,
+        pressure_timeseries: table(OutputKind::PressureTimeseries)?,
+    };
+    let tables = (outputs.kinds().iter().any(|k| k.is_per_replication()))
+        .then(|| UnitTables::new(base, swept, tables));
     let aggregates = if !outputs.needs_aggregates() {
         None
     } else if request.shard.is_some() {
-        let writer: Writer = Box::new(out.stage(files::SUMMARY_STATE)?);
-        written.push(files::SUMMARY_STATE);
+        let writer: Writer = Box::new(staging.file(files::SUMMARY_STATE)?);
         let lines = StateLines::new(writer, layout).map_err(RunError::from)?;
         Some(AggregateOutput::Shard(lines))
     } else {
-        let mut stage = |name: &'static str| -> Result<Writer, OutputError> {
-            written.push(name);
-            Ok(Box::new(out.stage(name)?))
-        };
-        let summary = if outputs.has(OutputKind::Summary) {
-            let writer = SummaryWriter::new(stage(files::SUMMARY)?, layout)
-                .map_err(|source| csv_error(&request.out, files::SUMMARY, source))?;
-            Some(writer)
-        } else {
-            None
-        };
-        let compare = if outputs.has(OutputKind::Compare) {
-            let writer = CompareWriter::new(stage(files::COMPARE)?, layout)
-                .map_err(|source| csv_error(&request.out, files::COMPARE, source))?;
-            Some(writer)
-        } else {
-            None
-        };
-        Some(AggregateOutput::Rendered(Box::new((summary, compare))))
-    }
-    .map(|output| Aggregates::new(layout.clone(), point_values, output));
-    Ok(RunSink { csv, aggregates })
-}
-
-fn flush<W: Write>(mut writer: W) -> Result<(), RunError> {
-    writer.flush().map_err(RunError::from)
-}
-
-fn csv_error(dir: &Path, name: &str, source: csv::Error) -> OutputError {
-    OutputError::File {
-        file: dir.join(name).display().to_string(),
-        source: source.into(),
-    }
+        let summary = (outputs.has(OutputKind::Summary))
+            .then(|| staging.table(OutputKind::Summary, summary_schema(layout)))
+            .transpose()?
+            .map(SummaryTable::new);
+        let compare = (outputs.has(OutputKind::Compare))
+            .then(|| staging.table(OutputKind::Compare, compare_schema(layout)))
+            .transpose()?
+            .map(CompareTable::new);
+        Some(AggregateOutput::Tables { summary, compare })
+    };
+    let point_values: Vec<Vec<String>> =
+        experiment.points.iter().map(|p| p.values.clone()).collect();
+    let aggregates = aggregates.map(|output| Aggregates::new(layout.clone(), point_values, output));
+    Ok(RunSink { tables, aggregates })
 }

@@ -1,50 +1,54 @@
-//! The sinks of one run: per-replication CSV files and streaming aggregates.
+//! The sinks of one run: the per-replication tables and the streaming
+//! aggregates.
 
 use std::io::Write;
 use std::ops::Range;
 
 use crate::output::{
-    Aggregates, CompareWriter, CsvSink, Layout, PointAggregate, PointConsumer, StateLines,
-    SummaryWriter,
+    Aggregates, CompareTable, Layout, PointAggregate, PointConsumer, StateLines, SummaryTable,
+    UnitTables,
 };
 use crate::runner::{UnitResult, UnitSink};
 
-/// A file being written, or `io::sink()` for a table not selected.
+/// A file being written.
 pub type Writer = Box<dyn Write + Send>;
 
-/// The summary and compare files of a whole run, as selected.
-pub type Rendered = (Option<SummaryWriter<Writer>>, Option<CompareWriter<Writer>>);
-
 /// Where complete points' aggregates go: a shard's state lines, or the
-/// summary and compare files of a whole run.
+/// summary and compare tables of a whole run.
 pub enum AggregateOutput {
     /// `summary_state.jsonl`, for `merge`.
     Shard(StateLines<Writer>),
-    /// `summary.csv` and `compare.csv`, as selected.
-    Rendered(Box<Rendered>),
+    /// `summary` and `compare`, as selected.
+    Tables {
+        /// `summary`.
+        summary: Option<SummaryTable>,
+        /// `compare`.
+        compare: Option<CompareTable>,
+    },
 }
 
 impl PointConsumer for AggregateOutput {
     fn point_done(&mut self, layout: &Layout, point: &PointAggregate) -> std::io::Result<()> {
         match self {
             AggregateOutput::Shard(lines) => lines.point_done(layout, point),
-            AggregateOutput::Rendered(writers) => writers.point_done(layout, point),
+            AggregateOutput::Tables { summary, compare } => {
+                summary.point_done(layout, point)?;
+                compare.point_done(layout, point)
+            }
         }
     }
 }
 
 impl AggregateOutput {
-    /// Flushes the files.
+    /// Finishes the files.
     pub fn finish(self) -> std::io::Result<()> {
         match self {
             AggregateOutput::Shard(lines) => lines.finish()?.flush(),
-            AggregateOutput::Rendered(writers) => {
-                let (summary, compare) = *writers;
-                if let Some(summary) = summary {
-                    summary.finish()?.flush()?;
-                }
-                if let Some(compare) = compare {
-                    compare.finish()?.flush()?;
+            AggregateOutput::Tables { summary, compare } => {
+                let tables = (summary.map(SummaryTable::into_table).into_iter())
+                    .chain(compare.map(CompareTable::into_table));
+                for mut table in tables {
+                    table.finish().map_err(std::io::Error::other)?;
                 }
                 Ok(())
             }
@@ -52,19 +56,19 @@ impl AggregateOutput {
     }
 }
 
-/// Hands each unit to the CSV tables and the aggregates.
+/// Hands each unit to the per-replication tables and the aggregates.
 pub struct RunSink<'s> {
     /// The per-replication tables, if any is selected.
-    pub csv: Option<CsvSink<'s, Writer>>,
+    pub tables: Option<UnitTables<'s>>,
     /// The aggregates, if summary or compare is selected.
     pub aggregates: Option<Aggregates<AggregateOutput>>,
 }
 
 impl RunSink<'_> {
-    /// Flushes every file.
+    /// Finishes every file.
     pub fn finish(self) -> std::io::Result<()> {
-        if let Some(csv) = self.csv {
-            csv.finish()?;
+        if let Some(tables) = self.tables {
+            tables.finish()?;
         }
         if let Some(aggregates) = self.aggregates {
             aggregates.finish().finish()?;
@@ -75,8 +79,8 @@ impl RunSink<'_> {
 
 impl UnitSink for RunSink<'_> {
     fn accept(&mut self, unit: &UnitResult) -> std::io::Result<()> {
-        if let Some(csv) = &mut self.csv {
-            csv.accept(unit)?;
+        if let Some(tables) = &mut self.tables {
+            tables.accept(unit)?;
         }
         if let Some(aggregates) = &mut self.aggregates {
             aggregates.accept(unit)?;

@@ -290,20 +290,3 @@ fn check_count(count: u64) -> Result<(), String> {
 pub fn tidy(value: f64) -> f64 {
     format!("{value:.11e}").parse().unwrap_or(value)
 }
-
-/// A swept value as text in CSV cells and messages: strings bare, numbers
-/// as the shortest text that reads back the same, dates ISO.
-pub fn render(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        Value::Integer(i) => i.to_string(),
-        Value::Float(f) => f.to_string(),
-        Value::Boolean(b) => b.to_string(),
-        Value::Datetime(d) => d.to_string(),
-        Value::Array(items) => format!(
-            "[{}]",
-            items.iter().map(render).collect::<Vec<_>>().join(", ")
-        ),
-        Value::Table(_) => value.to_string().trim().replace('\n', "; "),
-    }
-}

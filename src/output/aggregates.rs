@@ -15,6 +15,8 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use super::format::ColumnType;
+use super::table::Swept;
 use crate::metrics;
 use crate::runner::{UnitResult, UnitSink};
 use crate::scenario::Scenario;
@@ -24,7 +26,7 @@ use crate::stats::{Accumulator, EXACT_DISTINCT_LIMIT, OutOfRange, PairAccumulato
 pub const ALL_LABS: &str = "all";
 
 /// Version of the state file's layout.
-pub const STATE_FORMAT: u32 = 3;
+pub const STATE_FORMAT: u32 = 4;
 
 /// What every point's aggregates are laid out by: the first line of a
 /// shard's state file.
@@ -34,6 +36,8 @@ pub struct Layout {
     pub format: u32,
     /// Swept paths.
     pub point_columns: Vec<String>,
+    /// Their column types.
+    pub point_types: Vec<ColumnType>,
     /// Lab ids, in scenario order.
     pub labs: Vec<String>,
     /// Per-lab metric names.
@@ -46,10 +50,11 @@ pub struct Layout {
 
 impl Layout {
     /// The layout of a scenario's metrics.
-    pub fn new(scenario: &Scenario, point_columns: Vec<String>, baseline: Option<usize>) -> Self {
+    pub fn new(scenario: &Scenario, swept: &Swept, baseline: Option<usize>) -> Self {
         Layout {
             format: STATE_FORMAT,
-            point_columns,
+            point_columns: swept.columns().iter().map(|c| c.name.clone()).collect(),
+            point_types: swept.types(),
             labs: scenario.labs.iter().map(|lab| lab.id.clone()).collect(),
             lab_metrics: metrics::lab_metric_names(scenario),
             system_metrics: metrics::system_metric_names(scenario),

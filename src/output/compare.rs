@@ -1,11 +1,11 @@
-//! `compare.csv`: every point against the baseline point, replication by
+//! `compare`: every point against the baseline point, replication by
 //! replication (common random numbers make the pairs), per (lab or `all`,
 //! metric).
 
-use std::io::Write;
-
 use super::aggregates::{Layout, PointAggregate, PointConsumer};
-use super::summary::cell;
+use super::format::{Cell, Column, Schema};
+use super::summary::{aggregate_cells, aggregate_columns, cell, swept_values};
+use super::table::Table;
 
 /// Columns after `point`, the swept paths, `lab` and `metric`.
 pub const COMPARE_STATISTICS: [&str; 10] = [
@@ -21,64 +21,88 @@ pub const COMPARE_STATISTICS: [&str; 10] = [
     "width_ratio",
 ];
 
-/// Writes `compare.csv` point by point, as blocks of points complete: every
+/// The columns of `compare`.
+pub fn compare_schema(layout: &Layout) -> Schema {
+    let mut columns = aggregate_columns(layout);
+    columns.push(Column::integer("baseline_point", "the point compared with"));
+    columns.push(Column::integer(
+        "n_pairs",
+        "replications with both values defined",
+    ));
+    for (name, about) in [
+        ("mean", "mean at the point over the pairs"),
+        ("baseline_mean", "mean at the baseline over the pairs"),
+        ("difference_mean", "mean of point minus baseline"),
+        (
+            "difference_ci95_low",
+            "95% interval of that mean (paired t), low end",
+        ),
+        (
+            "difference_ci95_high",
+            "95% interval of that mean (paired t), high end",
+        ),
+        ("ci95_width_paired", "its width"),
+        (
+            "ci95_width_unpaired",
+            "the width were the samples independent (t, 2n - 2 df)",
+        ),
+        (
+            "width_ratio",
+            "paired over unpaired width: what common random numbers buy",
+        ),
+    ] {
+        columns.push(Column::number(name, about));
+    }
+    Schema::new(columns).unwrap_or_else(|_| unreachable!("column names are distinct"))
+}
+
+/// Writes `compare` point by point, as blocks of points complete: every
 /// point but the baseline.
-pub struct CompareWriter<W: Write> {
-    csv: csv::Writer<W>,
+pub struct CompareTable {
+    table: Table,
 }
 
-impl<W: Write> CompareWriter<W> {
-    /// Writes the header.
-    pub fn new(writer: W, layout: &Layout) -> csv::Result<Self> {
-        let mut csv = csv::Writer::from_writer(writer);
-        let mut header = vec!["point".to_string()];
-        header.extend(layout.point_columns.iter().cloned());
-        header.extend(["lab", "metric"].map(String::from));
-        header.extend(COMPARE_STATISTICS.map(String::from));
-        csv.write_record(&header)?;
-        Ok(CompareWriter { csv })
+impl CompareTable {
+    /// A comparison table over `table` (opened with [`compare_schema`]).
+    pub fn new(table: Table) -> Self {
+        CompareTable { table }
     }
 
-    /// The writer, flushed.
-    pub fn finish(self) -> std::io::Result<W> {
-        self.csv.into_inner().map_err(|e| e.into_error())
+    /// The table, to finish.
+    pub fn into_table(self) -> Table {
+        self.table
     }
 }
 
-impl<W: Write> PointConsumer for CompareWriter<W> {
+impl PointConsumer for CompareTable {
     fn point_done(&mut self, layout: &Layout, point: &PointAggregate) -> std::io::Result<()> {
         let Some(baseline) = layout.baseline.filter(|b| *b != point.point) else {
             return Ok(());
         };
-        let csv = &mut self.csv;
+        let swept = swept_values(layout, point);
         for (slot, pair) in point.pairs.iter().enumerate() {
-            let (lab, metric) = layout.slot_name(slot);
             let c = pair.comparison();
             let ratio = match (c.paired_width, c.unpaired_width) {
                 (Some(paired), Some(unpaired)) if unpaired > 0.0 => Some(paired / unpaired),
                 _ => None,
             };
-            csv.write_field(point.point.to_string())?;
-            for value in &point.values {
-                csv.write_field(value)?;
-            }
-            csv.write_field(lab)?;
-            csv.write_field(metric)?;
-            csv.write_field(baseline.to_string())?;
-            csv.write_field(c.n.to_string())?;
-            for value in [
-                c.point_mean,
-                c.baseline_mean,
-                c.difference_mean,
-                c.difference_ci95.map(|ci| ci.0),
-                c.difference_ci95.map(|ci| ci.1),
-                c.paired_width,
-                c.unpaired_width,
-                ratio,
-            ] {
-                csv.write_field(cell(value))?;
-            }
-            csv.write_record(None::<&[u8]>)?;
+            let mut row = aggregate_cells(layout, point, &swept, slot);
+            row.push(Cell::Integer(baseline as i64));
+            row.push(Cell::Integer(c.n as i64));
+            row.extend(
+                [
+                    c.point_mean,
+                    c.baseline_mean,
+                    c.difference_mean,
+                    c.difference_ci95.map(|ci| ci.0),
+                    c.difference_ci95.map(|ci| ci.1),
+                    c.paired_width,
+                    c.unpaired_width,
+                    ratio,
+                ]
+                .map(cell),
+            );
+            self.table.write_row(&row).map_err(std::io::Error::other)?;
         }
         Ok(())
     }

@@ -348,7 +348,7 @@ mod tests {
     fn an_earlier_run_is_refused_unless_replaced_and_then_removed_whole() {
         let root = scratch("replace");
         let mut first = OutputDir::create(&root, false).unwrap();
-        for name in [files::EVENTS, files::LAB_OUTCOMES, files::MANIFEST] {
+        for name in ["events.csv", "lab_outcomes.csv", files::MANIFEST] {
             first.stage(name).unwrap().write_all(b"old\n").unwrap();
         }
         first.commit().unwrap();
@@ -356,7 +356,7 @@ mod tests {
         let refused = OutputDir::create(&root, false).unwrap_err();
         assert!(refused.to_string().contains("--replace"), "{refused}");
         let mut second = OutputDir::create(&root, true).unwrap();
-        for name in [files::LAB_OUTCOMES, files::MANIFEST] {
+        for name in ["lab_outcomes.csv", files::MANIFEST] {
             second.stage(name).unwrap().write_all(b"new\n").unwrap();
         }
         // Until the commit, the earlier run is whole.
@@ -377,7 +377,7 @@ mod tests {
             ["lab_outcomes.csv", "manifest.json", "notes.txt"]
         );
         assert_eq!(
-            std::fs::read_to_string(root.join(files::LAB_OUTCOMES)).unwrap(),
+            std::fs::read_to_string(root.join("lab_outcomes.csv")).unwrap(),
             "new\n"
         );
         std::fs::remove_dir_all(root).unwrap();

@@ -45,6 +45,8 @@ pub struct Manifest<'s> {
     pub resolved_scenario: &'s Settings,
     /// The sweep as run (after overrides), if any.
     pub sweep: Option<&'s RawSweep>,
+    /// The tables' file format (`--format`).
+    pub format: super::Format,
     /// The outputs selected (`--outputs`).
     pub outputs: Vec<String>,
     /// The slice of a sharded run, if this is one.
@@ -90,6 +92,7 @@ impl<'s> Manifest<'s> {
             wall_time_seconds: 0.0,
             resolved_scenario: scenario.resolved(),
             sweep: None,
+            format: super::Format::Csv,
             outputs: Vec::new(),
             shard: None,
             checksums: Default::default(),

@@ -1,23 +1,22 @@
-//! `points.csv`: each point's id and swept values.
+//! `points`: each point's id and swept values.
 
-use std::io::Write;
+use super::format::{Cell, Column, FormatError, Schema};
+use super::table::{Swept, Table};
 
-/// Writes `points.csv`: `point`, then one column per swept path.
-pub fn write_points<W: Write>(
-    columns: &[String],
-    values: &[Vec<String>],
-    writer: W,
-) -> csv::Result<W> {
-    let mut csv = csv::Writer::from_writer(writer);
-    let mut header = vec!["point".to_string()];
-    header.extend(columns.iter().cloned());
-    csv.write_record(&header)?;
-    if values.is_empty() {
-        csv.write_record(["0"])?;
+/// The columns of `points`: `point`, then one column per swept path.
+pub fn points_schema(swept: &Swept) -> Schema {
+    swept.schema(
+        vec![Column::integer("point", "sweep point, from 0")],
+        Vec::new(),
+    )
+}
+
+/// Writes every point's row (one row, point 0, without a sweep).
+pub fn write_points(swept: &Swept, points: usize, table: &mut Table) -> Result<(), FormatError> {
+    for point in 0..points.max(1) {
+        let mut row = vec![Cell::Integer(point as i64)];
+        row.extend(swept.cells(point));
+        table.write_row(&row)?;
     }
-    for (point, row) in values.iter().enumerate() {
-        csv.write_field(point.to_string())?;
-        csv.write_record(row)?;
-    }
-    csv.into_inner().map_err(|e| e.into_error().into())
+    Ok(())
 }

@@ -1,10 +1,10 @@
-//! `summary.csv`: per (point, lab or `all`, metric) the count, mean,
-//! standard deviation, standard error, 95% confidence interval and 5%, 50%
-//! and 95% quantiles.
-
-use std::io::Write;
+//! `summary`: per (point, lab or `all`, metric) the count, mean, standard
+//! deviation, standard error, 95% confidence interval and 5%, 50% and 95%
+//! quantiles.
 
 use super::aggregates::{Layout, PointAggregate, PointConsumer};
+use super::format::{Cell, Column, Schema};
+use super::table::{SweptValue, Table};
 
 /// Statistic columns, after `point`, the swept paths, `lab` and `metric`.
 pub const SUMMARY_STATISTICS: [&str; 9] = [
@@ -19,67 +19,124 @@ pub const SUMMARY_STATISTICS: [&str; 9] = [
     "q95",
 ];
 
-/// A statistic as a CSV cell: empty when undefined, otherwise rounded to 10
-/// significant digits (the fixed-point resolution is 2^-20) and printed as
-/// the shortest text that reads back the same.
-pub fn cell(value: Option<f64>) -> String {
+/// A statistic as a cell: null when undefined, otherwise rounded to 10
+/// significant digits (the fixed-point resolution is 2^-20), −0 as 0.
+pub fn cell(value: Option<f64>) -> Cell<'static> {
     match value {
-        None => String::new(),
-        // -0 too: a difference of nothing prints as 0.
-        Some(0.0) => "0".to_string(),
-        Some(v) => format!("{v:.9e}").parse::<f64>().unwrap_or(v).to_string(),
+        None => Cell::Null,
+        Some(0.0) => Cell::Number(0.0),
+        Some(v) => Cell::Number(format!("{v:.9e}").parse::<f64>().unwrap_or(v)),
     }
 }
 
-/// Writes `summary.csv` point by point, as blocks of points complete.
-pub struct SummaryWriter<W: Write> {
-    csv: csv::Writer<W>,
+/// `point`, the swept columns, `lab` and `metric`: the columns the
+/// aggregate tables start with.
+pub fn aggregate_columns(layout: &Layout) -> Vec<Column> {
+    let mut columns = vec![Column::integer("point", "sweep point, from 0 (points.csv)")];
+    columns.extend(
+        (layout.point_columns.iter().zip(&layout.point_types)).map(|(path, kind)| {
+            Column::new(path.clone(), *kind, format!("swept parameter {path}"))
+        }),
+    );
+    columns.push(Column::string(
+        "lab",
+        "lab id, or all for system-wide metrics",
+    ));
+    columns.push(Column::string(
+        "metric",
+        "the metric: a column of lab_outcomes or system_outcomes",
+    ));
+    columns
 }
 
-impl<W: Write> SummaryWriter<W> {
-    /// Writes the header.
-    pub fn new(writer: W, layout: &Layout) -> csv::Result<Self> {
-        let mut csv = csv::Writer::from_writer(writer);
-        let mut header = vec!["point".to_string()];
-        header.extend(layout.point_columns.iter().cloned());
-        header.extend(["lab", "metric"].map(String::from));
-        header.extend(SUMMARY_STATISTICS.map(String::from));
-        csv.write_record(&header)?;
-        Ok(SummaryWriter { csv })
+/// The columns of `summary`.
+pub fn summary_schema(layout: &Layout) -> Schema {
+    let mut columns = aggregate_columns(layout);
+    columns.push(Column::integer(
+        "n",
+        "replications in which the metric is defined",
+    ));
+    for (name, about) in [
+        ("mean", "mean, in the metric's unit"),
+        ("sd", "sample standard deviation (n - 1)"),
+        ("se", "standard error of the mean, sd / sqrt(n)"),
+        (
+            "ci95_low",
+            "95% confidence interval of the mean (Student t), low end",
+        ),
+        (
+            "ci95_high",
+            "95% confidence interval of the mean (Student t), high end",
+        ),
+        ("q05", "5% quantile"),
+        ("q50", "median"),
+        ("q95", "95% quantile"),
+    ] {
+        columns.push(Column::number(name, about));
+    }
+    Schema::new(columns).unwrap_or_else(|_| unreachable!("column names are distinct"))
+}
+
+/// The cells of a point and slot: `point`, swept values, `lab`, `metric`.
+pub fn aggregate_cells<'a>(
+    layout: &'a Layout,
+    point: &PointAggregate,
+    swept: &'a [SweptValue],
+    slot: usize,
+) -> Vec<Cell<'a>> {
+    let (lab, metric) = layout.slot_name(slot);
+    let mut cells = vec![Cell::Integer(point.point as i64)];
+    cells.extend(swept.iter().map(SweptValue::cell));
+    cells.push(Cell::String(lab));
+    cells.push(Cell::String(metric));
+    cells
+}
+
+/// A point's swept values, typed by the layout.
+pub fn swept_values(layout: &Layout, point: &PointAggregate) -> Vec<SweptValue> {
+    (point.values.iter().zip(&layout.point_types))
+        .map(|(text, kind)| SweptValue::from_text(text, *kind))
+        .collect()
+}
+
+/// Writes `summary` point by point, as blocks of points complete.
+pub struct SummaryTable {
+    table: Table,
+}
+
+impl SummaryTable {
+    /// A summary table over `table` (opened with [`summary_schema`]).
+    pub fn new(table: Table) -> Self {
+        SummaryTable { table }
     }
 
-    /// The writer, flushed.
-    pub fn finish(self) -> std::io::Result<W> {
-        self.csv.into_inner().map_err(|e| e.into_error())
+    /// The table, to finish.
+    pub fn into_table(self) -> Table {
+        self.table
     }
 }
 
-impl<W: Write> PointConsumer for SummaryWriter<W> {
+impl PointConsumer for SummaryTable {
     fn point_done(&mut self, layout: &Layout, point: &PointAggregate) -> std::io::Result<()> {
-        let csv = &mut self.csv;
+        let swept = swept_values(layout, point);
         for (slot, accumulator) in point.summary.iter().enumerate() {
-            let (lab, metric) = layout.slot_name(slot);
             let s = accumulator.summary();
-            csv.write_field(point.point.to_string())?;
-            for value in &point.values {
-                csv.write_field(value)?;
-            }
-            csv.write_field(lab)?;
-            csv.write_field(metric)?;
-            csv.write_field(s.n.to_string())?;
-            for value in [
-                s.mean,
-                s.sd,
-                s.se,
-                s.ci95.map(|c| c.0),
-                s.ci95.map(|c| c.1),
-                s.q05,
-                s.q50,
-                s.q95,
-            ] {
-                csv.write_field(cell(value))?;
-            }
-            csv.write_record(None::<&[u8]>)?;
+            let mut row = aggregate_cells(layout, point, &swept, slot);
+            row.push(Cell::Integer(s.n as i64));
+            row.extend(
+                [
+                    s.mean,
+                    s.sd,
+                    s.se,
+                    s.ci95.map(|c| c.0),
+                    s.ci95.map(|c| c.1),
+                    s.q05,
+                    s.q50,
+                    s.q95,
+                ]
+                .map(cell),
+            );
+            self.table.write_row(&row).map_err(std::io::Error::other)?;
         }
         Ok(())
     }

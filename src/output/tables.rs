@@ -1,93 +1,18 @@
-//! The CSV tables: stable column order, units in column names, ISO dates
-//! beside day numbers, empty cells for undefined means.
-
-use std::io::Write;
+//! The per-replication tables: one row per (unit, lab), per unit, per event
+//! or per sample; typed columns in a stable order, units in column names,
+//! ISO dates beside day numbers, the swept values after `point`, empty
+//! cells (nulls) for undefined means.
 
 use chrono::{Days, NaiveDate};
 
+use super::format::{Cell, Column, FormatError, Schema};
+use super::kinds::OutputKind;
+use super::table::{Swept, Table, unit_columns};
 use crate::engine::SimTime;
-use crate::metrics;
+use crate::metrics::{self, Kind};
 use crate::model::{AdoptionSample, EventRecord, PressureSample, QueueSample};
 use crate::runner::{UnitResult, UnitSink};
 use crate::scenario::Scenario;
-
-/// Columns of `timeseries.csv`.
-pub const TIMESERIES_COLUMNS: [&str; 10] = [
-    "point",
-    "replication",
-    "day",
-    "date",
-    "segment",
-    "lab",
-    "adopters",
-    "adopters_api",
-    "adopters_open_weights",
-    "share",
-];
-
-/// Columns of `pressure_timeseries.csv`.
-pub const PRESSURE_TIMESERIES_COLUMNS: [&str; 8] = [
-    "point",
-    "replication",
-    "day",
-    "date",
-    "lab",
-    "pressure",
-    "escalation_level",
-    "participating",
-];
-
-/// Columns of `queue_timeseries.csv`.
-pub const QUEUE_TIMESERIES_COLUMNS: [&str; 7] = [
-    "point",
-    "replication",
-    "day",
-    "date",
-    "track",
-    "queue_length",
-    "busy_teams",
-];
-
-/// Columns of `events.csv`.
-pub const EVENT_COLUMNS: [&str; 10] = [
-    "point",
-    "replication",
-    "time_days",
-    "date",
-    "kind",
-    "lab",
-    "line",
-    "model",
-    "track",
-    "detail",
-];
-
-/// Header of `lab_outcomes.csv`: the work unit and lab, then the metrics
-/// of [`metrics::lab_metric_names`].
-pub fn lab_columns(scenario: &Scenario) -> Vec<String> {
-    ["point", "replication", "lab"]
-        .into_iter()
-        .map(String::from)
-        .chain(metrics::lab_metric_names(scenario))
-        .collect()
-}
-
-/// Header of `system_outcomes.csv`: the work unit, then the metrics of
-/// [`metrics::system_metric_names`].
-pub fn system_columns(scenario: &Scenario) -> Vec<String> {
-    ["point", "replication"]
-        .into_iter()
-        .map(String::from)
-        .chain(metrics::system_metric_names(scenario))
-        .collect()
-}
-
-/// Formats an optional number; `None` is an empty cell. Rust prints the
-/// shortest text that reads back as the same `f64`, on every platform, and a
-/// whole number without a decimal point, so counts read as integers.
-fn optional(value: Option<f64>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
-}
 
 /// Calendar date of a simulated time.
 pub fn date_of(start: NaiveDate, time: SimTime) -> NaiveDate {
@@ -96,76 +21,149 @@ pub fn date_of(start: NaiveDate, time: SimTime) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// The destinations of a run's tables; the optional ones are written only
-/// when present.
-pub struct Tables<W> {
-    /// `lab_outcomes.csv`.
-    pub labs: W,
-    /// `system_outcomes.csv`.
-    pub system: W,
-    /// `events.csv`.
-    pub events: Option<W>,
-    /// `timeseries.csv`.
-    pub timeseries: Option<W>,
-    /// `queue_timeseries.csv`.
-    pub queue_timeseries: Option<W>,
-    /// `pressure_timeseries.csv`.
-    pub pressure_timeseries: Option<W>,
+/// A metric's column: an integer for counts, a number otherwise.
+fn metric_column(name: String, kind: Kind, about: &str) -> Column {
+    match kind {
+        Kind::Count => Column::integer(name, about),
+        Kind::Number => Column::number(name, about),
+    }
 }
 
-fn with_header<W: Write, const N: usize>(
-    writer: Option<W>,
-    header: [&str; N],
-) -> csv::Result<Option<csv::Writer<W>>> {
-    writer
-        .map(|writer| {
-            let mut writer = csv::Writer::from_writer(writer);
-            writer.write_record(header)?;
-            Ok(writer)
-        })
-        .transpose()
+/// The columns of a per-replication table after `point`, the swept values
+/// and `replication`.
+pub fn columns(kind: OutputKind, scenario: &Scenario) -> Vec<Column> {
+    let day = || {
+        vec![
+            Column::number("day", "sample time, in days from the start"),
+            Column::date("date", "sample time as a date"),
+        ]
+    };
+    match kind {
+        OutputKind::LabOutcomes => {
+            let mut columns = vec![Column::string("lab", "lab id")];
+            columns.extend(
+                metrics::lab_metric_columns(scenario)
+                    .into_iter()
+                    .map(|(name, kind, about)| metric_column(name, kind, &about)),
+            );
+            columns
+        }
+        OutputKind::SystemOutcomes => metrics::system_metric_columns(scenario)
+            .into_iter()
+            .map(|(name, kind, about)| metric_column(name, kind, &about))
+            .collect(),
+        OutputKind::Events => vec![
+            Column::number("time_days", "when, in days from the start"),
+            Column::date("date", "when, as a date"),
+            Column::string("kind", "what happened"),
+            Column::string("lab", "lab id"),
+            Column::string("line", "line id (events of one model)"),
+            Column::integer("model", "the model's number in its line (0: the incumbent)"),
+            Column::string("track", "track id (track events)"),
+            Column::string(
+                "detail",
+                "how released, whether mitigation removed the hazard, ...",
+            ),
+        ],
+        OutputKind::Timeseries => [
+            day(),
+            vec![
+                Column::string("segment", "segment id"),
+                Column::string("lab", "lab id"),
+                Column::number("adopters", "the lab's adopters in the segment"),
+                Column::number("adopters_api", "of those, on its API models"),
+                Column::number(
+                    "adopters_open_weights",
+                    "of those, on its open-weights models",
+                ),
+                Column::number("share", "the lab's share of the segment's adopters"),
+            ],
+        ]
+        .concat(),
+        OutputKind::QueueTimeseries => [
+            day(),
+            vec![
+                Column::string("track", "track id"),
+                Column::integer("queue_length", "models waiting for a team"),
+                Column::integer("busy_teams", "teams at work"),
+            ],
+        ]
+        .concat(),
+        OutputKind::PressureTimeseries => [
+            day(),
+            vec![
+                Column::string("lab", "lab id"),
+                Column::number("pressure", "pressure on the lab, after decay"),
+                Column::integer(
+                    "escalation_level",
+                    "escalation in force: 0 none, 1 public pressure, 2 directive",
+                ),
+                Column::boolean("participating", "whether the lab takes part"),
+            ],
+        ]
+        .concat(),
+        _ => Vec::new(),
+    }
 }
 
-/// Writes unit results as CSV rows to any writers.
-pub struct CsvSink<'s, W: Write> {
+/// The full schema of a per-replication table: `point`, the swept values,
+/// `replication`, then its own columns.
+pub fn schema(kind: OutputKind, scenario: &Scenario, swept: &Swept) -> Schema {
+    let (point, replication) = unit_columns();
+    let after: Vec<Column> = replication
+        .into_iter()
+        .chain(columns(kind, scenario))
+        .collect();
+    swept.schema(point, after)
+}
+
+/// The destinations of a run's per-replication tables; each is written
+/// only when present.
+#[derive(Default)]
+pub struct Tables {
+    /// `lab_outcomes`.
+    pub labs: Option<Table>,
+    /// `system_outcomes`.
+    pub system: Option<Table>,
+    /// `events`.
+    pub events: Option<Table>,
+    /// `timeseries`.
+    pub timeseries: Option<Table>,
+    /// `queue_timeseries`.
+    pub queue_timeseries: Option<Table>,
+    /// `pressure_timeseries`.
+    pub pressure_timeseries: Option<Table>,
+}
+
+/// Writes unit results as rows of the per-replication tables.
+pub struct UnitTables<'s> {
     scenario: &'s Scenario,
-    labs: csv::Writer<W>,
-    system: csv::Writer<W>,
-    events: Option<csv::Writer<W>>,
-    timeseries: Option<csv::Writer<W>>,
-    queue_timeseries: Option<csv::Writer<W>>,
-    pressure_timeseries: Option<csv::Writer<W>>,
+    swept: &'s Swept,
+    tables: Tables,
     line_ids: Vec<(&'s str, &'s str)>,
-    /// Swept values of each point, written after `point` in the lab and
-    /// system tables.
-    point_values: Vec<Vec<String>>,
     /// Scratch: one row's metric values.
     values: Vec<Option<f64>>,
 }
 
-impl<'s, W: Write> CsvSink<'s, W> {
-    /// Writes the headers and returns the sink.
-    pub fn new(scenario: &'s Scenario, tables: Tables<W>) -> csv::Result<Self> {
-        CsvSink::with_points(scenario, tables, &[], Vec::new())
+fn io(error: FormatError) -> std::io::Error {
+    match error {
+        FormatError::Io(error) => error,
+        other => std::io::Error::other(other),
     }
+}
 
-    /// The same for a sweep: `point_columns` (the swept paths) follow
-    /// `point` in the lab and system tables, with `point_values[point]` in
-    /// each row.
-    pub fn with_points(
-        scenario: &'s Scenario,
-        tables: Tables<W>,
-        point_columns: &[String],
-        point_values: Vec<Vec<String>>,
-    ) -> csv::Result<Self> {
-        let with_points = |mut columns: Vec<String>| {
-            columns.splice(1..1, point_columns.iter().cloned());
-            columns
-        };
-        let mut labs = csv::Writer::from_writer(tables.labs);
-        labs.write_record(with_points(lab_columns(scenario)))?;
-        let mut system = csv::Writer::from_writer(tables.system);
-        system.write_record(with_points(system_columns(scenario)))?;
+/// A metric value as a cell of its column.
+fn metric_cell(value: Option<f64>, kind: Kind) -> Cell<'static> {
+    match (value, kind) {
+        (None, _) => Cell::Null,
+        (Some(v), Kind::Count) => Cell::Integer(v as i64),
+        (Some(v), Kind::Number) => Cell::Number(v),
+    }
+}
+
+impl<'s> UnitTables<'s> {
+    /// The tables of a run of `scenario`'s points with `swept` values.
+    pub fn new(scenario: &'s Scenario, swept: &'s Swept, tables: Tables) -> Self {
         let line_ids = scenario
             .labs
             .iter()
@@ -175,227 +173,217 @@ impl<'s, W: Write> CsvSink<'s, W> {
                     .map(move |line| (lab.id.as_str(), line.id.as_str()))
             })
             .collect();
-        Ok(CsvSink {
+        UnitTables {
             scenario,
-            labs,
-            system,
-            events: with_header(tables.events, EVENT_COLUMNS)?,
-            timeseries: with_header(tables.timeseries, TIMESERIES_COLUMNS)?,
-            queue_timeseries: with_header(tables.queue_timeseries, QUEUE_TIMESERIES_COLUMNS)?,
-            pressure_timeseries: with_header(
-                tables.pressure_timeseries,
-                PRESSURE_TIMESERIES_COLUMNS,
-            )?,
+            swept,
+            tables,
             line_ids,
-            point_values,
             values: Vec::new(),
-        })
+        }
     }
 
-    /// Flushes every table.
-    pub fn finish(self) -> std::io::Result<()> {
-        let flush = |writer: csv::Writer<W>| -> std::io::Result<()> {
-            writer.into_inner().map_err(|e| e.into_error())?.flush()
-        };
-        for writer in [
-            self.events,
-            self.timeseries,
-            self.queue_timeseries,
-            self.pressure_timeseries,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            flush(writer)?;
+    /// Finishes every table (footers, flushes).
+    pub fn finish(mut self) -> std::io::Result<()> {
+        for table in self.all_mut().into_iter().flatten() {
+            table.finish().map_err(io)?;
         }
-        flush(self.labs)?;
-        flush(self.system)
+        Ok(())
+    }
+
+    fn all_mut(&mut self) -> [&mut Option<Table>; 6] {
+        let t = &mut self.tables;
+        [
+            &mut t.labs,
+            &mut t.system,
+            &mut t.events,
+            &mut t.timeseries,
+            &mut t.queue_timeseries,
+            &mut t.pressure_timeseries,
+        ]
+    }
+
+    fn outcome_rows(&mut self, unit: &UnitResult) -> std::io::Result<()> {
+        let lab_kinds = metrics::lab_metric_kinds(self.scenario);
+        if self.tables.labs.is_some() {
+            for (lab, outcome) in self.scenario.labs.iter().zip(&unit.labs) {
+                self.values.clear();
+                metrics::lab_values(outcome, &mut self.values);
+                let mut cells = vec![Cell::String(&lab.id)];
+                cells
+                    .extend((self.values.iter().zip(&lab_kinds)).map(|(v, k)| metric_cell(*v, *k)));
+                let row = row(self.swept, unit, &cells);
+                if let Some(table) = &mut self.tables.labs {
+                    table.write_row(&row).map_err(io)?;
+                }
+            }
+        }
+        if self.tables.system.is_some() {
+            self.values.clear();
+            metrics::system_values(&unit.system, &mut self.values);
+            let kinds = metrics::system_metric_kinds(self.scenario);
+            let cells: Vec<Cell> = (self.values.iter().zip(&kinds))
+                .map(|(v, k)| metric_cell(*v, *k))
+                .collect();
+            let row = row(self.swept, unit, &cells);
+            if let Some(table) = &mut self.tables.system {
+                table.write_row(&row).map_err(io)?;
+            }
+        }
+        Ok(())
     }
 
     fn adoption_rows(
         &mut self,
-        point: &str,
-        replication: &str,
+        unit: &UnitResult,
         samples: &[AdoptionSample],
     ) -> std::io::Result<()> {
         let start = self.scenario.start_date;
-        let segments = self
-            .scenario
-            .market
-            .as_ref()
+        let segments = (self.scenario.market.as_ref())
             .map(|m| m.segments.as_slice())
             .unwrap_or_default();
-        let Some(writer) = &mut self.timeseries else {
-            return Ok(());
-        };
         for sample in samples {
-            writer.write_record([
-                point,
-                replication,
-                &sample.time.as_days().to_string(),
-                &date_of(start, sample.time).to_string(),
-                &segments[sample.segment as usize].id,
-                &self.scenario.labs[sample.lab as usize].id,
-                &sample.adopters.to_string(),
-                &sample.adopters_api.to_string(),
-                &sample.adopters_open_weights.to_string(),
-                &optional(sample.share),
-            ])?;
+            let cells = [
+                Cell::Number(sample.time.as_days()),
+                Cell::Date(date_of(start, sample.time)),
+                Cell::String(&segments[sample.segment as usize].id),
+                Cell::String(&self.scenario.labs[sample.lab as usize].id),
+                Cell::Number(sample.adopters),
+                Cell::Number(sample.adopters_api),
+                Cell::Number(sample.adopters_open_weights),
+                Cell::from(sample.share),
+            ];
+            let row = row(self.swept, unit, &cells);
+            if let Some(table) = &mut self.tables.timeseries {
+                table.write_row(&row).map_err(io)?;
+            }
         }
         Ok(())
     }
 
     fn pressure_rows(
         &mut self,
-        point: &str,
-        replication: &str,
+        unit: &UnitResult,
         samples: &[PressureSample],
     ) -> std::io::Result<()> {
         let start = self.scenario.start_date;
-        let Some(writer) = &mut self.pressure_timeseries else {
-            return Ok(());
-        };
         for sample in samples {
-            writer.write_record([
-                point,
-                replication,
-                &sample.time.as_days().to_string(),
-                &date_of(start, sample.time).to_string(),
-                &self.scenario.labs[sample.lab as usize].id,
-                &sample.pressure.to_string(),
-                &sample.escalation_level.to_string(),
-                if sample.participating {
-                    "true"
-                } else {
-                    "false"
-                },
-            ])?;
+            let cells = [
+                Cell::Number(sample.time.as_days()),
+                Cell::Date(date_of(start, sample.time)),
+                Cell::String(&self.scenario.labs[sample.lab as usize].id),
+                Cell::Number(sample.pressure),
+                Cell::Integer(sample.escalation_level as i64),
+                Cell::Boolean(sample.participating),
+            ];
+            let row = row(self.swept, unit, &cells);
+            if let Some(table) = &mut self.tables.pressure_timeseries {
+                table.write_row(&row).map_err(io)?;
+            }
         }
         Ok(())
     }
 
-    fn queue_rows(
-        &mut self,
-        point: &str,
-        replication: &str,
-        samples: &[QueueSample],
-    ) -> std::io::Result<()> {
+    fn queue_rows(&mut self, unit: &UnitResult, samples: &[QueueSample]) -> std::io::Result<()> {
         let start = self.scenario.start_date;
-        let Some(writer) = &mut self.queue_timeseries else {
-            return Ok(());
-        };
         for sample in samples {
-            writer.write_record([
-                point,
-                replication,
-                &sample.time.as_days().to_string(),
-                &date_of(start, sample.time).to_string(),
-                &self.scenario.review.tracks[sample.track as usize].id,
-                &sample.queue_length.to_string(),
-                &sample.busy_teams.to_string(),
-            ])?;
+            let cells = [
+                Cell::Number(sample.time.as_days()),
+                Cell::Date(date_of(start, sample.time)),
+                Cell::String(&self.scenario.review.tracks[sample.track as usize].id),
+                Cell::Integer(sample.queue_length as i64),
+                Cell::Integer(sample.busy_teams as i64),
+            ];
+            let row = row(self.swept, unit, &cells);
+            if let Some(table) = &mut self.tables.queue_timeseries {
+                table.write_row(&row).map_err(io)?;
+            }
         }
         Ok(())
     }
 
     fn event_rows(&mut self, unit: &UnitResult, events: &[EventRecord]) -> std::io::Result<()> {
+        let scenario = self.scenario;
         for event in events {
-            let row = self.event_row(unit, event);
-            if let Some(writer) = &mut self.events {
-                writer.write_record(row)?;
+            let (lab, line, model) = match event.model {
+                Some(who) => {
+                    let (lab, line) = self.line_ids[who.line as usize];
+                    (lab, line, Cell::Integer(i64::from(who.number)))
+                }
+                None => (
+                    event
+                        .lab
+                        .map_or("", |lab| scenario.labs[lab as usize].id.as_str()),
+                    "",
+                    Cell::Null,
+                ),
+            };
+            let track = event
+                .track
+                .map_or("", |t| scenario.review.tracks[t as usize].id.as_str());
+            let cells = [
+                Cell::Number(event.time.as_days()),
+                Cell::Date(date_of(scenario.start_date, event.time)),
+                Cell::String(event.kind.as_str()),
+                text(lab),
+                text(line),
+                model,
+                text(track),
+                text(event.kind.detail()),
+            ];
+            let row = row(self.swept, unit, &cells);
+            if let Some(table) = &mut self.tables.events {
+                table.write_row(&row).map_err(io)?;
             }
         }
         Ok(())
     }
+}
 
-    fn event_row(&self, unit: &UnitResult, event: &EventRecord) -> [String; 10] {
-        let (lab, line, model) = match event.model {
-            Some(who) => {
-                let (lab, line) = self.line_ids[who.line as usize];
-                (lab.to_string(), line.to_string(), who.number.to_string())
-            }
-            None => (
-                event
-                    .lab
-                    .map(|lab| self.scenario.labs[lab as usize].id.clone())
-                    .unwrap_or_default(),
-                String::new(),
-                String::new(),
-            ),
-        };
-        let track = event
-            .track
-            .map(|t| self.scenario.review.tracks[t as usize].id.clone())
-            .unwrap_or_default();
-        [
-            unit.point.to_string(),
-            unit.replication.to_string(),
-            event.time.as_days().to_string(),
-            date_of(self.scenario.start_date, event.time).to_string(),
-            event.kind.as_str().to_string(),
-            lab,
-            line,
-            model,
-            track,
-            event.kind.detail().to_string(),
-        ]
+/// A row: `point`, the swept values, `replication`, then `cells`.
+fn row<'c>(swept: &'c Swept, unit: &UnitResult, cells: &[Cell<'c>]) -> Vec<Cell<'c>> {
+    let mut row = Vec::with_capacity(2 + swept.columns().len() + cells.len());
+    row.push(Cell::Integer(unit.point as i64));
+    row.extend(swept.cells(unit.point));
+    row.push(Cell::Integer(unit.replication as i64));
+    row.extend_from_slice(cells);
+    row
+}
+
+/// Text, or a null for none.
+fn text(value: &str) -> Cell<'_> {
+    if value.is_empty() {
+        Cell::Null
+    } else {
+        Cell::String(value)
     }
 }
 
-impl<W: Write> UnitSink for CsvSink<'_, W> {
+impl UnitSink for UnitTables<'_> {
     fn accept(&mut self, unit: &UnitResult) -> std::io::Result<()> {
         if unit.pairing_only {
             return Ok(());
         }
-        let point = unit.point.to_string();
-        let replication = unit.replication.to_string();
-        let swept: &[String] = self.point_values.get(unit.point).map_or(&[], Vec::as_slice);
-        for (lab, outcome) in self.scenario.labs.iter().zip(&unit.labs) {
-            self.labs.write_field(&point)?;
-            for value in swept {
-                self.labs.write_field(value)?;
-            }
-            self.labs.write_field(&replication)?;
-            self.labs.write_field(&lab.id)?;
-            self.values.clear();
-            metrics::lab_values(outcome, &mut self.values);
-            for &value in &self.values {
-                self.labs.write_field(optional(value))?;
-            }
-            self.labs.write_record(None::<&[u8]>)?;
-        }
-        let system = &unit.system;
-        self.system.write_field(&point)?;
-        for value in swept {
-            self.system.write_field(value)?;
-        }
-        self.system.write_field(&replication)?;
-        self.values.clear();
-        metrics::system_values(system, &mut self.values);
-        for &value in &self.values {
-            self.system.write_field(optional(value))?;
-        }
-        self.system.write_record(None::<&[u8]>)?;
+        self.outcome_rows(unit)?;
         let spilled = &unit.spilled;
-        if self.timeseries.is_some() {
+        if self.tables.timeseries.is_some() {
             if let Some(records) = &spilled.adoption {
-                records.for_each_batch(|batch| self.adoption_rows(&point, &replication, batch))?;
+                records.for_each_batch(|batch| self.adoption_rows(unit, batch))?;
             }
-            self.adoption_rows(&point, &replication, &unit.adoption_series)?;
+            self.adoption_rows(unit, &unit.adoption_series)?;
         }
-        if self.pressure_timeseries.is_some() {
+        if self.tables.pressure_timeseries.is_some() {
             if let Some(records) = &spilled.pressure {
-                records.for_each_batch(|batch| self.pressure_rows(&point, &replication, batch))?;
+                records.for_each_batch(|batch| self.pressure_rows(unit, batch))?;
             }
-            self.pressure_rows(&point, &replication, &unit.pressure_series)?;
+            self.pressure_rows(unit, &unit.pressure_series)?;
         }
-        if self.queue_timeseries.is_some() {
+        if self.tables.queue_timeseries.is_some() {
             if let Some(records) = &spilled.queue {
-                records.for_each_batch(|batch| self.queue_rows(&point, &replication, batch))?;
+                records.for_each_batch(|batch| self.queue_rows(unit, batch))?;
             }
-            self.queue_rows(&point, &replication, &unit.queue_series)?;
+            self.queue_rows(unit, &unit.queue_series)?;
         }
-        if self.events.is_some() {
+        if self.tables.events.is_some() {
             if let Some(records) = &spilled.events {
                 records.for_each_batch(|batch| self.event_rows(unit, batch))?;
             }

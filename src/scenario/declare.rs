@@ -474,7 +474,7 @@ pub fn default_text(defaults: &Option<toml::Table>, key: &str, meta: &Meta) -> S
     defaults
         .as_ref()
         .and_then(|table| table.get(key))
-        .map(crate::experiment::render)
+        .map(crate::scenario::render)
         .unwrap_or_default()
 }
 

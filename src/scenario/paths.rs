@@ -65,6 +65,40 @@ pub fn parse_value(text: &str) -> Value {
     Value::String(text.to_string())
 }
 
+/// A swept value as text in CSV cells and messages: strings bare, numbers
+/// as the shortest text that reads back the same, dates ISO.
+pub fn render(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Integer(i) => i.to_string(),
+        Value::Float(f) => f.to_string(),
+        Value::Boolean(b) => b.to_string(),
+        Value::Datetime(d) => d.to_string(),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(render).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Table(_) => value.to_string().trim().replace('\n', "; "),
+    }
+}
+
+/// The value at `path` in `root`, if there is one: elements of arrays of
+/// tables are named by their `id`, as in [`apply`].
+pub fn get<'a>(root: &'a Table, path: &str) -> Option<&'a Value> {
+    let mut segments = path.split('.').map(str::trim);
+    let mut node = root.get(segments.next()?)?;
+    for segment in segments {
+        node = match node {
+            Value::Table(table) => table.get(segment)?,
+            Value::Array(items) => items
+                .iter()
+                .find(|item| item.get("id").and_then(Value::as_str) == Some(segment))?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
 /// The ids of the elements of an array of tables, for messages.
 fn ids_of(array: &[Value]) -> Vec<String> {
     array

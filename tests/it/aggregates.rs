@@ -155,7 +155,7 @@ fn aggregates_only_writes_the_summary_and_the_manifest() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["manifest.json", "summary.csv"]);
+    assert_eq!(names, ["datapackage.json", "manifest.json", "summary.csv"]);
 }
 
 #[test]

@@ -27,6 +27,7 @@ fn run_writes_the_documented_files_and_columns() {
     assert_eq!(
         names,
         [
+            "datapackage.json",
             "lab_outcomes.csv",
             "manifest.json",
             "summary.csv",

@@ -93,7 +93,7 @@ impl std::io::Write for Shared {
 /// spilled to disk in `spill_dir` or kept in memory.
 fn recorded_tables(spill_dir: Option<&Path>) -> Vec<Vec<u8>> {
     use reviewsim::model::Recording;
-    use reviewsim::output::{CsvSink, Tables};
+    use reviewsim::output::{Format, OutputKind, Swept, Tables, UnitTables, open, schema};
     use reviewsim::runner::{RunConfig, run};
     // Many incidents and daily samples: every table passes a batch.
     let scenario = crate::common::baseline_with(&[
@@ -101,15 +101,26 @@ fn recorded_tables(spill_dir: Option<&Path>) -> Vec<Vec<u8>> {
         "simulation.replications=6",
     ]);
     let writers: Vec<Shared> = (0..6).map(|_| Shared::default()).collect();
-    let tables = Tables {
-        labs: writers[0].clone(),
-        system: writers[1].clone(),
-        events: Some(writers[2].clone()),
-        timeseries: Some(writers[3].clone()),
-        queue_timeseries: Some(writers[4].clone()),
-        pressure_timeseries: Some(writers[5].clone()),
+    let swept = Swept::default();
+    let table = |kind: OutputKind, writer: &Shared| {
+        Some(
+            open(
+                Format::Csv,
+                Box::new(writer.clone()),
+                &schema(kind, &scenario, &swept),
+            )
+            .unwrap(),
+        )
     };
-    let mut sink = CsvSink::new(&scenario, tables).unwrap();
+    let tables = Tables {
+        labs: table(OutputKind::LabOutcomes, &writers[0]),
+        system: table(OutputKind::SystemOutcomes, &writers[1]),
+        events: table(OutputKind::Events, &writers[2]),
+        timeseries: table(OutputKind::Timeseries, &writers[3]),
+        queue_timeseries: table(OutputKind::QueueTimeseries, &writers[4]),
+        pressure_timeseries: table(OutputKind::PressureTimeseries, &writers[5]),
+    };
+    let mut sink = UnitTables::new(&scenario, &swept, tables);
     let config = RunConfig {
         threads: Some(2),
         recording: Recording {

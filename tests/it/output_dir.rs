@@ -99,6 +99,7 @@ fn a_second_run_into_a_directory_is_refused_unless_it_replaces_the_first_whole()
     assert_eq!(
         names(&out),
         [
+            "datapackage.json",
             "lab_outcomes.csv",
             "manifest.json",
             "summary.csv",
@@ -170,5 +171,8 @@ fn after_sigkill_the_next_run_leaves_no_partial_file() {
         "summary",
         "--quiet",
     ]);
-    assert_eq!(names(&out), ["manifest.json", "summary.csv"]);
+    assert_eq!(
+        names(&out),
+        ["datapackage.json", "manifest.json", "summary.csv"]
+    );
 }

@@ -48,46 +48,84 @@ fn merge(dirs: &[PathBuf], out: &Path) -> std::process::Output {
     reviewsim(&args)
 }
 
-#[test]
-fn four_shards_merged_are_byte_identical_to_the_unsharded_run() {
-    let scratch = tempfile::tempdir().unwrap();
-    let scenario = baseline_sweep(scratch.path(), SWEEP);
-    let whole = scratch.path().join("whole");
-    let series = ["--timeseries", "30"];
-    run(&scenario, &whole, &series);
-    let mut parts = shards(&scenario, scratch.path(), 4, &series);
+/// Runs the sweep whole and in four shards in `format`, merges the shards,
+/// and checks that every file but the manifest is byte for byte the whole
+/// run's; returns the whole run's directory.
+fn four_shards_merged_equal_the_whole_run(scratch: &Path, format: &str) -> PathBuf {
+    let scenario = baseline_sweep(scratch, SWEEP);
+    let whole = scratch.join("whole");
+    let options = ["--timeseries", "30", "--format", format];
+    run(&scenario, &whole, &options);
+    let mut parts = shards(&scenario, scratch, 4, &options);
     parts.reverse(); // merge puts them in shard order
-    let merged = scratch.path().join("merged");
+    let merged = scratch.join("merged");
     let output = merge(&parts, &merged);
     assert!(
         output.status.success(),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    for name in [
-        "lab_outcomes.csv",
-        "system_outcomes.csv",
-        "events.csv",
-        "timeseries.csv",
-        "queue_timeseries.csv",
-        "pressure_timeseries.csv",
-        "points.csv",
-        "summary.csv",
-        "compare.csv",
-    ] {
-        let expected = std::fs::read(whole.join(name)).unwrap();
-        let got = std::fs::read(merged.join(name)).unwrap();
+    let tables = [
+        "lab_outcomes",
+        "system_outcomes",
+        "events",
+        "timeseries",
+        "queue_timeseries",
+        "pressure_timeseries",
+        "points",
+        "summary",
+        "compare",
+    ];
+    let files =
+        (tables.iter().map(|t| format!("{t}.{format}"))).chain(["datapackage.json".to_string()]);
+    for name in files {
+        let expected = std::fs::read(whole.join(&name)).unwrap();
+        let got = std::fs::read(merged.join(&name)).unwrap();
         assert!(expected.len() > 30, "{name} is nearly empty");
         assert!(expected == got, "{name} differs after merging");
     }
     // A shard holds its slice only, and no partial aggregates.
-    let shard0 = std::fs::read_to_string(parts[3].join("system_outcomes.csv")).unwrap();
-    assert_eq!(shard0.lines().count(), 1 + 3 * ((CHUNK_UNITS / 2 + 41) / 4));
-    assert!(!parts[3].join("summary.csv").exists());
+    assert!(!parts[3].join(format!("summary.{format}")).exists());
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(merged.join("manifest.json")).unwrap()).unwrap();
     assert!(manifest["shard"].is_null());
+    assert_eq!(manifest["format"], format);
     assert_eq!(manifest["merged_from"].as_array().unwrap().len(), 4);
+    for shard in &parts {
+        std::fs::remove_dir_all(shard).unwrap();
+    }
+    std::fs::remove_dir_all(merged).unwrap();
+    whole
+}
+
+#[test]
+fn four_shards_merged_are_byte_identical_to_the_unsharded_run() {
+    let scratch = tempfile::tempdir().unwrap();
+    let whole = four_shards_merged_equal_the_whole_run(scratch.path(), "csv");
+    let labs = std::fs::read_to_string(whole.join("system_outcomes.csv")).unwrap();
+    assert_eq!(labs.lines().count(), 1 + 3 * (CHUNK_UNITS / 2 + 41));
+}
+
+/// Parquet shards are joined row group by row group into the file the whole
+/// run writes: with more rows than a row group holds, the groups of the
+/// shards' files are cut anew.
+#[cfg(feature = "parquet")]
+#[test]
+fn four_parquet_shards_merged_are_byte_identical_to_the_unsharded_run() {
+    let scratch = tempfile::tempdir().unwrap();
+    let csv = scratch.path().join("csv");
+    std::fs::create_dir(&csv).unwrap();
+    let whole_csv = four_shards_merged_equal_the_whole_run(&csv, "csv");
+    let rows = std::fs::read_to_string(whole_csv.join("timeseries.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    let groups = reviewsim::output::format::ROW_GROUP_ROWS;
+    assert!(rows > groups, "{rows} rows fit one row group of {groups}");
+    let parquet = scratch.path().join("parquet");
+    std::fs::create_dir(&parquet).unwrap();
+    four_shards_merged_equal_the_whole_run(&parquet, "parquet");
 }
 
 #[test]

@@ -48,8 +48,8 @@ fn a_three_parameter_grid_writes_points_swept_columns_and_summary_rows_for_every
     assert_eq!(
         points,
         "point,review.window_days,review.tracks.threat.capacity,review.on_expiry\n\
-         0,15,1,release\n1,15,1,hold\n2,15,2,release\n3,15,2,hold\n\
-         4,30,1,release\n5,30,1,hold\n6,30,2,release\n7,30,2,hold\n"
+         0,15.0,1,release\n1,15.0,1,hold\n2,15.0,2,release\n3,15.0,2,hold\n\
+         4,30.0,1,release\n5,30.0,1,hold\n6,30.0,2,release\n7,30.0,2,hold\n"
     );
     let point_values: HashMap<String, Vec<String>> = csv_rows(&out.join("points.csv"))
         .into_iter()
@@ -110,7 +110,7 @@ fn a_three_parameter_grid_writes_points_swept_columns_and_summary_rows_for_every
         .iter()
         .filter(|r| r["metric"] == "releases_on_window_expiry" && r["review.on_expiry"] == "hold")
     {
-        assert_eq!(row["mean"], "0", "{row:?}");
+        assert_eq!(row["mean"], "0.0", "{row:?}");
     }
 }
 

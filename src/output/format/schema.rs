@@ -9,7 +9,7 @@ use super::Cell;
 
 /// The type of every value in a column, named as in the Frictionless Table
 /// Schema so that `datapackage.json` can say it verbatim.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ColumnType {
     /// A whole number (`i64`): counts, indices, days.
@@ -47,7 +47,7 @@ impl fmt::Display for ColumnType {
 
 /// One column: its name (with the unit, as in `delay_days`), its type and
 /// what it means. Serialises as a Frictionless field descriptor.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Column {
     /// Header text.
     pub name: String,
@@ -55,7 +55,7 @@ pub struct Column {
     #[serde(rename = "type")]
     pub column_type: ColumnType,
     /// What the column means, for people reading `datapackage.json`.
-    #[serde(skip_serializing_if = "String::is_empty")]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
 }
 

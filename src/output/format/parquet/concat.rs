@@ -11,12 +11,14 @@ use ::parquet::arrow::ArrowWriter;
 use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use ::parquet::errors::ParquetError;
 use ::parquet::file::metadata::KeyValue;
-use arrow_schema::{ArrowError, Fields};
+use arrow_array::RecordBatch;
+use arrow_schema::{ArrowError, Fields, SchemaRef};
+use arrow_select::concat::concat_batches;
 
-use super::writer_properties;
+use super::{ROW_GROUP_ROWS, writer_properties};
 
-/// Rows decoded at a time. Memory holds one such batch of the input plus
-/// at most one row group of the output, however large the files.
+/// Rows decoded at a time. Memory holds at most one row group of the
+/// output (and, briefly, its copy as one batch), however large the files.
 const BATCH_ROWS: usize = 8_192;
 
 /// Why files could not be concatenated.
@@ -131,6 +133,7 @@ fn carried_metadata(builder: &ParquetRecordBatchReaderBuilder<File>) -> Vec<KeyV
 fn copy_rows<W: Write + Send>(
     path: &Path,
     builder: ParquetRecordBatchReaderBuilder<File>,
+    groups: &mut Regroup,
     writer: &mut ArrowWriter<W>,
 ) -> Result<(), ConcatError> {
     let file = || path.display().to_string();
@@ -146,9 +149,66 @@ fn copy_rows<W: Write + Send>(
             file: file(),
             source,
         })?;
-        writer.write(&batch).map_err(ConcatError::Write)?;
+        groups.push(batch, writer)?;
     }
     Ok(())
+}
+
+/// Rows gathered into row groups of [`ROW_GROUP_ROWS`] (the last one
+/// shorter), each handed to the writer as one batch and closed, as
+/// `ParquetTableWriter` does: the file comes out byte for byte as if it had
+/// been written in one go.
+struct Regroup {
+    schema: SchemaRef,
+    pending: Vec<RecordBatch>,
+    rows: usize,
+}
+
+impl Regroup {
+    fn new(schema: SchemaRef) -> Self {
+        Regroup {
+            schema,
+            pending: Vec::new(),
+            rows: 0,
+        }
+    }
+
+    fn push<W: Write + Send>(
+        &mut self,
+        mut batch: RecordBatch,
+        writer: &mut ArrowWriter<W>,
+    ) -> Result<(), ConcatError> {
+        loop {
+            let room = ROW_GROUP_ROWS - self.rows;
+            let rows = batch.num_rows();
+            if rows < room {
+                self.rows += rows;
+                self.pending.push(batch);
+                return Ok(());
+            }
+            self.pending.push(batch.slice(0, room));
+            self.rows += room;
+            self.write_group(writer)?;
+            batch = batch.slice(room, rows - room);
+        }
+    }
+
+    /// Writes the gathered rows, if any, as one row group.
+    fn write_group<W: Write + Send>(
+        &mut self,
+        writer: &mut ArrowWriter<W>,
+    ) -> Result<(), ConcatError> {
+        if self.rows == 0 {
+            return Ok(());
+        }
+        let batch = concat_batches(&self.schema, &self.pending)
+            .map_err(|error| ConcatError::Write(error.into()))?;
+        writer.write(&batch).map_err(ConcatError::Write)?;
+        writer.flush().map_err(ConcatError::Write)?;
+        self.pending.clear();
+        self.rows = 0;
+        Ok(())
+    }
 }
 
 /// Writes the rows of `inputs`, file after file and in each file's order,
@@ -177,15 +237,17 @@ pub fn concat_parquet<P: AsRef<Path>, W: Write + Send>(
     // otherwise be encoded twice (in it and in the key-value pairs).
     let schema = Arc::new(arrow_schema::Schema::new(fields.clone()));
     let properties = writer_properties(carried_metadata(&first_builder));
-    let mut writer =
-        ArrowWriter::try_new(output, schema, Some(properties)).map_err(ConcatError::Write)?;
-    copy_rows(first, first_builder, &mut writer)?;
+    let mut writer = ArrowWriter::try_new(output, Arc::clone(&schema), Some(properties))
+        .map_err(ConcatError::Write)?;
+    let mut groups = Regroup::new(Arc::clone(&schema));
+    copy_rows(first, first_builder, &mut groups, &mut writer)?;
     for input in &inputs[1..] {
         let builder = open(input.as_ref())?;
         // Checked again: the file may have changed since the first pass.
         check_fields(input.as_ref(), &builder, first, &fields)?;
-        copy_rows(input.as_ref(), builder, &mut writer)?;
+        copy_rows(input.as_ref(), builder, &mut groups, &mut writer)?;
     }
+    groups.write_group(&mut writer)?;
     let mut output = writer.into_inner().map_err(ConcatError::Write)?;
     output
         .flush()

@@ -1,9 +1,9 @@
-//! Which files a run writes (`--outputs`).
+//! Which tables a run writes (`--outputs`), and their files.
 
 use std::fmt;
 use std::str::FromStr;
 
-use super::files;
+use super::table::Format;
 
 /// One selectable output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -57,19 +57,10 @@ impl OutputKind {
         }
     }
 
-    /// The file it writes.
-    pub fn file(self) -> &'static str {
-        match self {
-            OutputKind::LabOutcomes => files::LAB_OUTCOMES,
-            OutputKind::SystemOutcomes => files::SYSTEM_OUTCOMES,
-            OutputKind::Events => files::EVENTS,
-            OutputKind::Timeseries => files::TIMESERIES,
-            OutputKind::QueueTimeseries => files::QUEUE_TIMESERIES,
-            OutputKind::PressureTimeseries => files::PRESSURE_TIMESERIES,
-            OutputKind::Points => files::POINTS,
-            OutputKind::Summary => files::SUMMARY,
-            OutputKind::Compare => files::COMPARE,
-        }
+    /// The file it writes in `format`: `lab_outcomes.csv`,
+    /// `summary.parquet`.
+    pub fn file(self, format: Format) -> String {
+        format!("{}.{}", self.name(), format.extension())
     }
 
     /// Whether the file has one row per work unit (or per event), so that
