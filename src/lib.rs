@@ -53,6 +53,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod params;
+pub mod progress;
 pub mod runner;
 pub mod scenario;
 pub mod sensitivity;

@@ -6,11 +6,13 @@ use std::process::ExitCode;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reviewsim::app::{self, RunRequest};
 use reviewsim::output::{Format, Outputs};
+use reviewsim::progress::{PlainProgress, ProgressMode};
 use reviewsim::runner::{RunError, Stop};
 use reviewsim::scenario::Override;
 use reviewsim::shard::Shard;
@@ -138,9 +140,29 @@ struct RunArgs {
     /// only once this run has succeeded).
     #[arg(long)]
     replace: bool,
+    /// How to show progress on stderr: auto (a bar on a terminal, plain
+    /// lines otherwise, as in Slurm and Kubernetes logs), bar, plain or none.
+    #[arg(long, value_name = "MODE", default_value = "auto", value_parser = parse_progress)]
+    progress: ProgressMode,
+    /// Seconds between plain progress lines.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
+    progress_every: f64,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+}
+
+fn parse_progress(text: &str) -> Result<ProgressMode, String> {
+    text.parse()
+}
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(seconds) if (0.01..=86_400.0).contains(&seconds) => Ok(seconds),
+        _ => Err(format!(
+            "`{text}` is not a number of seconds from 0.01 to 86400"
+        )),
+    }
 }
 
 fn parse_outputs(text: &str) -> Result<Outputs, String> {
@@ -318,16 +340,34 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         replace: args.replace,
         stop: stop_on_signals()?,
     };
-    let bar = progress_bar(args.quiet);
+    let mode = match (args.quiet, args.progress) {
+        (true, _) => ProgressMode::None,
+        (false, ProgressMode::Auto) if std::io::stderr().is_terminal() => ProgressMode::Bar,
+        (false, ProgressMode::Auto) => ProgressMode::Plain,
+        (false, mode) => mode,
+    };
+    let bar = (mode == ProgressMode::Bar).then(progress_bar);
+    let plain = (mode == ProgressMode::Plain).then(|| {
+        PlainProgress::start(
+            Duration::from_secs_f64(args.progress_every),
+            std::io::stderr(),
+        )
+    });
     let mut progress = |done: u64, total: u64| {
         if let Some(bar) = &bar {
             bar.set_length(total);
             bar.set_position(done);
         }
+        if let Some(plain) = &plain {
+            plain.update(done, total);
+        }
     };
     let report = app::run(&request, &mut progress);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
+    }
+    if let Some(plain) = plain {
+        plain.finish();
     }
     let report = report?;
     if !args.quiet {
@@ -343,12 +383,8 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A progress bar on stderr with work units done, rate and ETA; none when
-/// stderr is not a terminal or with --quiet.
-fn progress_bar(quiet: bool) -> Option<ProgressBar> {
-    if quiet || !std::io::stderr().is_terminal() {
-        return None;
-    }
+/// A progress bar on stderr with work units done, rate and ETA.
+fn progress_bar() -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     let style = ProgressStyle::with_template(
         "{bar:40} {human_pos}/{human_len} work units  {rate}  ETA {eta}",
@@ -361,7 +397,7 @@ fn progress_bar(quiet: bool) -> Option<ProgressBar> {
         },
     );
     bar.set_style(style);
-    Some(bar)
+    bar
 }
 
 /// Prints to stdout; a closed pipe (`reviewsim validate x | head`) is not an

@@ -161,3 +161,52 @@ fn every_subcommand_has_help() {
         assert!(String::from_utf8_lossy(&output.stdout).contains("Usage"));
     }
 }
+
+/// Where stderr is a pipe or a log file, as in every Slurm and Kubernetes
+/// job, progress comes as plain lines: one per interval while the run goes,
+/// and a last one when it is done.
+#[test]
+fn a_run_into_a_pipe_prints_progress_lines() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("run");
+    let out = out.display().to_string();
+    let base = ["run", BASELINE, "--out", &out, "--replace"];
+    // A run of a second or so, with a line every 50 ms.
+    let mut args = base.to_vec();
+    args.extend(["--replications", "2400", "--outputs", "summary"]);
+    args.extend(["--progress-every", "0.05"]);
+    let output = crate::common::reviewsim_ok(&args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(lines.len() >= 3, "{stderr}");
+    assert!(
+        lines.iter().all(|l| l.starts_with("progress: ")),
+        "{stderr}"
+    );
+    assert!(
+        lines.iter().all(|l| l.contains("/2,400 work units (")),
+        "{stderr}"
+    );
+    let last = lines.last().unwrap();
+    assert!(
+        last.starts_with("progress: 2,400/2,400 work units (100.0%), ") && last.contains("done in"),
+        "{last}"
+    );
+    // By default the lines come every 10 s: a short run prints the last one.
+    let mut args = base.to_vec();
+    args.extend(["--replications", "20"]);
+    let output = crate::common::reviewsim_ok(&args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("progress: 20/20 work units (100.0%)"),
+        "{stderr}"
+    );
+    // --quiet and --progress none print nothing.
+    for quiet in ["--quiet", "--progress=none"] {
+        let mut args = base.to_vec();
+        args.extend(["--replications", "20", quiet]);
+        let output = crate::common::reviewsim_ok(&args);
+        assert!(output.stderr.is_empty(), "{quiet}");
+    }
+}
