@@ -61,7 +61,8 @@ pub use sections::{
     Hazard, Incidents, Lab, Line, Market, Participation, ParticipationSpec, Review, Segment,
     Settings, Signing, Simulation, Threshold, ThresholdSpec, Track,
 };
-pub use validate::{MAX_HORIZON_DAYS, MAX_POPULATION, MIN_MEAN_CADENCE_DAYS, RESERVED_ID};
+pub use sections::MAX_HORIZON_DAYS;
+pub use validate::{MAX_POPULATION, MIN_MEAN_CADENCE_DAYS, RESERVED_ID};
 
 use crate::engine::SimTime;
 

@@ -14,7 +14,7 @@ pub use labs::{Cadence, Lab, Line, Participation, ParticipationSpec, Signing};
 pub use market::{Market, Segment, default_segments};
 pub use politics::{Directive, Escalation, ExportRestriction};
 pub use review::{Review, Threshold, ThresholdSpec, Track};
-pub use simulation::{Capability, DAYS_PER_MONTH, Simulation};
+pub use simulation::{Capability, DAYS_PER_MONTH, MAX_HORIZON_DAYS, Simulation};
 
 use super::declare::Meta;
 

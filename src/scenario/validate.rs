@@ -18,8 +18,6 @@ use super::sections::{
 };
 use crate::engine::SimTime;
 
-/// Longest horizon accepted, in days (a century).
-pub const MAX_HORIZON_DAYS: f64 = 36_500.0;
 /// Largest population of a market segment: adopters stay exact integers
 /// in stochastic mode, and adopter-days inside the statistics' range.
 pub const MAX_POPULATION: f64 = 1e12;

@@ -4,7 +4,7 @@ use super::super::choices::{Access, CycleStart, Jurisdiction};
 use super::super::day::DayRef;
 use super::super::declare::{Allowed, Meta, Named};
 use super::super::dist::{Dist, DistParam};
-use super::super::validate::MAX_HORIZON_DAYS;
+use super::simulation::MAX_HORIZON_DAYS;
 use super::review::Review;
 use crate::engine::{SimDuration, SimTime};
 

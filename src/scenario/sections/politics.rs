@@ -4,7 +4,7 @@
 use super::super::choices::Jurisdiction;
 use super::super::day::DayRef;
 use super::super::declare::{Allowed, Meta};
-use super::super::validate::MAX_HORIZON_DAYS;
+use super::simulation::MAX_HORIZON_DAYS;
 use crate::engine::{SimDuration, SimTime};
 
 /// The values of a pressure added by one event.

@@ -6,7 +6,7 @@ use super::super::choices::{
 use super::super::day::DayRef;
 use super::super::declare::{Allowed, Meta, Named};
 use super::super::dist::DistParam;
-use super::super::validate::MAX_HORIZON_DAYS;
+use super::simulation::MAX_HORIZON_DAYS;
 use crate::engine::{SimDuration, SimTime};
 
 crate::declare! {

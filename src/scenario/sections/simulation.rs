@@ -2,8 +2,10 @@
 
 use super::super::day::Date;
 use super::super::declare::{Allowed, Meta};
-use super::super::validate::MAX_HORIZON_DAYS;
 use crate::engine::SimTime;
+
+/// Longest horizon accepted, in days (a century).
+pub const MAX_HORIZON_DAYS: f64 = 36_500.0;
 
 crate::declare! {
     /// `[simulation]`: the run.
