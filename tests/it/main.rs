@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod common_random_numbers;
 mod determinism;
+mod fuzz;
 mod golden;
 mod hazards;
 mod market;
