@@ -47,10 +47,11 @@ impl FromStr for Override {
 
 /// Reads a command-line value as TOML: `15`, `0.5`, `true`, `2026-07-31`,
 /// `"text"`, `[api, open_weights]`. Anything else is taken as a string.
+/// A list that is not TOML is read one level deep, its items as TOML or
+/// bare words: however deeply its brackets nest, reading it takes one pass
+/// and no recursion.
 pub fn parse_value(text: &str) -> Value {
-    if let Ok(mut table) = format!("value = {text}").parse::<Table>()
-        && let Some(value) = table.remove("value")
-    {
+    if let Some(value) = parse_toml(text) {
         return value;
     }
     if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
@@ -58,11 +59,19 @@ pub fn parse_value(text: &str) -> Value {
             .split(',')
             .map(str::trim)
             .filter(|item| !item.is_empty())
-            .map(parse_value)
+            .map(|item| parse_toml(item).unwrap_or_else(|| Value::String(item.to_string())))
             .collect();
         return Value::Array(items);
     }
     Value::String(text.to_string())
+}
+
+/// A value written in TOML, if it is one.
+fn parse_toml(text: &str) -> Option<Value> {
+    format!("value = {text}")
+        .parse::<Table>()
+        .ok()?
+        .remove("value")
 }
 
 /// The ids of the elements of an array of tables, for messages.

@@ -360,3 +360,23 @@ fn a_large_event_log_is_refused_unless_asked_for() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn a_set_value_nested_thousands_of_brackets_deep_is_refused_without_overflowing_the_stack() {
+    // Such a value was once read with one recursive call per bracket: this
+    // took seconds, then overflowed the stack and aborted.
+    let depth = 30_000;
+    let arg = format!(
+        "review.window_days={}1{}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    assert_refused(
+        BASELINE,
+        &["--set", &arg],
+        &[
+            "baseline.toml: review.window_days: wrong type",
+            "expected a number",
+        ],
+    );
+}

@@ -304,6 +304,7 @@ pub fn value(rng: &mut StreamRng, path: &str, current: &str, others: &[String]) 
         return pick(rng, &WORDS).to_string();
     }
     match rng.random_range(0..9) {
+        0 if rng.random_bool(0.05) => nested(rng),
         0 => pick(rng, &NUMBERS).to_string(),
         1 => pick(rng, &OTHER_TYPES).to_string(),
         2 => pick(rng, &DATES).to_string(),
@@ -313,5 +314,15 @@ pub fn value(rng: &mut StreamRng, path: &str, current: &str, others: &[String]) 
         6 => pick(rng, &TABLES).to_string(),
         7 if !others.is_empty() => others[rng.random_range(0..others.len())].clone(),
         _ => format!("\"{}\"", "x".repeat(rng.random_range(0..2000))),
+    }
+}
+
+/// Brackets or braces nested up to 40,000 deep, as a `--set` value.
+fn nested(rng: &mut StreamRng) -> String {
+    let depth = [100, 5_000, 40_000][rng.random_range(0..3)];
+    if rng.random_bool(0.5) {
+        format!("{}1{}", "[".repeat(depth), "]".repeat(depth))
+    } else {
+        format!("{}1{}", "{ a = ".repeat(depth), " }".repeat(depth))
     }
 }
