@@ -82,6 +82,10 @@ fn ids_of(array: &[Value]) -> Vec<String> {
         .collect()
 }
 
+/// Most dotted names in a parameter path. The longest paths have six
+/// (`labs.meta.lines.llama.cadence_days.dates`).
+pub const MAX_PATH_NAMES: usize = 16;
+
 /// Writes `value` at `path` in `root`, creating missing tables on the way.
 /// Unknown keys are not refused here: deserialization refuses them, naming
 /// the same path.
@@ -91,6 +95,15 @@ pub fn apply(root: &mut Table, ov: &Override) -> Result<(), ScenarioError> {
         message,
     };
     let segments: Vec<&str> = ov.path.split('.').map(str::trim).collect();
+    // Missing tables are created on the way, and tables nested thousands
+    // deep would overflow the stack when cloned or dropped.
+    if segments.len() > MAX_PATH_NAMES {
+        return Err(refuse(format!(
+            "the path has {} dotted names; a parameter path has at most {MAX_PATH_NAMES} \
+             (reviewsim params lists them)",
+            segments.len()
+        )));
+    }
     let mut table = root;
     let mut walked: Vec<&str> = Vec::new();
     let mut index = 0;

@@ -380,3 +380,26 @@ fn a_set_value_nested_thousands_of_brackets_deep_is_refused_without_overflowing_
         ],
     );
 }
+
+#[test]
+fn a_parameter_path_thousands_of_names_deep_is_refused_without_overflowing_the_stack() {
+    // Such a path once made tables nested as deep, which overflowed the
+    // stack when they were copied or dropped.
+    let path = vec!["a"; 30_000].join(".");
+    assert_refused(
+        BASELINE,
+        &["--set", &format!("{path}=1")],
+        &["the path has 30000 dotted names; a parameter path has at most 16"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = format!("[sweep]\n[[sweep.parameters]]\npath = \"{path}\"\nvalues = [1]\n");
+    let file = crate::common::baseline_sweep(dir.path(), &sweep);
+    assert_refused(
+        &file,
+        &[],
+        &[
+            "sweep.toml: sweep.parameters[0]",
+            "the path has 30000 dotted names",
+        ],
+    );
+}

@@ -326,3 +326,8 @@ fn nested(rng: &mut StreamRng) -> String {
         format!("{}1{}", "{ a = ".repeat(depth), " }".repeat(depth))
     }
 }
+
+/// A parameter path of up to 20,000 dotted names.
+pub fn deep_path(rng: &mut StreamRng) -> String {
+    vec!["a"; [17, 100, 20_000][rng.random_range(0..3)]].join(".")
+}

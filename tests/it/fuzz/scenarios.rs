@@ -124,9 +124,11 @@ pub fn variant(bases: &[Base], rng: &mut StreamRng) -> Input {
     for _ in 0..mutations {
         let (path, current) = if rng.random_bool(0.9) {
             base.params[rng.random_range(0..base.params.len())].clone()
-        } else {
+        } else if rng.random_bool(0.95) {
             let path = ODD_PATHS[rng.random_range(0..ODD_PATHS.len())];
             (path.to_string(), String::new())
+        } else {
+            (palette::deep_path(rng), String::new())
         };
         let value = if path.ends_with(".id") {
             IDS[rng.random_range(0..IDS.len())].to_string()

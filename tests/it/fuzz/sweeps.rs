@@ -116,8 +116,10 @@ fn sweep(rng: &mut StreamRng, base: &Base, wild: bool) -> String {
     for _ in 0..count {
         let (path, current) = if !wild || rng.random_bool(0.8) {
             base.params[rng.random_range(0..base.params.len())].clone()
-        } else {
+        } else if rng.random_bool(0.9) {
             (pick(rng, &ODD_PATHS).to_string(), String::new())
+        } else {
+            (palette::deep_path(rng), String::new())
         };
         text.push_str(&format!("\n[[sweep.parameters]]\npath = {path:?}\n"));
         // Intervals mostly where a sampled design can take them.
