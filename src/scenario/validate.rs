@@ -304,12 +304,20 @@ fn review(check: &mut Checker, raw: &RawReview, start_date: NaiveDate) -> Review
             Threshold::All
         }
     };
+    let operational = raw.operational.days_since(start_date);
+    if !operational.is_finite() {
+        check.refuse(
+            "review.operational",
+            raw.operational,
+            "must be a day number or a date",
+        );
+    }
     Review {
         threshold,
         window: SimDuration::from_days(window_days),
         clock_start: raw.clock_start,
         on_expiry: raw.on_expiry,
-        operational: SimTime::from_days(raw.operational.days_since(start_date)),
+        operational: SimTime::from_days(operational),
         before_operational: raw.before_operational,
         covered_access: raw.covered_access.clone(),
         covered_jurisdictions: raw.covered_jurisdictions.clone(),

@@ -403,3 +403,15 @@ fn a_parameter_path_thousands_of_names_deep_is_refused_without_overflowing_the_s
         ],
     );
 }
+
+#[test]
+fn a_review_program_starting_on_no_day_at_all_is_refused() {
+    // NaN was once taken as day 0 and infinity as never, silently.
+    for day in ["nan", "inf", "-inf"] {
+        assert_refused(
+            BASELINE,
+            &["--set", &format!("review.operational={day}")],
+            &["review.operational = ", "must be a day number or a date"],
+        );
+    }
+}

@@ -19,7 +19,7 @@ use reviewsim::output::{
     AggregateState, Aggregates, CsvSink, Tables, write_compare, write_summary,
 };
 use reviewsim::runner::{UnitResult, UnitSink, simulate_unit};
-use reviewsim::scenario::{Override, ScenarioError, WorkLimits};
+use reviewsim::scenario::{Override, RawScenario, ScenarioError, WorkLimits};
 use reviewsim::stats::Accumulator;
 
 /// Master seed of every generator: case `i` of generator `g` draws from the
@@ -127,7 +127,8 @@ pub enum Verdict {
 /// How a case broke the property.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
-    /// `panic`, `bad message`, `not finite`, `aggregates refused`, `bad cell`.
+    /// `panic`, `bad message`, `accepted non-finite`, `not finite`,
+    /// `aggregates refused`, `bad cell`.
     pub kind: &'static str,
     /// What happened.
     pub detail: String,
@@ -176,6 +177,9 @@ fn examine(input: &Input) -> Result<Verdict, Failure> {
             return refused(&err.to_string(), start);
         }
     };
+    for point in &experiment.points {
+        every_number_is_finite(&point.scenario.resolved)?;
+    }
     run(&experiment, input.recording)
 }
 
@@ -187,6 +191,46 @@ fn refused(message: &str, start: &str) -> Result<Verdict, Failure> {
         );
     }
     Ok(Verdict::Refused(message.to_string()))
+}
+
+/// A scenario that validates holds no NaN or infinity: each is refused, not
+/// read as some day or some count.
+fn every_number_is_finite(resolved: &RawScenario) -> Result<(), Failure> {
+    let root = toml::Value::try_from(resolved).or_else(|e| {
+        fail(
+            "accepted non-finite",
+            format!("cannot walk the scenario: {e}"),
+        )
+    })?;
+    let mut stack = vec![(String::new(), &root)];
+    while let Some((path, value)) = stack.pop() {
+        match value {
+            toml::Value::Float(number) if !number.is_finite() => {
+                return fail(
+                    "accepted non-finite",
+                    format!("{path} = {number} validated"),
+                );
+            }
+            toml::Value::Table(table) => stack.extend(table.iter().map(|(key, child)| {
+                (
+                    if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    },
+                    child,
+                )
+            })),
+            toml::Value::Array(items) => stack.extend(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(index, child)| (format!("{path}[{index}]"), child)),
+            ),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Runs the first points (and the baseline) at replication 0 through the
