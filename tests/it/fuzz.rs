@@ -16,6 +16,15 @@
 //! ```sh
 //! REVIEWSIM_FUZZ_CASES=1000000 cargo test --release --test it fuzz -- --nocapture
 //! ```
+//!
+//! A stack overflow or an abort cannot be caught, and a hang never ends:
+//! `REVIEWSIM_FUZZ_TRACE=1` prints each case number before checking it, so
+//! the last one printed names the case, and `REVIEWSIM_FUZZ_CASE=N` checks
+//! only case N of each generator and prints its input in full:
+//!
+//! ```sh
+//! REVIEWSIM_FUZZ_CASE=1297 cargo test --release --test it fuzz::scenarios -- --nocapture
+//! ```
 
 mod corpus;
 mod harness;

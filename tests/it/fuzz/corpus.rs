@@ -17,7 +17,7 @@ fn every_input_in_the_fuzz_corpus_is_refused_with_a_message_or_runs() {
         .collect();
     paths.sort();
     assert!(paths.len() >= 5, "the corpus has {} files", paths.len());
-    let mut tally = Tally::default();
+    let mut tally = Tally::new("corpus");
     for (case, path) in paths.iter().enumerate() {
         let text = std::fs::read_to_string(path).unwrap();
         let mut input = Input::new(&path.display().to_string(), text);
@@ -27,5 +27,5 @@ fn every_input_in_the_fuzz_corpus_is_refused_with_a_message_or_runs() {
         };
         tally.check(case as u64, input);
     }
-    tally.finish("corpus");
+    tally.finish();
 }

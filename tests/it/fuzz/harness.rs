@@ -386,9 +386,31 @@ fn cells_are_finite(file: &str, csv_bytes: &[u8], swept: &[String]) -> Result<()
     Ok(())
 }
 
-/// Cases checked, how many ran, and the slowest.
-#[derive(Debug, Default)]
+/// The case numbers to check: `0..count`, or only the one that
+/// `REVIEWSIM_FUZZ_CASE` names.
+pub fn case_numbers(count: u64) -> std::ops::Range<u64> {
+    match std::env::var("REVIEWSIM_FUZZ_CASE") {
+        Ok(text) => {
+            let case: u64 = text
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("REVIEWSIM_FUZZ_CASE={text}: expected a case number"));
+            case..case + 1
+        }
+        Err(_) => 0..count,
+    }
+}
+
+/// Cases checked by one generator, how many ran, and the slowest.
+#[derive(Debug)]
 pub struct Tally {
+    /// The generator's name.
+    generator: &'static str,
+    /// Print each case number before checking it (`REVIEWSIM_FUZZ_TRACE`),
+    /// so that the last one printed names a case that aborts or hangs.
+    trace: bool,
+    /// Print each case's input before checking it (`REVIEWSIM_FUZZ_CASE`).
+    show: bool,
     /// Cases checked.
     pub cases: u64,
     /// Cases that validated and ran.
@@ -403,9 +425,27 @@ pub struct Tally {
 const MAX_FAILURES: usize = 8;
 
 impl Tally {
+    /// An empty tally for a generator.
+    pub fn new(generator: &'static str) -> Tally {
+        Tally {
+            generator,
+            trace: std::env::var_os("REVIEWSIM_FUZZ_TRACE").is_some(),
+            show: std::env::var_os("REVIEWSIM_FUZZ_CASE").is_some(),
+            cases: 0,
+            ran: 0,
+            slowest: None,
+            failures: Vec::new(),
+        }
+    }
+
     /// Checks one case and records what it did. False once enough
     /// failures are collected.
     pub fn check(&mut self, case: u64, input: Input) -> bool {
+        if self.show {
+            eprintln!("fuzz {} case {case}:\n{input}", self.generator);
+        } else if self.trace {
+            eprintln!("fuzz {} case {case}", self.generator);
+        }
         let started = Instant::now();
         let result = check(&input);
         let took = started.elapsed();
@@ -434,7 +474,8 @@ impl Tally {
 
     /// Prints the counts and the slowest case; panics with every failure,
     /// each with its input in full and a minimised copy.
-    pub fn finish(self, generator: &str) {
+    pub fn finish(self) {
+        let generator = self.generator;
         eprintln!(
             "fuzz {generator}: {} cases, {} ran, {} refused",
             self.cases,

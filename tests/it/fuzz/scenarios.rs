@@ -12,7 +12,7 @@ use reviewsim::params::list;
 use reviewsim::scenario::resolve_table;
 use toml::{Table, Value};
 
-use super::harness::{Input, SCENARIOS, Tally, case_rng, cases};
+use super::harness::{Input, SCENARIOS, Tally, case_numbers, case_rng, cases};
 use super::palette::{self, IDS};
 
 /// Generator number in the case seeds.
@@ -267,15 +267,18 @@ fn edit_array(rng: &mut StreamRng, items: &mut Vec<Value>) {
 #[test]
 fn mutated_scenarios_are_refused_with_a_message_or_run_to_finite_numbers() {
     let bases = bases();
-    let mut tally = Tally::default();
-    for case in 0..cases() {
+    let mut tally = Tally::new("scenarios");
+    for case in case_numbers(cases()) {
         let input = variant(&bases, &mut case_rng(GENERATOR, case));
         if !tally.check(case, input) {
             break;
         }
     }
     let (checked, ran) = (tally.cases, tally.ran);
-    tally.finish("scenarios");
+    tally.finish();
     // The generator must reach the model, not only the validator.
-    assert!(ran * 5 >= checked, "only {ran} of {checked} variants ran");
+    assert!(
+        checked < 100 || ran * 5 >= checked,
+        "only {ran} of {checked} variants ran"
+    );
 }
