@@ -47,7 +47,7 @@ pub use bounds::{
 };
 pub use day::{Date, DayRef, parse_date as parse_date_text};
 pub use dist::{Dist, DistParam, DistSpec};
-pub use error::{Problem, ScenarioError, plain_message};
+pub use error::{Problem, ScenarioError, plain_message, short_number};
 pub use paths::{Override, apply as apply_override, parse_value};
 pub use raw::{
     Access, BeforeOperational, ClockStart, CycleStart, Discipline, Jurisdiction, MarketMode,

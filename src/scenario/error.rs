@@ -92,7 +92,11 @@ pub fn short_number(value: f64) -> String {
     match text.split_once('e') {
         Some((mantissa, exponent)) => {
             let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-            format!("{mantissa}e{exponent}")
+            if exponent == "0" {
+                mantissa.to_string()
+            } else {
+                format!("{mantissa}e{exponent}")
+            }
         }
         None => text,
     }
@@ -139,6 +143,21 @@ pub fn plain_message(message: &str) -> String {
         text = text.replace(rust, plain);
     }
     text = text.replace("string \"", "the text \"");
+    // serde writes 1e300 as its three hundred digits.
+    let mut from = 0;
+    while let Some(found) = text[from..].find("the number `") {
+        let start = from + found + "the number `".len();
+        let Some(length) = text[start..].find('`') else {
+            break;
+        };
+        let written = &text[start..start + length];
+        let short = match written.parse::<f64>() {
+            Ok(value) if written.len() > 12 => short_number(value),
+            _ => written.to_string(),
+        };
+        text.replace_range(start..start + length, &short);
+        from = start + short.len() + 1;
+    }
     // Remaining struct names: `expected struct RawMarket` is a table.
     while let Some(start) = text.find("expected struct Raw") {
         let end = text[start..]
@@ -160,6 +179,7 @@ mod tests {
         assert_eq!(super::short_number(1e300), "1e300");
         assert_eq!(super::short_number(2.6902e31), "2.69e31");
         assert_eq!(super::short_number(30.0), "30");
+        assert_eq!(super::short_number(7.031234567891), "7.03");
         assert_eq!(super::short_number(1e-9), "0.000000001");
         assert_eq!(super::shown("100000000000000000000".into()), "1e20");
         assert_eq!(super::shown("\"thirty\"".into()), "\"thirty\"");
@@ -178,6 +198,13 @@ mod tests {
         assert_eq!(
             plain_message("invalid type: string \"x\", expected f64"),
             "wrong type: the text \"x\", expected a number"
+        );
+        assert_eq!(
+            plain_message(&format!(
+                "invalid type: floating point `{:.1}`, expected u64",
+                1e300
+            )),
+            "wrong type: the number `1e300`, expected a whole number >= 0"
         );
         assert_eq!(
             plain_message("invalid type: integer `3`, expected struct RawMarket"),

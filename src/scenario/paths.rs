@@ -152,8 +152,9 @@ pub fn apply(root: &mut Table, ov: &Override) -> Result<(), ScenarioError> {
             }
             other => {
                 return Err(refuse(format!(
-                    "{here} is not a table (it holds the {} {other}), so it has no parameter `{}`",
+                    "{here} is not a table (it holds the {} {}), so it has no parameter `{}`",
                     other.type_str(),
+                    super::error::shown(other.to_string()),
                     segments[index + 1]
                 )));
             }

@@ -290,11 +290,9 @@ fn review(check: &mut Checker, raw: &RawReview, start_date: NaiveDate) -> Review
             }
             Threshold::MinCapability(min)
         }
-        Some((None, Some(months))) => Threshold::WithinMonths(check.days(
-            "review.threshold.within_months_of_frontier",
-            months,
-            f64::MAX,
-        )),
+        Some((None, Some(months))) => Threshold::WithinMonths(
+            check.non_negative("review.threshold.within_months_of_frontier", months),
+        ),
         Some((Some(min), Some(months))) => {
             check.refuse(
                 "review.threshold",

@@ -415,3 +415,26 @@ fn a_review_program_starting_on_no_day_at_all_is_refused() {
         );
     }
 }
+
+#[test]
+fn numbers_in_refusals_are_written_short_never_digit_by_digit() {
+    // 1e-300 and 1e300 were once written out in full, three hundred digits.
+    assert_refused(
+        BASELINE,
+        &["--set", "labs.openai.lines.gpt.cadence_days.mean=1e-300"],
+        &["labs.openai.lines.gpt.cadence_days = gamma(mean 1e-300, cv 0.5): the mean cadence"],
+    );
+    assert_refused(
+        BASELINE,
+        &["--set", "labs.openai.name=1e300"],
+        &["labs.openai.name: wrong type: the number `1e300`, expected text in quotes"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = "[sweep]\n[[sweep.parameters]]\npath = \"review.window_days\"\nvalues = [1e300]\n";
+    let file = crate::common::baseline_sweep(dir.path(), sweep);
+    assert_refused(
+        &file,
+        &[],
+        &["[sweep point 0: review.window_days=1e300]: review.window_days = 1e300: must be"],
+    );
+}

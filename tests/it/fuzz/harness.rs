@@ -158,7 +158,7 @@ fn examine(input: &Input) -> Result<Verdict, Failure> {
     for arg in &input.overrides {
         match arg.parse::<Override>() {
             Ok(ov) => overrides.push(ov),
-            Err(err) => return refused(&err.to_string(), "--set "),
+            Err(err) => return refused(&err.to_string(), "--set ", input),
         }
     }
     let limits = limits(input.recording.events);
@@ -174,7 +174,7 @@ fn examine(input: &Input) -> Result<Verdict, Failure> {
                 ) if input.text.contains("extends") => file,
                 _ => &input.file,
             };
-            return refused(&err.to_string(), start);
+            return refused(&err.to_string(), start, input);
         }
     };
     for point in &experiment.points {
@@ -183,14 +183,38 @@ fn examine(input: &Input) -> Result<Verdict, Failure> {
     run(&experiment, input.recording)
 }
 
-fn refused(message: &str, start: &str) -> Result<Verdict, Failure> {
+/// A refusal starts with the file (or the `--set` argument), says what is
+/// allowed, and writes numbers short: a digit run longer than any in the
+/// input (or than 20) is a number printed in full, such as 1e-300 as three
+/// hundred digits.
+fn refused(message: &str, start: &str, input: &Input) -> Result<Verdict, Failure> {
     if !message.starts_with(start) || message.trim_end().ends_with(':') {
         return fail(
             "bad message",
             format!("a refusal should start with `{start}` and say what is allowed: {message}"),
         );
     }
+    let written = input
+        .overrides
+        .iter()
+        .map(|arg| longest_digit_run(arg))
+        .chain([longest_digit_run(&input.text), 20])
+        .max()
+        .unwrap_or(20);
+    if longest_digit_run(message) > written {
+        return fail(
+            "bad message",
+            format!("a refusal prints a number digit by digit: {message}"),
+        );
+    }
     Ok(Verdict::Refused(message.to_string()))
+}
+
+fn longest_digit_run(text: &str) -> usize {
+    text.split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0)
 }
 
 /// A scenario that validates holds no NaN or infinity: each is refused, not
