@@ -114,7 +114,7 @@ pub fn shown(text: String) -> String {
 /// A deserializer's message in the user's words: "a whole number >= 0", not
 /// `u64`; "the number 1.5", not "floating point `1.5`".
 pub fn plain_message(message: &str) -> String {
-    const WORDS: [(&str, &str); 13] = [
+    const WORDS: [(&str, &str); 17] = [
         (
             "expected u32",
             "expected a whole number from 0 to 4294967295",
@@ -134,6 +134,20 @@ pub fn plain_message(message: &str) -> String {
             "expected struct RawThreshold",
             "expected a table such as { within_months_of_frontier = 6 } or { min_capability = 12 }",
         ),
+        ("invalid type: map,", "wrong type: a table,"),
+        ("invalid type: sequence,", "wrong type: a list,"),
+        // A word of an enumeration given as something else: the
+        // deserializer keeps neither the value nor the words.
+        (
+            "invalid type: unit variant, expected string only",
+            "wrong type: expected a name in quotes",
+        ),
+        // A table where a date goes (dates are the only values read from
+        // a table of one special field).
+        (
+            "expected field with custom name",
+            "wrong type: a table, expected a date such as 2026-07-31",
+        ),
         ("invalid type: ", "wrong type: "),
         ("floating point `", "the number `"),
         ("integer `", "the number `"),
@@ -143,6 +157,14 @@ pub fn plain_message(message: &str) -> String {
         text = text.replace(rust, plain);
     }
     text = text.replace("string \"", "the text \"");
+    // The tag of a distribution is the only variant identifier.
+    text = text.replace(
+        "expected variant identifier",
+        &format!(
+            "expected the name of a distribution in quotes ({})",
+            super::dist::DistSpec::KINDS
+        ),
+    );
     // serde writes 1e300 as its three hundred digits.
     let mut from = 0;
     while let Some(found) = text[from..].find("the number `") {
@@ -198,6 +220,22 @@ mod tests {
         assert_eq!(
             plain_message("invalid type: string \"x\", expected f64"),
             "wrong type: the text \"x\", expected a number"
+        );
+        assert_eq!(
+            plain_message("invalid type: sequence, expected f64"),
+            "wrong type: a list, expected a number"
+        );
+        assert_eq!(
+            plain_message("invalid type: map, expected a string"),
+            "wrong type: a table, expected text in quotes"
+        );
+        assert_eq!(
+            plain_message("invalid type: unit variant, expected string only"),
+            "wrong type: expected a name in quotes"
+        );
+        assert!(
+            plain_message("invalid type: integer `3`, expected variant identifier")
+                .ends_with("expected the name of a distribution in quotes (constant, uniform, exponential, gamma, lognormal, triangular, dates)")
         );
         assert_eq!(
             plain_message(&format!(

@@ -438,3 +438,29 @@ fn numbers_in_refusals_are_written_short_never_digit_by_digit() {
         &["[sweep point 0: review.window_days=1e300]: review.window_days = 1e300: must be"],
     );
 }
+
+#[test]
+fn a_wrong_type_is_named_in_the_users_words_not_the_deserializers() {
+    // These once read "sequence", "map", "unit variant, expected string
+    // only" and "expected variant identifier".
+    for (set, expected) in [
+        (
+            "review.window_days=[1]",
+            "review.window_days: wrong type: a list, expected a number",
+        ),
+        (
+            "review.window_days={ a = 1 }",
+            "review.window_days: wrong type: a table, expected a number",
+        ),
+        (
+            "review.on_expiry=3",
+            "review.on_expiry: wrong type: expected a name in quotes",
+        ),
+        (
+            "labs.openai.lines.gpt.cadence_days={ dist = 3 }",
+            "wrong type: the number `3`, expected the name of a distribution in quotes (constant, uniform,",
+        ),
+    ] {
+        assert_refused(BASELINE, &["--set", set], &[expected]);
+    }
+}

@@ -183,8 +183,21 @@ fn examine(input: &Input) -> Result<Verdict, Failure> {
     run(&experiment, input.recording)
 }
 
+/// The deserializer's words for types, which messages translate.
+const JARGON: [&str; 9] = [
+    "unit variant",
+    "variant identifier",
+    "custom name",
+    "type: map",
+    "type: sequence",
+    "struct Raw",
+    "expected u64",
+    "expected f64",
+    "expected usize",
+];
+
 /// A refusal starts with the file (or the `--set` argument), says what is
-/// allowed, and writes numbers short: a digit run longer than any in the
+/// allowed in the user's words, and writes numbers short: a digit run longer than any in the
 /// input (or than 20) is a number printed in full, such as 1e-300 as three
 /// hundred digits.
 fn refused(message: &str, start: &str, input: &Input) -> Result<Verdict, Failure> {
@@ -192,6 +205,17 @@ fn refused(message: &str, start: &str, input: &Input) -> Result<Verdict, Failure
         return fail(
             "bad message",
             format!("a refusal should start with `{start}` and say what is allowed: {message}"),
+        );
+    }
+    let jargon = JARGON.iter().find(|word| {
+        message.contains(*word)
+            && !input.text.contains(*word)
+            && !input.overrides.iter().any(|arg| arg.contains(*word))
+    });
+    if let Some(word) = jargon {
+        return fail(
+            "bad message",
+            format!("a refusal speaks Rust (`{word}`), not the user's words: {message}"),
         );
     }
     let written = input
