@@ -338,18 +338,20 @@ fn track(
             "must be >= 1 (a track with no teams would never finish; remove the track instead)",
         );
     }
-    let duration = check.dist(&format!("{path}.duration_days"), &raw.duration_days)?;
+    let duration = check.dist(&format!("{path}.duration_days"), &raw.duration_days);
+    // Checked whether or not the duration is: every problem is listed.
+    let detection_probability = check.probability(
+        &format!("{path}.detection_probability"),
+        raw.detection_probability,
+    );
     Some(Track {
         id: raw.id.clone(),
         name: raw.name.clone().unwrap_or_else(|| raw.id.clone()),
         capacity: raw.capacity,
-        duration,
+        duration: duration?,
         duration_spec: raw.duration_days.0.clone(),
         discipline: raw.discipline,
-        detection_probability: check.probability(
-            &format!("{path}.detection_probability"),
-            raw.detection_probability,
-        ),
+        detection_probability,
     })
 }
 
@@ -484,7 +486,9 @@ fn line(
             if dates.is_empty() {
                 check.refuse(&cadence_path, "[]", "a schedule needs at least one date");
             }
-            Cadence::Scheduled(days.into_iter().map(SimTime::from_days).collect())
+            Some(Cadence::Scheduled(
+                days.into_iter().map(SimTime::from_days).collect(),
+            ))
         }
         spec => {
             let mean = spec.mean().unwrap_or(f64::INFINITY);
@@ -495,13 +499,17 @@ fn line(
                     format!("the mean cadence must be at least {MIN_MEAN_CADENCE_DAYS} day"),
                 );
             }
-            Cadence::Every(check.dist(&cadence_path, &raw.cadence_days)?)
+            check
+                .dist(&cadence_path, &raw.cadence_days)
+                .map(Cadence::Every)
         }
     };
+    // Every field is checked before a refused one drops the line, so that
+    // every problem is listed at once.
     let capability_lag = check.dist(
         &format!("{path}.capability_lag_months"),
         &raw.capability_lag_months,
-    )?;
+    );
     let incumbent_released_day = raw.incumbent_released.map(|day| {
         let days = day.days_since(start_date);
         if !(days.is_finite() && days <= 0.0) {
@@ -514,8 +522,13 @@ fn line(
         days
     });
     let first_ready = match &raw.first_ready_days {
-        Some(param) => check.dist(&format!("{path}.first_ready_days"), param)?,
-        None => default_first_ready(&raw.cadence_days.0),
+        Some(param) => check.dist(&format!("{path}.first_ready_days"), param),
+        None => Some(default_first_ready(&raw.cadence_days.0)),
+    };
+    let (Some(cadence), Some(capability_lag), Some(first_ready)) =
+        (cadence, capability_lag, first_ready)
+    else {
+        return None;
     };
     Some(Line {
         id: raw.id.clone(),

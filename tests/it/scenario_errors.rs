@@ -464,3 +464,31 @@ fn a_wrong_type_is_named_in_the_users_words_not_the_deserializers() {
         assert_refused(BASELINE, &["--set", set], &[expected]);
     }
 }
+
+#[test]
+fn every_bad_value_of_a_line_or_a_track_is_listed_at_once() {
+    // A refused distribution once stopped the checks of the rest of its
+    // line or track.
+    assert_refused(
+        BASELINE,
+        &[
+            "--set",
+            "labs.openai.lines.gpt.cadence_days.cv=-1",
+            "--set",
+            "labs.openai.lines.gpt.capability_lag_months.high=-1",
+            "--set",
+            "labs.openai.lines.gpt.first_ready_days.low=-5",
+            "--set",
+            "review.tracks.threat.duration_days.median=-1",
+            "--set",
+            "review.tracks.threat.detection_probability=2",
+        ],
+        &[
+            "labs.openai.lines.gpt.cadence_days.cv = -1",
+            "labs.openai.lines.gpt.capability_lag_months.high = -1",
+            "labs.openai.lines.gpt.first_ready_days.low = -5",
+            "review.tracks.threat.duration_days.median = -1",
+            "review.tracks.threat.detection_probability = 2",
+        ],
+    );
+}
