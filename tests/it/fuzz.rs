@@ -28,7 +28,10 @@
 
 mod corpus;
 mod harness;
+mod messages;
+mod outputs;
 mod palette;
 mod parser;
 mod scenarios;
 mod sweeps;
+mod tally;

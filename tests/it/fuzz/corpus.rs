@@ -4,7 +4,8 @@
 
 use reviewsim::model::Recording;
 
-use super::harness::{Input, Tally};
+use super::harness::Input;
+use super::tally::Tally;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz_corpus");
 

@@ -7,8 +7,9 @@
 use rand::RngExt;
 use reviewsim::engine::StreamRng;
 
-use super::harness::{Input, SCENARIOS, Tally, case_numbers, case_rng, cases};
+use super::harness::{Input, SCENARIOS, case_numbers, case_rng, cases};
 use super::palette::NUMBERS;
+use super::tally::Tally;
 
 /// Generator number in the case seeds.
 const GENERATOR: u64 = 3;

@@ -12,8 +12,9 @@ use reviewsim::params::list;
 use reviewsim::scenario::resolve_table;
 use toml::{Table, Value};
 
-use super::harness::{Input, SCENARIOS, Tally, case_numbers, case_rng, cases};
+use super::harness::{Input, SCENARIOS, case_numbers, case_rng, cases};
 use super::palette::{self, IDS};
+use super::tally::Tally;
 
 /// Generator number in the case seeds.
 const GENERATOR: u64 = 1;

@@ -8,9 +8,10 @@ use reviewsim::engine::StreamRng;
 use reviewsim::scenario::parse_value;
 use toml::Value;
 
-use super::harness::{Input, Tally, case_numbers, case_rng, cases};
+use super::harness::{Input, case_numbers, case_rng, cases};
 use super::palette::{self, NUMBERS};
 use super::scenarios::{Base, bases, recording};
+use super::tally::Tally;
 
 /// Generator number in the case seeds.
 const GENERATOR: u64 = 2;
