@@ -185,13 +185,16 @@ fn range(raw: &RawParameter) -> Result<Vec<Value>, String> {
     };
     let Some(step) = &raw.step else {
         return Err(format!(
-            "a step is required with from = {from} and to = {to}, such as step = 1"
+            "a step is required with from = {} and to = {}, such as step = 1",
+            shown(from),
+            shown(to)
         ));
     };
     if let (Some(from), Some(to)) = (as_date(from), as_date(to)) {
         let Value::Integer(step) = step else {
             return Err(format!(
-                "step = {step}: a range of dates needs a whole number of days"
+                "step = {}: a range of dates needs a whole number of days",
+                shown(step)
             ));
         };
         return date_range(from, to, *step);
@@ -249,6 +252,14 @@ fn range(raw: &RawParameter) -> Result<Vec<Value>, String> {
                 .map(|i| Value::Float(tidy(from + i as f64 * step)))
                 .collect())
         }
+    }
+}
+
+/// A value in a message: a number short (1e300, not its digits).
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Float(number) => short_number(*number),
+        other => other.to_string(),
     }
 }
 

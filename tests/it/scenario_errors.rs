@@ -429,7 +429,31 @@ fn numbers_in_refusals_are_written_short_never_digit_by_digit() {
         &["--set", "labs.openai.name=1e300"],
         &["labs.openai.name: wrong type: the number `1e300`, expected text in quotes"],
     );
+    assert_refused(
+        BASELINE,
+        &[
+            "--set",
+            "ecosystem.derivatives_half_life_days=1.7976931348623157e308",
+        ],
+        &["with derivatives_half_life_days = 1.8e308 and up to"],
+    );
+    assert_refused(
+        BASELINE,
+        &[
+            "--set",
+            "labs.meta.participation={ signed = true, from = 1e300 }",
+        ],
+        &["labs.meta.participation = { signed = true, from = 1e300 }"],
+    );
     let dir = tempfile::tempdir().unwrap();
+    let sweep =
+        "[sweep]\n[[sweep.parameters]]\npath = \"review.window_days\"\nfrom = 1.5\nto = 1e300\n";
+    let file = crate::common::baseline_sweep(dir.path(), sweep);
+    assert_refused(
+        &file,
+        &[],
+        &["a step is required with from = 1.5 and to = 1e300"],
+    );
     let sweep = "[sweep]\n[[sweep.parameters]]\npath = \"review.window_days\"\nvalues = [1e300]\n";
     let file = crate::common::baseline_sweep(dir.path(), sweep);
     assert_refused(
