@@ -188,5 +188,7 @@ fn examine(input: &Input) -> Result<Verdict, Failure> {
     for point in &experiment.points {
         every_number_is_finite(&point.scenario.resolved)?;
     }
+    // What `reviewsim validate` prints must not panic either.
+    reviewsim::app::describe(&experiment);
     run(&experiment, input.recording)
 }

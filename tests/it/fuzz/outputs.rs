@@ -1,5 +1,5 @@
 //! What a scenario that validates must give: no NaN or infinity in the
-//! scenario itself; its first points (and the sweep's baseline) simulate
+//! scenario itself; a description (`reviewsim validate`); its first points (and the sweep's baseline) simulate
 //! replication 0, every metric is a finite number or undefined, the
 //! aggregates accept every value, and every numeric cell of every table
 //! written is a finite number or empty.
