@@ -419,10 +419,15 @@ fn shape(scenario: &Scenario) -> Vec<Vec<&str>> {
 }
 
 fn assignment(path: &str, value: &Value) -> Override {
+    // The argument names the point in messages: 1e300, not its digits.
+    let shown = match value {
+        Value::Float(number) => crate::scenario::short_number(*number),
+        other => render(other),
+    };
     Override {
         path: path.to_string(),
         value: value.clone(),
-        arg: format!("{path}={}", render(value)),
+        arg: format!("{path}={shown}"),
     }
 }
 

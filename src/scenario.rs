@@ -54,14 +54,14 @@ pub use choices::{
 };
 pub use day::{Date, DayRef, parse_date as parse_date_text};
 pub use dist::{Dist, DistParam, DistSpec};
-pub use error::{Problem, ScenarioError, plain_message};
+pub use error::{Problem, ScenarioError, plain_message, short_number};
 pub use paths::{Override, apply as apply_override, get as value_at_path, parse_value, render};
+pub use sections::MAX_HORIZON_DAYS;
 pub use sections::{
     Cadence, Capability, DAYS_PER_MONTH, Directive, Ecosystem, Escalation, ExportRestriction,
     Hazard, Incidents, Lab, Line, Market, Participation, ParticipationSpec, Review, Segment,
     Settings, Signing, Simulation, Threshold, ThresholdSpec, Track,
 };
-pub use sections::MAX_HORIZON_DAYS;
 pub use validate::{MAX_POPULATION, MIN_MEAN_CADENCE_DAYS, RESERVED_ID};
 
 use crate::engine::SimTime;

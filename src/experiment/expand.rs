@@ -81,6 +81,12 @@ fn axes(
     for (index, parameter) in raw.parameters.iter().enumerate() {
         let at = format!("sweep.parameters[{index}] ({})", parameter.path);
         let path = parameter.path.trim();
+        if path.split('.').any(|name| name.trim().is_empty()) {
+            return Err(refuse(
+                at,
+                "the path must be dotted names, such as review.tracks.threat.capacity".into(),
+            ));
+        }
         if FIXED_PATHS.contains(&path) {
             return Err(refuse(
                 at,

@@ -4,6 +4,8 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use toml::Value;
 
+use crate::scenario::short_number;
+
 /// `[sweep]`
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -145,24 +147,28 @@ pub fn axis(raw: &RawParameter) -> Result<Axis, String> {
         return Err("an interval needs both low and high".into());
     };
     let (log, integer) = (raw.log.unwrap_or(false), raw.integer.unwrap_or(false));
+    // In messages: 1e-300, not three hundred digits.
+    let (low_text, high_text) = (short_number(low), short_number(high));
     if !(low.is_finite() && high.is_finite() && low < high && (high - low).is_finite()) {
         return Err(format!(
-            "low = {low}, high = {high}: must be finite numbers with low < high \
+            "low = {low_text}, high = {high_text}: must be finite numbers with low < high \
              (and high - low finite)"
         ));
     }
     if integer && !(low.abs() <= MAX_EXACT_INTEGER && high.abs() <= MAX_EXACT_INTEGER) {
         return Err(format!(
-            "low = {low}, high = {high}: an integer interval's ends must be between \
+            "low = {low_text}, high = {high_text}: an integer interval's ends must be between \
              -2^53 and 2^53 (9007199254740992), where every whole number is exact"
         ));
     }
     if log && low <= 0.0 {
-        return Err(format!("low = {low}: a log-scale interval needs low > 0"));
+        return Err(format!(
+            "low = {low_text}: a log-scale interval needs low > 0"
+        ));
     }
     if integer && (low.fract() != 0.0 || high.fract() != 0.0) {
         return Err(format!(
-            "low = {low}, high = {high}: an integer interval needs whole-number ends"
+            "low = {low_text}, high = {high_text}: an integer interval needs whole-number ends"
         ));
     }
     Ok(Axis::Interval {
@@ -179,13 +185,16 @@ fn range(raw: &RawParameter) -> Result<Vec<Value>, String> {
     };
     let Some(step) = &raw.step else {
         return Err(format!(
-            "a step is required with from = {from} and to = {to}, such as step = 1"
+            "a step is required with from = {} and to = {}, such as step = 1",
+            shown(from),
+            shown(to)
         ));
     };
     if let (Some(from), Some(to)) = (as_date(from), as_date(to)) {
         let Value::Integer(step) = step else {
             return Err(format!(
-                "step = {step}: a range of dates needs a whole number of days"
+                "step = {}: a range of dates needs a whole number of days",
+                shown(step)
             ));
         };
         return date_range(from, to, *step);
@@ -218,18 +227,22 @@ fn range(raw: &RawParameter) -> Result<Vec<Value>, String> {
                 number("to", to)?,
                 number("step", step)?,
             );
+            let (from_text, to_text, step_text) =
+                (short_number(from), short_number(to), short_number(step));
             if step <= 0.0 {
-                return Err(format!("step = {step}: must be > 0"));
+                return Err(format!("step = {step_text}: must be > 0"));
             }
             if to < from {
-                return Err(format!("from = {from}, to = {to}: to must be >= from"));
+                return Err(format!(
+                    "from = {from_text}, to = {to_text}: to must be >= from"
+                ));
             }
             // Tolerate rounding in (to - from) / step, so that 0 to 1 by 0.1
             // includes 1.
             let steps = ((to - from) / step * (1.0 + 1e-12) + 1e-9).floor();
             if steps.is_nan() || steps >= MAX_RANGE_VALUES as f64 {
                 return Err(format!(
-                    "from = {from}, to = {to}, step = {step}: the range has more than \
+                    "from = {from_text}, to = {to_text}, step = {step_text}: the range has more than \
                      {MAX_RANGE_VALUES} values, the limit; use a larger step"
                 ));
             }
@@ -239,6 +252,14 @@ fn range(raw: &RawParameter) -> Result<Vec<Value>, String> {
                 .map(|i| Value::Float(tidy(from + i as f64 * step)))
                 .collect())
         }
+    }
+}
+
+/// A value in a message: a number short (1e300, not its digits).
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Float(number) => short_number(*number),
+        other => other.to_string(),
     }
 }
 

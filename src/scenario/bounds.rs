@@ -194,7 +194,7 @@ impl Scenario {
                     "with derivatives_half_life_days = {} and up to {} open-weights models, \
                      one replication could see {} derivatives, more than the limit of {} \
                      (counts must stay exact)",
-                    self.ecosystem.derivatives_half_life_days,
+                    super::error::short_number(self.ecosystem.derivatives_half_life_days),
                     rounded(
                         bound.derivatives / self.derivatives_per_model().max(f64::MIN_POSITIVE)
                     ),

@@ -34,7 +34,8 @@ impl DayRef {
 impl fmt::Display for DayRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DayRef::Day(day) => write!(f, "{day}"),
+            // In messages: 1e300, not its digits.
+            DayRef::Day(day) => write!(f, "{}", super::error::short_number(*day)),
             DayRef::Date(date) => write!(f, "{date}"),
         }
     }

@@ -137,7 +137,10 @@ impl Allowed {
         Allowed::between(
             0.0,
             max,
-            format!("must be a number of days >= 0 and <= {max}"),
+            format!(
+                "must be a number of days >= 0 and <= {}",
+                super::error::short_number(max)
+            ),
         )
     }
 

@@ -235,7 +235,11 @@ fn uniform(low: f64, high: f64) -> Result<Dist, DistProblem> {
     let low = non_negative("low", low)?;
     let high = non_negative("high", high)?;
     if high < low {
-        return Err(problem("high", high, format!("must be >= low ({low})")));
+        return Err(problem(
+            "high",
+            high,
+            format!("must be >= low ({})", n(low)),
+        ));
     }
     if high == low {
         return Ok(Dist::Constant(low));
@@ -283,7 +287,11 @@ fn triangular(min: f64, mode: f64, max: f64) -> Result<Dist, DistProblem> {
         return Err(problem(
             "mode",
             mode,
-            format!("must satisfy min <= mode <= max with min < max (min {min}, max {max})"),
+            format!(
+                "must satisfy min <= mode <= max with min < max (min {}, max {})",
+                n(min),
+                n(max)
+            ),
         ));
     }
     let triangular =
@@ -374,26 +382,31 @@ impl DistSpec {
     }
 }
 
+/// Parameters in messages: 1e-300, not three hundred digits.
+fn n(value: f64) -> String {
+    super::error::short_number(value)
+}
+
 impl fmt::Display for DistSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DistSpec::Constant { value } => write!(f, "{value}"),
-            DistSpec::Uniform { low, high } => write!(f, "uniform({low}, {high})"),
-            DistSpec::Exponential { mean } => write!(f, "exponential(mean {mean})"),
-            DistSpec::Gamma { mean, cv } => write!(f, "gamma(mean {mean}, cv {cv})"),
+            DistSpec::Constant { value } => write!(f, "{}", n(*value)),
+            DistSpec::Uniform { low, high } => write!(f, "uniform({}, {})", n(*low), n(*high)),
+            DistSpec::Exponential { mean } => write!(f, "exponential(mean {})", n(*mean)),
+            DistSpec::Gamma { mean, cv } => write!(f, "gamma(mean {}, cv {})", n(*mean), n(*cv)),
             DistSpec::Lognormal {
                 median: Some(median),
                 sigma: Some(sigma),
                 ..
-            } => write!(f, "lognormal(median {median}, sigma {sigma})"),
+            } => write!(f, "lognormal(median {}, sigma {})", n(*median), n(*sigma)),
             DistSpec::Lognormal { mean, sd, .. } => write!(
                 f,
                 "lognormal(mean {}, sd {})",
-                mean.unwrap_or(f64::NAN),
-                sd.unwrap_or(f64::NAN)
+                n(mean.unwrap_or(f64::NAN)),
+                n(sd.unwrap_or(f64::NAN))
             ),
             DistSpec::Triangular { min, mode, max } => {
-                write!(f, "triangular({min}, {mode}, {max})")
+                write!(f, "triangular({}, {}, {})", n(*min), n(*mode), n(*max))
             }
             DistSpec::Dates { dates } => write!(f, "{} scheduled dates", dates.len()),
         }

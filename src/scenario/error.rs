@@ -92,7 +92,11 @@ pub fn short_number(value: f64) -> String {
     match text.split_once('e') {
         Some((mantissa, exponent)) => {
             let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
-            format!("{mantissa}e{exponent}")
+            if exponent == "0" {
+                mantissa.to_string()
+            } else {
+                format!("{mantissa}e{exponent}")
+            }
         }
         None => text,
     }
@@ -110,7 +114,7 @@ pub fn shown(text: String) -> String {
 /// A deserializer's message in the user's words: "a whole number >= 0", not
 /// `u64`; "the number 1.5", not "floating point `1.5`".
 pub fn plain_message(message: &str) -> String {
-    const WORDS: [(&str, &str); 13] = [
+    const WORDS: [(&str, &str); 17] = [
         (
             "expected u32",
             "expected a whole number from 0 to 4294967295",
@@ -130,6 +134,20 @@ pub fn plain_message(message: &str) -> String {
             "expected struct RawThreshold",
             "expected a table such as { within_months_of_frontier = 6 } or { min_capability = 12 }",
         ),
+        ("invalid type: map,", "wrong type: a table,"),
+        ("invalid type: sequence,", "wrong type: a list,"),
+        // A word of an enumeration given as something else: the
+        // deserializer keeps neither the value nor the words.
+        (
+            "invalid type: unit variant, expected string only",
+            "wrong type: expected a name in quotes",
+        ),
+        // A table where a date goes (dates are the only values read from
+        // a table of one special field).
+        (
+            "expected field with custom name",
+            "wrong type: a table, expected a date such as 2026-07-31",
+        ),
         ("invalid type: ", "wrong type: "),
         ("floating point `", "the number `"),
         ("integer `", "the number `"),
@@ -139,6 +157,29 @@ pub fn plain_message(message: &str) -> String {
         text = text.replace(rust, plain);
     }
     text = text.replace("string \"", "the text \"");
+    // The tag of a distribution is the only variant identifier.
+    text = text.replace(
+        "expected variant identifier",
+        &format!(
+            "expected the name of a distribution in quotes ({})",
+            super::dist::DistSpec::KINDS
+        ),
+    );
+    // serde writes 1e300 as its three hundred digits.
+    let mut from = 0;
+    while let Some(found) = text[from..].find("the number `") {
+        let start = from + found + "the number `".len();
+        let Some(length) = text[start..].find('`') else {
+            break;
+        };
+        let written = &text[start..start + length];
+        let short = match written.parse::<f64>() {
+            Ok(value) if written.len() > 12 => short_number(value),
+            _ => written.to_string(),
+        };
+        text.replace_range(start..start + length, &short);
+        from = start + short.len() + 1;
+    }
     // Remaining struct names: `expected struct RawMarket` is a table.
     while let Some(start) = text.find("expected struct Raw") {
         let end = text[start..]
@@ -160,6 +201,7 @@ mod tests {
         assert_eq!(super::short_number(1e300), "1e300");
         assert_eq!(super::short_number(2.6902e31), "2.69e31");
         assert_eq!(super::short_number(30.0), "30");
+        assert_eq!(super::short_number(7.031234567891), "7.03");
         assert_eq!(super::short_number(1e-9), "0.000000001");
         assert_eq!(super::shown("100000000000000000000".into()), "1e20");
         assert_eq!(super::shown("\"thirty\"".into()), "\"thirty\"");
@@ -178,6 +220,29 @@ mod tests {
         assert_eq!(
             plain_message("invalid type: string \"x\", expected f64"),
             "wrong type: the text \"x\", expected a number"
+        );
+        assert_eq!(
+            plain_message("invalid type: sequence, expected f64"),
+            "wrong type: a list, expected a number"
+        );
+        assert_eq!(
+            plain_message("invalid type: map, expected a string"),
+            "wrong type: a table, expected text in quotes"
+        );
+        assert_eq!(
+            plain_message("invalid type: unit variant, expected string only"),
+            "wrong type: expected a name in quotes"
+        );
+        assert!(
+            plain_message("invalid type: integer `3`, expected variant identifier")
+                .ends_with("expected the name of a distribution in quotes (constant, uniform, exponential, gamma, lognormal, triangular, dates)")
+        );
+        assert_eq!(
+            plain_message(&format!(
+                "invalid type: floating point `{:.1}`, expected u64",
+                1e300
+            )),
+            "wrong type: the number `1e300`, expected a whole number >= 0"
         );
         assert_eq!(
             plain_message("invalid type: integer `3`, expected struct RawMarket"),

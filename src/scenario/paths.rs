@@ -47,10 +47,11 @@ impl FromStr for Override {
 
 /// Reads a command-line value as TOML: `15`, `0.5`, `true`, `2026-07-31`,
 /// `"text"`, `[api, open_weights]`. Anything else is taken as a string.
+/// A list that is not TOML is read one level deep, its items as TOML or
+/// bare words: however deeply its brackets nest, reading it takes one pass
+/// and no recursion.
 pub fn parse_value(text: &str) -> Value {
-    if let Ok(mut table) = format!("value = {text}").parse::<Table>()
-        && let Some(value) = table.remove("value")
-    {
+    if let Some(value) = parse_toml(text) {
         return value;
     }
     if let Some(inner) = text.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
@@ -58,7 +59,7 @@ pub fn parse_value(text: &str) -> Value {
             .split(',')
             .map(str::trim)
             .filter(|item| !item.is_empty())
-            .map(parse_value)
+            .map(|item| parse_toml(item).unwrap_or_else(|| Value::String(item.to_string())))
             .collect();
         return Value::Array(items);
     }
@@ -99,6 +100,14 @@ pub fn get<'a>(root: &'a Table, path: &str) -> Option<&'a Value> {
     Some(node)
 }
 
+/// A value written in TOML, if it is one.
+fn parse_toml(text: &str) -> Option<Value> {
+    format!("value = {text}")
+        .parse::<Table>()
+        .ok()?
+        .remove("value")
+}
+
 /// The ids of the elements of an array of tables, for messages.
 fn ids_of(array: &[Value]) -> Vec<String> {
     array
@@ -106,6 +115,10 @@ fn ids_of(array: &[Value]) -> Vec<String> {
         .filter_map(|item| item.get("id").and_then(Value::as_str).map(str::to_string))
         .collect()
 }
+
+/// Most dotted names in a parameter path. The longest paths have six
+/// (`labs.meta.lines.llama.cadence_days.dates`).
+pub const MAX_PATH_NAMES: usize = 16;
 
 /// Writes `value` at `path` in `root`, creating missing tables on the way.
 /// Unknown keys are not refused here: deserialization refuses them, naming
@@ -116,6 +129,15 @@ pub fn apply(root: &mut Table, ov: &Override) -> Result<(), ScenarioError> {
         message,
     };
     let segments: Vec<&str> = ov.path.split('.').map(str::trim).collect();
+    // Missing tables are created on the way, and tables nested thousands
+    // deep would overflow the stack when cloned or dropped.
+    if segments.len() > MAX_PATH_NAMES {
+        return Err(refuse(format!(
+            "the path has {} dotted names; a parameter path has at most {MAX_PATH_NAMES} \
+             (reviewsim params lists them)",
+            segments.len()
+        )));
+    }
     let mut table = root;
     let mut walked: Vec<&str> = Vec::new();
     let mut index = 0;
@@ -164,8 +186,9 @@ pub fn apply(root: &mut Table, ov: &Override) -> Result<(), ScenarioError> {
             }
             other => {
                 return Err(refuse(format!(
-                    "{here} is not a table (it holds the {} {other}), so it has no parameter `{}`",
+                    "{here} is not a table (it holds the {} {}), so it has no parameter `{}`",
                     other.type_str(),
+                    super::error::shown(other.to_string()),
                     segments[index + 1]
                 )));
             }

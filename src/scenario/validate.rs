@@ -235,7 +235,11 @@ fn review(check: &mut Checker, review: &mut Review, start_date: NaiveDate) {
         Some((Some(min), Some(months))) => {
             check.refuse(
                 "review.threshold",
-                format!("{{ min_capability = {min}, within_months_of_frontier = {months} }}"),
+                format!(
+                    "{{ min_capability = {}, within_months_of_frontier = {} }}",
+                    super::error::short_number(min),
+                    super::error::short_number(months)
+                ),
                 "give either min_capability or within_months_of_frontier, not both",
             );
             Threshold::All

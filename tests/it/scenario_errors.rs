@@ -360,3 +360,159 @@ fn a_large_event_log_is_refused_unless_asked_for() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn a_set_value_nested_thousands_of_brackets_deep_is_refused_without_overflowing_the_stack() {
+    // Such a value was once read with one recursive call per bracket: this
+    // took seconds, then overflowed the stack and aborted.
+    let depth = 30_000;
+    let arg = format!(
+        "review.window_days={}1{}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    assert_refused(
+        BASELINE,
+        &["--set", &arg],
+        &[
+            "baseline.toml: review.window_days: wrong type",
+            "expected a number",
+        ],
+    );
+}
+
+#[test]
+fn a_parameter_path_thousands_of_names_deep_is_refused_without_overflowing_the_stack() {
+    // Such a path once made tables nested as deep, which overflowed the
+    // stack when they were copied or dropped.
+    let path = vec!["a"; 30_000].join(".");
+    assert_refused(
+        BASELINE,
+        &["--set", &format!("{path}=1")],
+        &["the path has 30000 dotted names; a parameter path has at most 16"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let sweep = format!("[sweep]\n[[sweep.parameters]]\npath = \"{path}\"\nvalues = [1]\n");
+    let file = crate::common::baseline_sweep(dir.path(), &sweep);
+    assert_refused(
+        &file,
+        &[],
+        &[
+            "sweep.toml: sweep.parameters[0]",
+            "the path has 30000 dotted names",
+        ],
+    );
+}
+
+#[test]
+fn a_review_program_starting_on_no_day_at_all_is_refused() {
+    // NaN was once taken as day 0 and infinity as never, silently.
+    for day in ["nan", "inf", "-inf"] {
+        assert_refused(
+            BASELINE,
+            &["--set", &format!("review.operational={day}")],
+            &["review.operational = ", "must be a day number or a date"],
+        );
+    }
+}
+
+#[test]
+fn numbers_in_refusals_are_written_short_never_digit_by_digit() {
+    // 1e-300 and 1e300 were once written out in full, three hundred digits.
+    assert_refused(
+        BASELINE,
+        &["--set", "labs.openai.lines.gpt.cadence_days.mean=1e-300"],
+        &["labs.openai.lines.gpt.cadence_days = gamma(mean 1e-300, cv 0.5): the mean cadence"],
+    );
+    assert_refused(
+        BASELINE,
+        &["--set", "labs.openai.name=1e300"],
+        &["labs.openai.name: wrong type: the number `1e300`, expected text in quotes"],
+    );
+    assert_refused(
+        BASELINE,
+        &[
+            "--set",
+            "ecosystem.derivatives_half_life_days=1.7976931348623157e308",
+        ],
+        &["with derivatives_half_life_days = 1.8e308 and up to"],
+    );
+    assert_refused(
+        BASELINE,
+        &[
+            "--set",
+            "labs.meta.participation={ signed = true, from = 1e300 }",
+        ],
+        &["labs.meta.participation = { signed = true, from = 1e300 }"],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let sweep =
+        "[sweep]\n[[sweep.parameters]]\npath = \"review.window_days\"\nfrom = 1.5\nto = 1e300\n";
+    let file = crate::common::baseline_sweep(dir.path(), sweep);
+    assert_refused(
+        &file,
+        &[],
+        &["a step is required with from = 1.5 and to = 1e300"],
+    );
+    let sweep = "[sweep]\n[[sweep.parameters]]\npath = \"review.window_days\"\nvalues = [1e300]\n";
+    let file = crate::common::baseline_sweep(dir.path(), sweep);
+    assert_refused(
+        &file,
+        &[],
+        &["[sweep point 0: review.window_days=1e300]: review.window_days = 1e300: must be"],
+    );
+}
+
+#[test]
+fn a_wrong_type_is_named_in_the_users_words_not_the_deserializers() {
+    // These once read "sequence", "map", "unit variant, expected string
+    // only" and "expected variant identifier".
+    for (set, expected) in [
+        (
+            "review.window_days=[1]",
+            "review.window_days: wrong type: a list, expected a number",
+        ),
+        (
+            "review.window_days={ a = 1 }",
+            "review.window_days: wrong type: a table, expected a number",
+        ),
+        (
+            "review.on_expiry=3",
+            "review.on_expiry: wrong type: expected a name in quotes",
+        ),
+        (
+            "labs.openai.lines.gpt.cadence_days={ dist = 3 }",
+            "wrong type: the number `3`, expected the name of a distribution in quotes (constant, uniform,",
+        ),
+    ] {
+        assert_refused(BASELINE, &["--set", set], &[expected]);
+    }
+}
+
+#[test]
+fn every_bad_value_of_a_line_or_a_track_is_listed_at_once() {
+    // A refused distribution once stopped the checks of the rest of its
+    // line or track.
+    assert_refused(
+        BASELINE,
+        &[
+            "--set",
+            "labs.openai.lines.gpt.cadence_days.cv=-1",
+            "--set",
+            "labs.openai.lines.gpt.capability_lag_months.high=-1",
+            "--set",
+            "labs.openai.lines.gpt.first_ready_days.low=-5",
+            "--set",
+            "review.tracks.threat.duration_days.median=-1",
+            "--set",
+            "review.tracks.threat.detection_probability=2",
+        ],
+        &[
+            "labs.openai.lines.gpt.cadence_days.cv = -1",
+            "labs.openai.lines.gpt.capability_lag_months.high = -1",
+            "labs.openai.lines.gpt.first_ready_days.low = -5",
+            "review.tracks.threat.duration_days.median = -1",
+            "review.tracks.threat.detection_probability = 2",
+        ],
+    );
+}

@@ -557,3 +557,23 @@ fn a_sweep_larger_than_a_block_runs_block_by_block_with_exact_pairs_and_mergeabl
         );
     }
 }
+
+#[test]
+fn an_empty_swept_path_is_refused_against_the_sweep_not_each_point() {
+    // An empty name once reached every point as an unknown field ``.
+    for path in ["", " ", "review..window_days", "review.window_days."] {
+        let text = std::fs::read_to_string(BASELINE).unwrap();
+        let text =
+            format!("{text}\n[sweep]\n[[sweep.parameters]]\npath = \"{path}\"\nvalues = [1]\n");
+        let err = Experiment::from_toml(&text, "sweep.toml", &[], Limits::default())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            format!(
+                "sweep.toml: sweep.parameters[0] ({path}): the path must be dotted names, \
+                 such as review.tracks.threat.capacity"
+            )
+        );
+    }
+}

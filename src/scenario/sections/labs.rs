@@ -4,8 +4,8 @@ use super::super::choices::{Access, CycleStart, Jurisdiction};
 use super::super::day::DayRef;
 use super::super::declare::{Allowed, Meta, Named};
 use super::super::dist::{Dist, DistParam};
-use super::simulation::MAX_HORIZON_DAYS;
 use super::review::Review;
+use super::simulation::MAX_HORIZON_DAYS;
 use crate::engine::{SimDuration, SimTime};
 
 crate::declare! {

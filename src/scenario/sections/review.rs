@@ -73,7 +73,7 @@ crate::declare! {
             .allowed(Allowed::finite("must be a finite number of frontier-months"));
         /// Covered models are within this many months of the frontier.
         within_months_of_frontier: Option<f64> = None => Meta::unit("months")
-            .allowed(Allowed::days(f64::MAX))
+            .allowed(Allowed::non_negative())
             .plausible(3.0, 12.0)
             .assumption("a \"covered frontier model\" is near the frontier, which takes in open-weights flagships (about 4 months behind) but not small models");
     }
