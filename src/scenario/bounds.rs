@@ -17,6 +17,13 @@
 //!   and **incidents** follow over the horizon.
 //! - **Logged events** (with `--events`): a bounded number per model and
 //!   per incident.
+//! - **Market work**: every market step visits, in every segment, each
+//!   model in the segment's choice set. Steps are horizon / `step_days` plus
+//!   a few per model (the market is brought up to date before a release or
+//!   a suspension changes it). A model stays in a choice set only while its
+//!   choice probability or its share of adopters is at least
+//!   `drop_share_below` (d): at most 1/d models each, so a set holds at most
+//!   min(models, 2/d + 2). A stochastic step, which draws, counts 8 times.
 //!
 //! Work limits ([`WorkLimits`]) can be lifted (`--allow-large`); the numeric
 //! limits cannot, because beyond them counts are no longer exact in `f64`
@@ -24,7 +31,7 @@
 
 use super::Scenario;
 use super::error::Problem;
-use crate::scenario::{Access, Cadence};
+use crate::scenario::{Access, Cadence, MarketMode};
 
 /// Expected models per replication accepted by default (all lines).
 pub const MAX_MODELS: f64 = 100_000.0;
@@ -36,6 +43,17 @@ pub const MAX_COUNT: f64 = 1e12;
 /// Exposure-days per replication: far inside the statistics' range (2^63).
 /// Not liftable.
 pub const MAX_EXPOSURE_DAYS: f64 = 1e18;
+/// Market work per replication accepted by default: model-steps (a model
+/// in a segment's choice set, visited at one step). A replication at the
+/// limit takes well under a minute of one core (the bound is about twice
+/// the work, as choice sets fill up over the run).
+pub const MAX_MARKET_WORK: f64 = 5e9;
+/// What a model-step costs in stochastic mode, in model-steps of expected
+/// mode: binomial draws instead of a product (measured: 8 times slower).
+const STOCHASTIC_STEP_COST: f64 = 8.0;
+/// Market steps per model besides the regular ones, at most: the market is
+/// brought up to date before each change to what is on offer.
+const MARKET_STEPS_PER_MODEL: f64 = 4.0;
 
 /// Limits on the work of one replication.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,6 +62,8 @@ pub struct WorkLimits {
     pub max_models: f64,
     /// Most expected logged events, when the event log is kept.
     pub max_logged_events: f64,
+    /// Most market model-steps.
+    pub max_market_work: f64,
 }
 
 impl Default for WorkLimits {
@@ -51,6 +71,7 @@ impl Default for WorkLimits {
         WorkLimits {
             max_models: MAX_MODELS,
             max_logged_events: MAX_LOGGED_EVENTS,
+            max_market_work: MAX_MARKET_WORK,
         }
     }
 }
@@ -61,6 +82,7 @@ impl WorkLimits {
         WorkLimits {
             max_models: f64::INFINITY,
             max_logged_events: f64::INFINITY,
+            max_market_work: f64::INFINITY,
         }
     }
 }
@@ -83,6 +105,13 @@ pub struct WorkBound {
     pub incidents: f64,
     /// Events in the log, when it is kept.
     pub logged_events: f64,
+    /// Market steps.
+    pub market_steps: f64,
+    /// Models in one segment's choice set, at most.
+    pub market_members: f64,
+    /// Model-steps of the market: steps × segments × members (× 8 in
+    /// stochastic mode, whose steps draw).
+    pub market_work: f64,
 }
 
 impl Scenario {
@@ -152,6 +181,24 @@ impl Scenario {
         let tracks = self.review.tracks.len() as f64;
         let logged_events =
             models * (12.0 + 2.0 * tracks) + 3.0 * incidents + 10.0 * self.labs.len() as f64;
+        let (market_steps, market_members, market_work) = match &self.market {
+            Some(market) => {
+                let steps = horizon / market.step_days + MARKET_STEPS_PER_MODEL * models;
+                let d = market.drop_share_below;
+                let members = if d > 0.0 {
+                    models.min(2.0 / d + 2.0)
+                } else {
+                    models
+                };
+                let cost = match market.mode {
+                    MarketMode::Stochastic => STOCHASTIC_STEP_COST,
+                    MarketMode::Expected => 1.0,
+                };
+                let work = steps * market.segments.len() as f64 * members * cost;
+                (steps, members, work)
+            }
+            None => (0.0, 0.0, 0.0),
+        };
         WorkBound {
             models,
             busiest_line,
@@ -160,6 +207,9 @@ impl Scenario {
             exposure_days,
             incidents,
             logged_events,
+            market_steps,
+            market_members,
+            market_work,
         }
     }
 
@@ -183,6 +233,32 @@ impl Scenario {
                     rounded(bound.models),
                     rounded(*made),
                     rounded(limits.max_models)
+                ),
+            });
+        }
+        if problems.is_empty()
+            && let Some(market) = &self.market
+            && exceeds(bound.market_work, limits.max_market_work)
+        {
+            problems.push(Problem {
+                path: "market.step_days".into(),
+                value: super::error::short_number(market.step_days),
+                allowed: format!(
+                    "one replication could take about {} model-steps of the market ({} steps \
+                     x {} segments x up to {} models in a segment's choice set, with \
+                     drop_share_below = {}{}), more than the limit of {} per replication; \
+                     lengthen the step, raise drop_share_below or make fewer models, {lift}",
+                    rounded(bound.market_work),
+                    rounded(bound.market_steps),
+                    market.segments.len(),
+                    rounded(bound.market_members),
+                    super::error::short_number(market.drop_share_below),
+                    if market.mode == MarketMode::Stochastic {
+                        ", x 8 for stochastic steps"
+                    } else {
+                        ""
+                    },
+                    rounded(limits.max_market_work)
                 ),
             });
         }
@@ -324,6 +400,40 @@ mod tests {
         assert!(problems[0].allowed.contains("--allow-large"));
         // Lifted, it is accepted: the user asked for it.
         assert!(scenario.check_work(WorkLimits::none(), false).is_empty());
+    }
+
+    #[test]
+    fn a_market_of_hourly_steps_over_thousands_of_models_is_refused() {
+        // Twenty years of hourly steps, a model a day from two lines, and
+        // no model ever leaving a choice set: about 10^10 model-steps,
+        // hours of work for one replication.
+        let heavy = [
+            "simulation.horizon_days=7300",
+            "market.step_days=0.041666666666666664",
+            "market.drop_share_below=0",
+            "labs.openai.lines.gpt.cadence_days=1",
+            "labs.meta.lines.llama.cadence_days=1",
+        ];
+        let scenario = baseline(&heavy);
+        let problems = scenario.check_work(WorkLimits::default(), false);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "market.step_days");
+        assert!(problems[0].allowed.contains("model-steps"), "{problems:?}");
+        assert!(scenario.check_work(WorkLimits::none(), false).is_empty());
+        // With the default drop_share_below, choice sets stay small: the
+        // same world is accepted.
+        let scenario = baseline(&heavy[..2]);
+        assert!(scenario.check_work(WorkLimits::default(), false).is_empty());
+        let bound = baseline(&[]).work_bound();
+        assert!(bound.market_work < 1e7, "{bound:?}");
+        // Stochastic steps draw, and cost more: ten years of it is refused
+        // where expected values are accepted.
+        let ten_years = [&heavy[1..], &["simulation.horizon_days=3650"]].concat();
+        let scenario = baseline(&ten_years);
+        assert!(scenario.check_work(WorkLimits::default(), false).is_empty());
+        let scenario = baseline(&[&ten_years[..], &["market.mode=stochastic"]].concat());
+        let problems = scenario.check_work(WorkLimits::default(), false);
+        assert!(problems[0].allowed.contains("x 8 for stochastic"), "{problems:?}");
     }
 
     #[test]

@@ -73,6 +73,7 @@ pub fn limits(logged: bool) -> Limits {
         work: WorkLimits {
             max_models: 2_000.0,
             max_logged_events: 1e5,
+            max_market_work: 2e7,
         },
         logged,
     }
