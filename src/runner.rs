@@ -26,10 +26,7 @@ pub use schedule::{Schedule, UnitPlan};
 use spill::{SpillFile, SpilledTables};
 
 use crate::engine::StreamSeed;
-use crate::model::{
-    AdoptionSample, EventRecord, LabOutcome, PressureSample, QueueSample, Recording, Spills,
-    SystemOutcome, World,
-};
+use crate::model::{Recording, Spills, World, WorldOutcomes};
 use crate::scenario::Scenario;
 
 /// Units simulated between two hand-overs to the sink.
@@ -47,24 +44,22 @@ pub struct UnitResult {
     pub point: usize,
     /// Replication index.
     pub replication: u64,
-    /// Per lab, in scenario order.
-    pub labs: Vec<LabOutcome>,
-    /// System-wide.
-    pub system: SystemOutcome,
-    /// Event log (empty unless asked for).
-    pub events: Vec<EventRecord>,
-    /// Adoption samples (empty unless asked for).
-    pub adoption_series: Vec<AdoptionSample>,
-    /// Queue samples (empty unless asked for).
-    pub queue_series: Vec<QueueSample>,
-    /// Pressure samples (empty unless asked for).
-    pub pressure_series: Vec<PressureSample>,
+    /// What the replication gave; the unit reads as them (`unit.labs`).
+    pub outcomes: WorldOutcomes,
     /// What the recorded tables spilled to disk, which comes before what
     /// they kept in memory.
     pub spilled: SpilledTables,
     /// Simulated only to pair a block's points with the baseline: not to be
     /// written or summarised (see [`Schedule`]).
     pub pairing_only: bool,
+}
+
+impl std::ops::Deref for UnitResult {
+    type Target = WorldOutcomes;
+
+    fn deref(&self) -> &WorldOutcomes {
+        &self.outcomes
+    }
 }
 
 /// The random streams of a work unit: with common random numbers (the
@@ -89,12 +84,7 @@ pub fn simulate_unit(
     UnitResult {
         point,
         replication,
-        labs: outcomes.labs,
-        system: outcomes.system,
-        events: outcomes.events,
-        adoption_series: outcomes.adoption_series,
-        queue_series: outcomes.queue_series,
-        pressure_series: outcomes.pressure_series,
+        outcomes,
         spilled: SpilledTables::default(),
         pairing_only: false,
     }
@@ -127,12 +117,7 @@ pub fn simulate_unit_spilling(
     Ok(UnitResult {
         point,
         replication,
-        labs: outcomes.labs,
-        system: outcomes.system,
-        events: outcomes.events,
-        adoption_series: outcomes.adoption_series,
-        queue_series: outcomes.queue_series,
-        pressure_series: outcomes.pressure_series,
+        outcomes,
         spilled: SpilledTables {
             events: events.finish()?,
             adoption: adoption.finish()?,

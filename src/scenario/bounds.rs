@@ -433,7 +433,10 @@ mod tests {
         assert!(scenario.check_work(WorkLimits::default(), false).is_empty());
         let scenario = baseline(&[&ten_years[..], &["market.mode=stochastic"]].concat());
         let problems = scenario.check_work(WorkLimits::default(), false);
-        assert!(problems[0].allowed.contains("x 8 for stochastic"), "{problems:?}");
+        assert!(
+            problems[0].allowed.contains("x 8 for stochastic"),
+            "{problems:?}"
+        );
     }
 
     #[test]
