@@ -6,6 +6,7 @@
 mod describe;
 mod merge;
 mod run;
+mod sensitivity;
 mod sinks;
 mod staging;
 
@@ -14,6 +15,10 @@ use std::path::{Path, PathBuf};
 pub use describe::describe;
 pub use merge::{MergeError, MergeReport, merge};
 pub use run::{run, swept_of};
+pub use sensitivity::{
+    DEFAULT_BASE_ROWS, DEFAULT_TRAJECTORIES, HEADLINE_METRICS, SensitivityRequest, ranked_text,
+    sensitivity_sweep,
+};
 
 use crate::experiment::{Experiment, ExperimentError, Limits};
 use crate::output::{Format, OutputError, OutputKind, Outputs};
@@ -99,6 +104,8 @@ pub struct RunReport {
     pub wall_time_seconds: f64,
     /// Worker threads used.
     pub threads: usize,
+    /// The sensitivity indices written, for a sensitivity design run whole.
+    pub sensitivity: Vec<crate::output::IndexRow>,
 }
 
 /// Loads and validates a scenario with overrides.
@@ -126,10 +133,13 @@ fn limits(allow_large: bool) -> Limits {
 /// The outputs a request asks for, checked against the experiment.
 fn outputs_for(request: &RunRequest, experiment: &Experiment) -> Result<Outputs, AppError> {
     let compare = experiment.baseline().is_some();
-    let mut outputs = request
-        .outputs
-        .clone()
-        .unwrap_or_else(|| Outputs::default_for(experiment.sweep.is_some(), compare));
+    let mut outputs = request.outputs.clone().unwrap_or_else(|| {
+        Outputs::default_for(
+            experiment.sweep.is_some(),
+            compare,
+            experiment.plan().is_some(),
+        )
+    });
     if request.events {
         outputs = outputs.with(OutputKind::Events);
     }
@@ -145,6 +155,13 @@ fn outputs_for(request: &RunRequest, experiment: &Experiment) -> Result<Outputs,
              ({} has {})",
             request.scenario.display(),
             experiment.points.len()
+        )));
+    }
+    if outputs.has(OutputKind::Sensitivity) && experiment.plan().is_none() {
+        return Err(AppError::Request(format!(
+            "--outputs {outputs}: sensitivity needs a [sweep] with method = \"sobol\" or \"morris\" \
+             (or the sensitivity command); {} has none",
+            request.scenario.display()
         )));
     }
     Ok(outputs)

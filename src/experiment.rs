@@ -46,6 +46,7 @@
 mod design;
 mod expand;
 mod spec;
+mod study;
 
 use std::path::Path;
 
@@ -54,6 +55,7 @@ use toml::Value;
 pub use crate::scenario::render;
 pub use design::{design_rng, value_at};
 pub use spec::{Axis, FIXED_PATHS, Method, RawParameter, RawSweep};
+pub use study::DEFAULT_LEVELS;
 
 use expand::expand;
 
@@ -149,6 +151,8 @@ pub struct Sweep {
     pub baseline: usize,
     /// The sweep as written (after overrides), for the manifest.
     pub raw: RawSweep,
+    /// The study of a `sobol` or `morris` sweep.
+    pub plan: Option<crate::sensitivity::Plan>,
 }
 
 /// One point of an experiment: its values, not its scenario, which is built
@@ -277,16 +281,23 @@ impl Experiment {
         self.base.replications()
     }
 
+    /// The study, for a sensitivity sweep.
+    pub fn plan(&self) -> Option<&crate::sensitivity::Plan> {
+        self.sweep.as_ref().and_then(|s| s.plan.as_ref())
+    }
+
     /// Points × replications.
     pub fn work_units(&self) -> u64 {
         self.points.len() as u64 * self.base.replications()
     }
 
-    /// The baseline point of `compare.csv`, when there is more than one point.
+    /// The baseline point of `compare.csv`, when there is more than one point
+    /// (and the sweep is not a sensitivity design, whose points are not
+    /// alternatives to a baseline).
     pub fn baseline(&self) -> Option<usize> {
         self.sweep
             .as_ref()
-            .filter(|_| self.points.len() > 1)
+            .filter(|s| self.points.len() > 1 && s.plan.is_none())
             .map(|s| s.baseline)
     }
 }

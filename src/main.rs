@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reviewsim::app::{self, RunRequest};
+use reviewsim::experiment::Method;
 use reviewsim::output::{Format, Outputs};
 use reviewsim::progress::{PlainProgress, ProgressMode};
 use reviewsim::runner::{RunError, Stop};
@@ -42,6 +43,62 @@ enum Command {
     /// Combine the output directories of `run --shard K/N` into exactly what
     /// one unsharded run would have written.
     Merge(MergeArgs),
+    /// Rank the assumptions the outputs depend on: Sobol' indices or Morris
+    /// elementary effects over the parameters' plausible ranges, written to
+    /// sensitivity.csv with the summary of every design point.
+    Sensitivity(SensitivityArgs),
+}
+
+#[derive(Debug, Args)]
+struct SensitivityArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// sobol (first- and total-order indices) or morris (elementary
+    /// effects: cheaper screening).
+    #[arg(long, value_name = "METHOD", default_value = "sobol", value_parser = ["sobol", "morris"])]
+    method: String,
+    /// Sobol': N, the base rows, a power of two (N (k + 2) points for k
+    /// parameters) [default: 64]. Morris: the trajectories (k + 1 points
+    /// each) [default: 20].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    samples: Option<u64>,
+    /// Morris: the grid's levels (even) [default: 4].
+    #[arg(long, value_name = "P", value_parser = clap::value_parser!(u64).range(2..=1000))]
+    levels: Option<u64>,
+    /// Sobol': also second-order indices (N (2k + 2) points).
+    #[arg(long)]
+    second_order: bool,
+    /// Parameters to vary over their plausible ranges, comma-separated
+    /// paths; * stands for one name (market.segments.*.capability_weight)
+    /// [default: every assumption with a plausible range].
+    #[arg(long, value_name = "PATH,...", value_delimiter = ',')]
+    parameters: Vec<String>,
+    /// Move parameters together as one group with one index:
+    /// NAME=PATH,PATH (patterns as in --parameters; repeatable).
+    #[arg(long, value_name = "NAME=PATH,...", value_parser = parse_group)]
+    group: Vec<(String, Vec<String>)>,
+    /// Outputs to analyse, comma-separated: METRIC (every lab and all) or
+    /// METRIC:LAB [default: every metric; the headline metrics are printed].
+    #[arg(long, value_name = "METRIC[:LAB],...", value_delimiter = ',')]
+    metrics: Vec<String>,
+    /// Parameters printed per output.
+    #[arg(long, value_name = "K", default_value = "3")]
+    top: usize,
+}
+
+fn parse_group(text: &str) -> Result<(String, Vec<String>), String> {
+    let (name, patterns) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: write NAME=PATH,PATH"))?;
+    let patterns: Vec<String> = (patterns.split(','))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(String::from)
+        .collect();
+    if name.trim().is_empty() || patterns.is_empty() {
+        return Err(format!("`{text}`: write NAME=PATH,PATH"));
+    }
+    Ok((name.trim().to_string(), patterns))
 }
 
 #[derive(Debug, Args)]
@@ -267,8 +324,43 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Run(args) => run(args),
+        Command::Run(args) => run(args, Vec::new()).map(|_| ()),
+        Command::Sensitivity(args) => sensitivity(args),
     }
+}
+
+/// `sensitivity`: a run of the study's sweep, then its ranking.
+fn sensitivity(mut args: SensitivityArgs) -> anyhow::Result<()> {
+    // Ten replications per design point unless told: the noise they leave
+    // is measured and reported.
+    if args.run.replications.is_none() {
+        args.run.replications = Some(10);
+    }
+    let overrides = args.run.scenario.overrides()?;
+    let request = app::SensitivityRequest {
+        method: Some(if args.method == "morris" {
+            Method::Morris
+        } else {
+            Method::Sobol
+        }),
+        samples: args.samples,
+        levels: args.levels,
+        second_order: args.second_order,
+        parameters: args.parameters.clone(),
+        groups: args.group.clone(),
+        metrics: args.metrics.clone(),
+    };
+    let sweep = app::sensitivity_sweep(&args.run.scenario.scenario, &overrides, &request)?;
+    let quiet = args.run.quiet;
+    let report = run(args.run, vec![sweep])?;
+    if !quiet && !report.sensitivity.is_empty() {
+        print_stdout(&app::ranked_text(
+            &report.sensitivity,
+            &args.metrics,
+            args.top,
+        ))?;
+    }
+    Ok(())
 }
 
 /// The `params` listing, of a scenario or of the declarations.
@@ -309,7 +401,8 @@ fn params(args: &ParamsArgs) -> anyhow::Result<String> {
     })
 }
 
-fn run(args: RunArgs) -> anyhow::Result<()> {
+/// `run`, with `extra` overrides after the command line's.
+fn run(args: RunArgs, extra: Vec<Override>) -> anyhow::Result<app::RunReport> {
     let mut overrides = args.scenario.overrides()?;
     if let Some(replications) = args.replications {
         overrides.push(format!("simulation.replications={replications}").parse()?);
@@ -317,6 +410,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
     if let Some(seed) = args.seed {
         overrides.push(format!("simulation.seed={seed}").parse()?);
     }
+    overrides.extend(extra);
     let out = args.out.unwrap_or_else(|| {
         let stem = args
             .scenario
@@ -380,7 +474,7 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         }
         print_stdout(&text)?;
     }
-    Ok(())
+    Ok(report)
 }
 
 /// A progress bar on stderr with work units done, rate and ETA.

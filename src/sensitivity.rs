@@ -54,6 +54,7 @@ mod error;
 mod groups;
 mod morris;
 mod noise;
+mod plan;
 mod saltelli;
 mod sobol;
 mod trajectories;
@@ -66,6 +67,7 @@ pub use error::{Result, SensitivityError};
 pub use groups::Groups;
 pub use morris::{MorrisIndex, MorrisIndices, morris_indices};
 pub use noise::{PointReplications, ReplicationNoise, is_noise_dominated, replication_noise};
+pub use plan::{Design, DesignKind, Plan};
 pub use saltelli::{
     MAX_BASE_ROWS, MAX_SALTELLI_PARAMETERS, SaltelliDesign, SaltelliLayout, SaltelliOptions,
 };

@@ -273,13 +273,18 @@ fn sweep(text: &mut String, experiment: &Experiment) {
     let Some(sweep) = &experiment.sweep else {
         return;
     };
-    line!(
-        text,
-        "sweep     {} over {}; baseline point {}",
-        sweep.method.as_str(),
-        sweep.paths.join(", "),
-        sweep.baseline
-    );
+    match &sweep.plan {
+        None => {
+            line!(
+                text,
+                "sweep     {} over {}; baseline point {}",
+                sweep.method.as_str(),
+                sweep.paths.join(", "),
+                sweep.baseline
+            );
+        }
+        Some(plan) => study(text, plan, experiment),
+    }
     let shown = 10;
     for point in experiment.points.iter().take(shown) {
         let values: Vec<String> = (sweep.paths.iter().zip(&point.values))
@@ -294,6 +299,54 @@ fn sweep(text: &mut String, experiment: &Experiment) {
             experiment.points.len() - shown
         );
     }
+}
+
+/// A sensitivity design: its size, groups and outputs.
+fn study(text: &mut String, plan: &crate::sensitivity::Plan, experiment: &Experiment) {
+    use crate::sensitivity::DesignKind;
+    let groups = plan.group_names.len();
+    let design = match plan.method {
+        DesignKind::Sobol {
+            base_rows,
+            second_order,
+        } => format!(
+            "Sobol' indices (S1, ST{}) from a Saltelli design of N = {base_rows} base rows",
+            if second_order { ", S2" } else { "" }
+        ),
+        DesignKind::Morris {
+            trajectories,
+            levels,
+        } => format!(
+            "Morris elementary effects (mu, mu_star, sigma) along {trajectories} trajectories \
+             on {levels} levels"
+        ),
+    };
+    line!(text, "sweep     {design}:");
+    line!(
+        text,
+        "          {} points x {} replications, over {} parameters in {groups} groups",
+        experiment.points.len(),
+        experiment.replications(),
+        plan.parameters.len()
+    );
+    for (group, name) in plan.group_names.iter().enumerate() {
+        let members: Vec<&str> = (plan.parameters.iter().zip(&plan.group_of))
+            .filter(|(_, g)| **g == group)
+            .map(|(p, _)| p.as_str())
+            .collect();
+        if members != [name.as_str()] {
+            line!(text, "          group {name}: {}", members.join(", "));
+        }
+    }
+    line!(
+        text,
+        "          indices for {} (sensitivity.csv)",
+        if plan.metrics.is_empty() {
+            "every metric".to_string()
+        } else {
+            plan.metrics.join(", ")
+        }
+    );
 }
 
 /// Choices' names, joined.

@@ -19,7 +19,8 @@ use super::staging::Staging;
 use crate::output::format::{Column, Schema};
 use crate::output::{
     CompareTable, FileDigest, Format, Layout, OutputError, OutputKind, PointAggregate,
-    PointConsumer, STATE_FORMAT, SummaryTable, Tally, compare_schema, files, summary_schema,
+    PointConsumer, STATE_FORMAT, SensitivityTable, SummaryTable, Tally, compare_schema, files,
+    sensitivity_schema, summary_schema,
 };
 use crate::runner::{RunError, Stop};
 
@@ -297,7 +298,12 @@ pub fn merge(
     if outputs.contains(&OutputKind::Points) {
         copy_points(&shards, format, &schemas, &mut target)?;
     }
-    if (outputs.iter()).any(|k| matches!(k, OutputKind::Summary | OutputKind::Compare)) {
+    if (outputs.iter()).any(|k| {
+        matches!(
+            k,
+            OutputKind::Summary | OutputKind::Compare | OutputKind::Sensitivity
+        )
+    }) {
         merge_aggregates(&shards, &outputs, &mut target, stop)?;
     }
     let shard_seconds: f64 = (shards.iter())
@@ -523,7 +529,12 @@ fn merge_aggregates(
         .then(|| target.table(OutputKind::Compare, compare_schema(&layout)))
         .transpose()?
         .map(CompareTable::new);
-    let mut tables = (summary, compare);
+    let sensitivity = (outputs.contains(&OutputKind::Sensitivity))
+        .then(|| target.table(OutputKind::Sensitivity, sensitivity_schema()))
+        .transpose()?
+        .and_then(|table| SensitivityTable::new(table, &layout))
+        .map(Box::new);
+    let mut tables = (summary, (compare, sensitivity));
     let failed = |e: std::io::Error| MergeError::Output(target.write_error("summary", e));
     let mut expected = 0;
     while let Some(point) = readers.iter().filter_map(|r| r.next_point()).min() {
@@ -552,14 +563,8 @@ fn merge_aggregates(
     for reader in readers {
         reader.finish()?;
     }
-    let (summary, compare) = tables;
-    let tables = (summary.map(SummaryTable::into_table).into_iter())
-        .chain(compare.map(CompareTable::into_table));
-    for mut table in tables {
-        table
-            .finish()
-            .map_err(|e| failed(std::io::Error::other(e)))?;
-    }
+    let (summary, (compare, sensitivity)) = tables;
+    super::sinks::finish_tables(summary, compare, sensitivity).map_err(failed)?;
     Ok(())
 }
 

@@ -13,9 +13,9 @@ use crate::experiment::Experiment;
 use crate::model::Recording;
 use crate::output::format::ColumnType;
 use crate::output::{
-    Aggregates, CompareTable, Layout, Manifest, OutputKind, Outputs, ShardInfo, StateLines,
-    SummaryTable, Swept, Tables, UnitTables, block_points, compare_schema, files, points_schema,
-    schema, summary_schema, write_points,
+    Aggregates, CompareTable, Layout, Manifest, OutputKind, Outputs, SensitivityTable, ShardInfo,
+    StateLines, SummaryTable, Swept, Tables, UnitTables, block_points, compare_schema, files,
+    points_schema, schema, sensitivity_schema, summary_schema, write_points,
 };
 use crate::runner::{self, RunConfig, RunError, Schedule};
 use crate::scenario::value_at_path;
@@ -38,7 +38,12 @@ pub fn run(
     )?;
     let outputs = outputs_for(request, &experiment)?;
     let swept = swept_of(&experiment);
-    let layout = Layout::new(&experiment.base, &swept, experiment.baseline());
+    let layout = Layout::new(
+        &experiment.base,
+        &swept,
+        experiment.baseline(),
+        experiment.plan().cloned(),
+    );
     let schedule = schedule(&experiment, &outputs, &layout);
     let rounds = (request.shard)
         .map(|shard| shard.rounds(schedule.rounds()))
@@ -65,7 +70,7 @@ pub fn run(
         spill_dir: Some(request.out.clone()),
     };
     let work_units = runner::run(&experiment, &config, &mut sink, progress)?;
-    sink.finish().map_err(RunError::from)?;
+    let sensitivity = sink.finish().map_err(RunError::from)?;
     if outputs.has(OutputKind::Points) {
         let mut table = staging.table(OutputKind::Points, points_schema(&swept))?;
         write_points(&swept, experiment.points.len(), &mut table)
@@ -88,6 +93,7 @@ pub fn run(
         files,
         wall_time_seconds: started.elapsed().as_secs_f64(),
         threads,
+        sensitivity,
     })
 }
 
@@ -205,7 +211,16 @@ fn open_sinks<'e>(
             .then(|| staging.table(OutputKind::Compare, compare_schema(layout)))
             .transpose()?
             .map(CompareTable::new);
-        Some(AggregateOutput::Tables { summary, compare })
+        let sensitivity = (outputs.has(OutputKind::Sensitivity))
+            .then(|| staging.table(OutputKind::Sensitivity, sensitivity_schema()))
+            .transpose()?
+            .and_then(|table| SensitivityTable::new(table, layout))
+            .map(Box::new);
+        Some(AggregateOutput::Tables {
+            summary,
+            compare,
+            sensitivity,
+        })
     };
     let point_values: Vec<Vec<String>> =
         experiment.points.iter().map(|p| p.values.clone()).collect();

@@ -5,8 +5,8 @@ use std::io::Write;
 use std::ops::Range;
 
 use crate::output::{
-    Aggregates, CompareTable, Layout, PointAggregate, PointConsumer, StateLines, SummaryTable,
-    UnitTables,
+    Aggregates, CompareTable, IndexRow, Layout, PointAggregate, PointConsumer, SensitivityTable,
+    StateLines, SummaryTable, UnitTables,
 };
 use crate::runner::{UnitResult, UnitSink};
 
@@ -18,12 +18,14 @@ pub type Writer = Box<dyn Write + Send>;
 pub enum AggregateOutput {
     /// `summary_state.jsonl`, for `merge`.
     Shard(StateLines<Writer>),
-    /// `summary` and `compare`, as selected.
+    /// `summary`, `compare` and `sensitivity`, as selected.
     Tables {
         /// `summary`.
         summary: Option<SummaryTable>,
         /// `compare`.
         compare: Option<CompareTable>,
+        /// `sensitivity` (boxed: it holds every point's means).
+        sensitivity: Option<Box<SensitivityTable>>,
     },
 }
 
@@ -31,28 +33,48 @@ impl PointConsumer for AggregateOutput {
     fn point_done(&mut self, layout: &Layout, point: &PointAggregate) -> std::io::Result<()> {
         match self {
             AggregateOutput::Shard(lines) => lines.point_done(layout, point),
-            AggregateOutput::Tables { summary, compare } => {
+            AggregateOutput::Tables {
+                summary,
+                compare,
+                sensitivity,
+            } => {
                 summary.point_done(layout, point)?;
-                compare.point_done(layout, point)
+                compare.point_done(layout, point)?;
+                sensitivity.point_done(layout, point)
             }
         }
     }
 }
 
 impl AggregateOutput {
-    /// Finishes the files.
-    pub fn finish(self) -> std::io::Result<()> {
+    /// Finishes the files; returns the sensitivity indices written.
+    pub fn finish(self) -> std::io::Result<Vec<IndexRow>> {
         match self {
-            AggregateOutput::Shard(lines) => lines.finish()?.flush(),
-            AggregateOutput::Tables { summary, compare } => {
-                let tables = (summary.map(SummaryTable::into_table).into_iter())
-                    .chain(compare.map(CompareTable::into_table));
-                for mut table in tables {
-                    table.finish().map_err(std::io::Error::other)?;
-                }
-                Ok(())
-            }
+            AggregateOutput::Shard(lines) => lines.finish()?.flush().map(|()| Vec::new()),
+            AggregateOutput::Tables {
+                summary,
+                compare,
+                sensitivity,
+            } => finish_tables(summary, compare, sensitivity),
         }
+    }
+}
+
+/// Finishes the aggregate tables of a run or a merge; returns the
+/// sensitivity indices written.
+pub fn finish_tables(
+    summary: Option<SummaryTable>,
+    compare: Option<CompareTable>,
+    sensitivity: Option<Box<SensitivityTable>>,
+) -> std::io::Result<Vec<IndexRow>> {
+    let tables = (summary.map(SummaryTable::into_table).into_iter())
+        .chain(compare.map(CompareTable::into_table));
+    for mut table in tables {
+        table.finish().map_err(std::io::Error::other)?;
+    }
+    match sensitivity {
+        Some(sensitivity) => (*sensitivity).finish(),
+        None => Ok(Vec::new()),
     }
 }
 
@@ -65,15 +87,15 @@ pub struct RunSink<'s> {
 }
 
 impl RunSink<'_> {
-    /// Finishes every file.
-    pub fn finish(self) -> std::io::Result<()> {
+    /// Finishes every file; returns the sensitivity indices written.
+    pub fn finish(self) -> std::io::Result<Vec<IndexRow>> {
         if let Some(tables) = self.tables {
             tables.finish()?;
         }
-        if let Some(aggregates) = self.aggregates {
-            aggregates.finish().finish()?;
+        match self.aggregates {
+            Some(aggregates) => aggregates.finish().finish(),
+            None => Ok(Vec::new()),
         }
-        Ok(())
     }
 }
 

@@ -79,7 +79,7 @@ pub fn sampled(
                     .map(|&bin| (bin as f64 + rng.random::<f64>()) / n as f64)
                     .collect()
             }
-            Method::Random | Method::Grid => (0..n).map(|_| rng.random::<f64>()).collect(),
+            _ => (0..n).map(|_| rng.random::<f64>()).collect(),
         };
         columns.push(column);
     }

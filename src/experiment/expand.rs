@@ -7,6 +7,7 @@ use toml::Value;
 
 use super::design;
 use super::spec::{self, Axis, FIXED_PATHS, Method, RawSweep};
+use super::study;
 use super::{ExperimentError, Limits, Sweep, assignment};
 use crate::scenario::{Scenario, ScenarioError, apply_override, raw_from_table};
 
@@ -23,8 +24,26 @@ pub(super) fn expand(
         path: path.to_string(),
         message,
     };
-    let axes = axes(raw, base_table, file)?;
-    let values = design_values(raw, &axes, base, file, limits)?;
+    study::check_fields(raw).map_err(|(path, message)| refuse(&path, message))?;
+    let axes = axes(raw, base_table, base, file)?;
+    let plan = (raw.method.is_sensitivity())
+        .then(|| study::plan(raw, base))
+        .transpose()
+        .map_err(|(path, message)| refuse(&path, message))?;
+    let values = match &plan {
+        Some(plan) => {
+            let points = plan.point_count().unwrap_or(usize::MAX) as u64;
+            if points > limits.max_points {
+                return Err(ExperimentError::TooLarge {
+                    file: file.to_string(),
+                    what: format!("{points} design points"),
+                    limit: limits.max_points,
+                });
+            }
+            study::points(plan, &axes).map_err(|message| refuse("sweep", message))?
+        }
+        None => design_values(raw, &axes, base, file, limits)?,
+    };
     let points = values.len() as u64;
     let work_units = points.saturating_mul(base.replications());
     if work_units > limits.max_work_units {
@@ -37,7 +56,7 @@ pub(super) fn expand(
             limit: limits.max_work_units,
         });
     }
-    if raw.baseline >= points {
+    if raw.baseline >= points && plan.is_none() {
         return Err(refuse(
             "sweep.baseline",
             format!(
@@ -54,6 +73,7 @@ pub(super) fn expand(
             .collect(),
         baseline: raw.baseline as usize,
         raw: raw.clone(),
+        plan,
     };
     Ok((sweep, values))
 }
@@ -63,6 +83,7 @@ pub(super) fn expand(
 fn axes(
     raw: &RawSweep,
     base_table: &toml::Table,
+    base: &Scenario,
     file: &str,
 ) -> Result<Vec<Axis>, ExperimentError> {
     let refuse = |path: String, message: String| ExperimentError::Sweep {
@@ -105,7 +126,12 @@ fn axes(
         if !seen.insert(path.to_string()) {
             return Err(refuse(at, "this path is swept twice".into()));
         }
-        let axis = spec::axis(parameter).map_err(|message| refuse(at.clone(), message))?;
+        let axis = if raw.method.is_sensitivity() && study::is_bare(parameter) {
+            study::declared_axis(base, path)
+        } else {
+            spec::axis(parameter)
+        }
+        .map_err(|message| refuse(at.clone(), message))?;
         if raw.method == Method::Grid && matches!(axis, Axis::Interval { .. }) {
             return Err(refuse(
                 at,
@@ -155,6 +181,7 @@ fn design_values(
             }
             Ok(design::grid(axes))
         }
+        Method::Sobol | Method::Morris => unreachable!("sensitivity designs come from their plan"),
         Method::LatinHypercube | Method::Random => {
             let samples = match raw.samples {
                 Some(n) if n >= 1 => n,

@@ -22,6 +22,19 @@ pub struct RawSweep {
     /// The swept parameters, in the order that numbers the points.
     #[serde(default)]
     pub parameters: Vec<RawParameter>,
+    /// `sobol`: add second-order indices (the 2k + 2 design).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_order: Option<bool>,
+    /// `morris`: the trajectories, r.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trajectories: Option<u64>,
+    /// `morris`: the grid's levels, p (even; default 4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<u64>,
+    /// `sobol` and `morris`: the outputs analysed, each `METRIC` (for every
+    /// lab and `all`) or `METRIC:LAB`; default every metric.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Vec<String>>,
 }
 
 /// `[[sweep.parameters]]`: a path and one of `values`, `from`/`to`/`step`,
@@ -55,6 +68,10 @@ pub struct RawParameter {
     /// Sample whole numbers low..=high.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integer: Option<bool>,
+    /// `sobol` and `morris`: parameters with the same group move together
+    /// and get one index, under the group's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// How points are chosen.
@@ -69,6 +86,12 @@ pub enum Method {
     LatinHypercube,
     /// `samples` points drawn independently and uniformly.
     Random,
+    /// Sobol' indices: a Saltelli design of N = `samples` base rows (a
+    /// power of two), N (k + 2) points.
+    Sobol,
+    /// Morris elementary effects: `trajectories` trajectories of k + 1
+    /// points on a grid of `levels` levels.
+    Morris,
 }
 
 impl Method {
@@ -78,7 +101,15 @@ impl Method {
             Method::Grid => "grid",
             Method::LatinHypercube => "latin_hypercube",
             Method::Random => "random",
+            Method::Sobol => "sobol",
+            Method::Morris => "morris",
         }
+    }
+
+    /// Whether the method is a sensitivity analysis (writes
+    /// `sensitivity.csv`).
+    pub fn is_sensitivity(self) -> bool {
+        matches!(self, Method::Sobol | Method::Morris)
     }
 }
 

@@ -20,13 +20,14 @@ use super::table::Swept;
 use crate::metrics;
 use crate::runner::{UnitResult, UnitSink};
 use crate::scenario::Scenario;
+use crate::sensitivity::Plan;
 use crate::stats::{Accumulator, EXACT_DISTINCT_LIMIT, OutOfRange, PairAccumulator};
 
 /// The row label of system metrics in the aggregates.
 pub const ALL_LABS: &str = "all";
 
 /// Version of the state file's layout.
-pub const STATE_FORMAT: u32 = 4;
+pub const STATE_FORMAT: u32 = 5;
 
 /// What every point's aggregates are laid out by: the first line of a
 /// shard's state file.
@@ -46,11 +47,18 @@ pub struct Layout {
     pub system_metrics: Vec<String>,
     /// The point compared with, if there is a comparison.
     pub baseline: Option<usize>,
+    /// The sensitivity study the points are the design of, if any.
+    pub sensitivity: Option<Plan>,
 }
 
 impl Layout {
     /// The layout of a scenario's metrics.
-    pub fn new(scenario: &Scenario, swept: &Swept, baseline: Option<usize>) -> Self {
+    pub fn new(
+        scenario: &Scenario,
+        swept: &Swept,
+        baseline: Option<usize>,
+        sensitivity: Option<Plan>,
+    ) -> Self {
         Layout {
             format: STATE_FORMAT,
             point_columns: swept.columns().iter().map(|c| c.name.clone()).collect(),
@@ -59,6 +67,7 @@ impl Layout {
             lab_metrics: metrics::lab_metric_names(scenario),
             system_metrics: metrics::system_metric_names(scenario),
             baseline,
+            sensitivity,
         }
     }
 
@@ -324,6 +333,13 @@ impl<A: PointConsumer, B: PointConsumer> PointConsumer for (A, B) {
     fn point_done(&mut self, layout: &Layout, point: &PointAggregate) -> std::io::Result<()> {
         self.0.point_done(layout, point)?;
         self.1.point_done(layout, point)
+    }
+}
+
+/// Hands every point to a boxed consumer.
+impl<A: PointConsumer + ?Sized> PointConsumer for Box<A> {
+    fn point_done(&mut self, layout: &Layout, point: &PointAggregate) -> std::io::Result<()> {
+        (**self).point_done(layout, point)
     }
 }
 

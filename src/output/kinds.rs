@@ -26,11 +26,13 @@ pub enum OutputKind {
     Summary,
     /// `compare.csv`
     Compare,
+    /// `sensitivity.csv`
+    Sensitivity,
 }
 
 impl OutputKind {
     /// Every kind, in the order files are written.
-    pub const ALL: [OutputKind; 9] = [
+    pub const ALL: [OutputKind; 10] = [
         OutputKind::LabOutcomes,
         OutputKind::SystemOutcomes,
         OutputKind::Events,
@@ -40,6 +42,7 @@ impl OutputKind {
         OutputKind::Points,
         OutputKind::Summary,
         OutputKind::Compare,
+        OutputKind::Sensitivity,
     ];
 
     /// The name used in `--outputs`.
@@ -54,6 +57,7 @@ impl OutputKind {
             OutputKind::Points => "points",
             OutputKind::Summary => "summary",
             OutputKind::Compare => "compare",
+            OutputKind::Sensitivity => "sensitivity",
         }
     }
 
@@ -84,8 +88,17 @@ pub struct Outputs(Vec<OutputKind>);
 
 impl Outputs {
     /// The default: everything but events; points only for a sweep, compare
-    /// only when there is a baseline to compare with.
-    pub fn default_for(sweep: bool, compare: bool) -> Self {
+    /// only when there is a baseline to compare with. A sensitivity design
+    /// (often thousands of points) writes its points, summary and indices,
+    /// and per-replication tables only when asked.
+    pub fn default_for(sweep: bool, compare: bool, sensitivity: bool) -> Self {
+        if sensitivity {
+            return Outputs::from_kinds([
+                OutputKind::Points,
+                OutputKind::Summary,
+                OutputKind::Sensitivity,
+            ]);
+        }
         let mut kinds = vec![
             OutputKind::LabOutcomes,
             OutputKind::SystemOutcomes,
@@ -126,7 +139,9 @@ impl Outputs {
 
     /// Whether the aggregates are needed.
     pub fn needs_aggregates(&self) -> bool {
-        self.has(OutputKind::Summary) || self.has(OutputKind::Compare)
+        self.has(OutputKind::Summary)
+            || self.has(OutputKind::Compare)
+            || self.has(OutputKind::Sensitivity)
     }
 }
 

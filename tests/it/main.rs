@@ -15,5 +15,6 @@ mod params;
 mod politics;
 mod review_policy;
 mod scenario_errors;
+mod sensitivity;
 mod sharding;
 mod sweeps;

@@ -391,8 +391,8 @@ fn malformed_sweeps_are_refused_with_what_is_allowed() {
             "simulation.seed cannot be swept",
         ),
         (
-            "[sweep]\nmethod = \"sobol\"\n[[sweep.parameters]]\npath = \"review.window_days\"\nvalues = [1]\n",
-            "sweep.method: unknown variant `sobol`",
+            "[sweep]\nmethod = \"fast\"\n[[sweep.parameters]]\npath = \"review.window_days\"\nvalues = [1]\n",
+            "sweep.method: unknown variant `fast`",
         ),
         (
             "[sweep]\n",

@@ -96,7 +96,12 @@ pub fn run(experiment: &Experiment, recording: Recording) -> Result<Verdict, Fai
     let columns = experiment.columns();
     let swept = reviewsim::app::swept_of(experiment);
     let values: Vec<Vec<String>> = experiment.points.iter().map(|p| p.values.clone()).collect();
-    let layout = Layout::new(base, &swept, experiment.baseline());
+    let layout = Layout::new(
+        base,
+        &swept,
+        experiment.baseline(),
+        experiment.plan().cloned(),
+    );
     let run = points_to_run(experiment);
     let buffers: [Buffer; 8] = Default::default();
     let [

@@ -1,0 +1,272 @@
+//! Sensitivity designs as sweeps: `method = "sobol"` and `method =
+//! "morris"` turn the swept parameters into a [`Plan`], and the plan's
+//! design, mapped onto each parameter's range, into points.
+//!
+//! A parameter given as a bare path takes its declared plausible range (on
+//! a log scale when the declaration says so; whole numbers when the
+//! scenario's value is one), so that `[[sweep.parameters]] path = "hazard.
+//! scale_months"` is enough.
+
+use toml::Value;
+
+use super::design::value_at;
+use super::spec::{Axis, Method, RawParameter, RawSweep};
+use crate::metrics;
+use crate::scenario::{Scenario, value_at_path};
+use crate::sensitivity::{DesignKind, MAX_BASE_ROWS, MAX_SALTELLI_PARAMETERS, Plan};
+
+/// Morris levels when the sweep does not say.
+pub const DEFAULT_LEVELS: u64 = 4;
+
+/// Whether a parameter is written as a bare path, to take its declared
+/// plausible range.
+pub fn is_bare(raw: &RawParameter) -> bool {
+    raw.values.is_none()
+        && raw.from.is_none()
+        && raw.to.is_none()
+        && raw.step.is_none()
+        && raw.low.is_none()
+        && raw.high.is_none()
+        && raw.log.is_none()
+        && raw.integer.is_none()
+}
+
+/// The axis of a bare path: its declared plausible range.
+pub fn declared_axis(base: &Scenario, path: &str) -> Result<Axis, String> {
+    let params = crate::params::list(base.resolved());
+    let Some(param) = params.iter().find(|p| p.path == path) else {
+        return Err(format!(
+            "{path} is not a parameter of this scenario (reviewsim params SCENARIO lists them)"
+        ));
+    };
+    let Some((low, high)) = param.entry.plausible else {
+        return Err(format!(
+            "{path} has no declared plausible range; give one with low and high \
+             (or values)"
+        ));
+    };
+    let resolved = toml::Table::try_from(base.resolved()).ok();
+    let integer = matches!(
+        resolved.as_ref().and_then(|r| value_at_path(r, path)),
+        Some(Value::Integer(_))
+    );
+    Ok(Axis::Interval {
+        low,
+        high,
+        log: param.entry.log_scale,
+        integer,
+    })
+}
+
+/// Refuses fields of another method: `samples` of a Morris design,
+/// `trajectories` of a grid.
+pub fn check_fields(raw: &RawSweep) -> Result<(), (String, String)> {
+    let method = raw.method;
+    let only = |field: &str, set: bool, allowed: bool, for_what: &str| {
+        if set && !allowed {
+            Err((
+                format!("sweep.{field}"),
+                format!("is for method = {for_what}, not \"{}\"", method.as_str()),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    only(
+        "second_order",
+        raw.second_order.is_some(),
+        method == Method::Sobol,
+        "\"sobol\"",
+    )?;
+    only(
+        "trajectories",
+        raw.trajectories.is_some(),
+        method == Method::Morris,
+        "\"morris\"",
+    )?;
+    only(
+        "levels",
+        raw.levels.is_some(),
+        method == Method::Morris,
+        "\"morris\"",
+    )?;
+    only(
+        "metrics",
+        raw.metrics.is_some(),
+        method.is_sensitivity(),
+        "\"sobol\" or \"morris\"",
+    )?;
+    only(
+        "samples",
+        raw.samples.is_some(),
+        method != Method::Morris,
+        "\"latin_hypercube\", \"random\" or \"sobol\"",
+    )?;
+    if let Some(index) = (raw.parameters.iter()).position(|p| p.group.is_some())
+        && !method.is_sensitivity()
+    {
+        return Err((
+            format!("sweep.parameters[{index}].group"),
+            "groups are for method = \"sobol\" or \"morris\"".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The study a sensitivity sweep asks for, checked.
+pub fn plan(raw: &RawSweep, base: &Scenario) -> Result<Plan, (String, String)> {
+    let refuse = |path: &str, message: String| Err((path.to_string(), message));
+    let method = match raw.method {
+        Method::Sobol => {
+            let base_rows = match raw.samples {
+                Some(n) if n >= 2 && n.is_power_of_two() && n <= MAX_BASE_ROWS as u64 => n as usize,
+                other => {
+                    return refuse(
+                        "sweep.samples",
+                        format!(
+                            "{}: method = \"sobol\" needs samples = N, the base rows of the \
+                             Saltelli design: a power of two from 2 to {MAX_BASE_ROWS} \
+                             (such as 64, 256 or 1024)",
+                            other.map_or("missing".to_string(), |n| n.to_string())
+                        ),
+                    );
+                }
+            };
+            DesignKind::Sobol {
+                base_rows,
+                second_order: raw.second_order.unwrap_or(false),
+            }
+        }
+        Method::Morris => {
+            let trajectories = match raw.trajectories {
+                Some(r) if (2..=1_000_000).contains(&r) => r as usize,
+                other => {
+                    return refuse(
+                        "sweep.trajectories",
+                        format!(
+                            "{}: method = \"morris\" needs trajectories = r, from 2 (for σ \
+                             and intervals) to 1000000; 10 to 50 is usual",
+                            other.map_or("missing".to_string(), |n| n.to_string())
+                        ),
+                    );
+                }
+            };
+            let levels = raw.levels.unwrap_or(DEFAULT_LEVELS);
+            if !(2..=1000).contains(&levels) || !levels.is_multiple_of(2) {
+                return refuse(
+                    "sweep.levels",
+                    format!("{levels}: the grid's levels must be even, from 2 to 1000; 4 is usual"),
+                );
+            }
+            DesignKind::Morris {
+                trajectories,
+                levels: levels as usize,
+            }
+        }
+        _ => unreachable!("plans are made for sensitivity methods only"),
+    };
+    let parameters: Vec<String> = (raw.parameters.iter())
+        .map(|p| p.path.trim().to_string())
+        .collect();
+    if method.name() == "sobol" && parameters.len() > MAX_SALTELLI_PARAMETERS {
+        return refuse(
+            "sweep.parameters",
+            format!(
+                "{} parameters: a Saltelli design takes at most {MAX_SALTELLI_PARAMETERS}; \
+                 group some (group = \"...\")",
+                parameters.len()
+            ),
+        );
+    }
+    let mut group_names: Vec<String> = Vec::new();
+    let mut group_of = Vec::new();
+    for (index, parameter) in raw.parameters.iter().enumerate() {
+        let name = match &parameter.group {
+            Some(group) if group.trim().is_empty() => {
+                return refuse(
+                    &format!("sweep.parameters[{index}].group"),
+                    "a group needs a name".into(),
+                );
+            }
+            Some(group) => group.trim().to_string(),
+            None => parameters[index].clone(),
+        };
+        let at = match group_names.iter().position(|n| *n == name) {
+            Some(at) if parameter.group.is_some() => at,
+            Some(_) => {
+                return refuse(
+                    &format!("sweep.parameters[{index}]"),
+                    format!("{name} is also the name of a group; rename the group"),
+                );
+            }
+            None => {
+                group_names.push(name);
+                group_names.len() - 1
+            }
+        };
+        group_of.push(at);
+    }
+    let metrics = raw.metrics.clone().unwrap_or_default();
+    check_metrics(&metrics, base)?;
+    Ok(Plan {
+        method,
+        parameters,
+        group_names,
+        group_of,
+        seed: base.seed(),
+        metrics,
+    })
+}
+
+/// Refuses a metric selector that names no metric or lab of the scenario.
+fn check_metrics(selectors: &[String], base: &Scenario) -> Result<(), (String, String)> {
+    let lab_metrics = metrics::lab_metric_names(base);
+    let system_metrics = metrics::system_metric_names(base);
+    for (index, selector) in selectors.iter().enumerate() {
+        let (metric, lab) = match selector.split_once(':') {
+            Some((metric, lab)) => (metric, Some(lab)),
+            None => (selector.as_str(), None),
+        };
+        let is_lab_metric = lab_metrics.iter().any(|m| m == metric);
+        let is_system_metric = system_metrics.iter().any(|m| m == metric);
+        let problem = match lab {
+            _ if !is_lab_metric && !is_system_metric => Some(format!(
+                "{metric} is not a metric of this scenario; metrics are the columns of \
+                 lab_outcomes and system_outcomes, such as share_all, delay_days_mean, incidents"
+            )),
+            Some("all") if !is_system_metric => Some(format!(
+                "{metric} is a per-lab metric; name a lab, or leave :all out"
+            )),
+            Some(lab) if lab != "all" && !base.labs.iter().any(|l| l.id == lab) => Some(format!(
+                "{lab} is not a lab of this scenario ({})",
+                base.labs
+                    .iter()
+                    .map(|l| l.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            Some(lab) if lab != "all" && !is_lab_metric => Some(format!(
+                "{metric} is a system metric; write {metric} or {metric}:all, not :{lab}"
+            )),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            return Err((format!("sweep.metrics[{index}] ({selector})"), problem));
+        }
+    }
+    Ok(())
+}
+
+/// Every point's values: the design's coordinates mapped onto each
+/// parameter's axis.
+pub fn points(plan: &Plan, axes: &[Axis]) -> Result<Vec<Vec<Value>>, String> {
+    let design = plan.design().map_err(|err| err.to_string())?;
+    Ok((design.points().iter())
+        .map(|point| {
+            axes.iter()
+                .zip(point)
+                .map(|(axis, &u)| value_at(axis, u))
+                .collect()
+        })
+        .collect())
+}
