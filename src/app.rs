@@ -5,6 +5,7 @@
 
 mod describe;
 mod merge;
+mod precision;
 mod run;
 mod sensitivity;
 mod sinks;
@@ -14,6 +15,9 @@ use std::path::{Path, PathBuf};
 
 pub use describe::describe;
 pub use merge::{MergeError, MergeReport, merge};
+pub use precision::{
+    DEFAULT_MAX_REPLICATIONS, Precision, PrecisionReport, Target, Widest, describe_rule, slots_of,
+};
 pub use run::{run, swept_of};
 pub use sensitivity::{
     DEFAULT_BASE_ROWS, DEFAULT_TRAJECTORIES, HEADLINE_METRICS, SensitivityRequest, ranked_text,
@@ -91,6 +95,8 @@ pub struct RunRequest {
     pub replace: bool,
     /// Set by a signal handler to stop the run; nothing is then written.
     pub stop: crate::runner::Stop,
+    /// Run replications in batches until these targets are met.
+    pub precision: Option<Precision>,
 }
 
 /// What a finished run wrote.
@@ -106,6 +112,8 @@ pub struct RunReport {
     pub threads: usize,
     /// The sensitivity indices written, for a sensitivity design run whole.
     pub sensitivity: Vec<crate::output::IndexRow>,
+    /// What a run to a precision found.
+    pub precision: Option<PrecisionReport>,
 }
 
 /// Loads and validates a scenario with overrides.

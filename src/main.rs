@@ -117,6 +117,13 @@ struct ParamsArgs {
 struct ValidateArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
+    /// Check and describe a rule of `run --precision` (repeatable).
+    #[arg(long, value_name = "METRIC[:LAB]=HALFWIDTH[%]", value_parser = parse_target)]
+    precision: Vec<app::Target>,
+    /// With --precision: the most replications.
+    #[arg(long, value_name = "N", default_value_t = app::DEFAULT_MAX_REPLICATIONS,
+          value_parser = clap::value_parser!(u64).range(2..))]
+    max_replications: u64,
     /// Accept sweeps beyond the limits on points and work units.
     #[arg(long)]
     allow_large: bool,
@@ -204,9 +211,23 @@ struct RunArgs {
     /// Seconds between plain progress lines.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
     progress_every: f64,
+    /// Run replications in batches of the scenario's replications until
+    /// the 95% confidence interval of METRIC (of LAB, of all for a system
+    /// metric, or of every lab) has at most this half-width at every point,
+    /// in the metric's unit or in % of its mean (repeatable; all must hold).
+    #[arg(long, value_name = "METRIC[:LAB]=HALFWIDTH[%]", value_parser = parse_target)]
+    precision: Vec<app::Target>,
+    /// With --precision: stop here even when a target is not met.
+    #[arg(long, value_name = "N", default_value_t = app::DEFAULT_MAX_REPLICATIONS,
+          value_parser = clap::value_parser!(u64).range(2..))]
+    max_replications: u64,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+}
+
+fn parse_target(text: &str) -> Result<app::Target, String> {
+    text.parse()
 }
 
 fn parse_progress(text: &str) -> Result<ProgressMode, String> {
@@ -309,7 +330,15 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
                 &args.scenario.overrides()?,
                 args.allow_large,
             )?;
-            print_stdout(&app::describe(&experiment))
+            let mut text = app::describe(&experiment);
+            if !args.precision.is_empty() {
+                let precision = app::Precision {
+                    targets: args.precision.clone(),
+                    max_replications: args.max_replications,
+                };
+                text.push_str(&app::describe_rule(&experiment, &precision)?);
+            }
+            print_stdout(&text)
         }
         Command::Params(args) => print_stdout(&params(&args)?),
         Command::Merge(args) => {
@@ -433,6 +462,10 @@ fn run(args: RunArgs, extra: Vec<Override>) -> anyhow::Result<app::RunReport> {
         allow_large: args.allow_large,
         replace: args.replace,
         stop: stop_on_signals()?,
+        precision: (!args.precision.is_empty()).then(|| app::Precision {
+            targets: args.precision.clone(),
+            max_replications: args.max_replications,
+        }),
     };
     let mode = match (args.quiet, args.progress) {
         (true, _) => ProgressMode::None,
@@ -465,6 +498,9 @@ fn run(args: RunArgs, extra: Vec<Override>) -> anyhow::Result<app::RunReport> {
     }
     let report = report?;
     if !args.quiet {
+        if let Some(precision) = &report.precision {
+            print_stdout(&precision_text(precision))?;
+        }
         let mut text = format!(
             "{} work units in {:.2} s on {} thread(s); wrote\n",
             report.work_units, report.wall_time_seconds, report.threads
@@ -475,6 +511,33 @@ fn run(args: RunArgs, extra: Vec<Override>) -> anyhow::Result<app::RunReport> {
         print_stdout(&text)?;
     }
     Ok(report)
+}
+
+/// What a run to a precision found, in a few lines.
+fn precision_text(report: &app::PrecisionReport) -> String {
+    let mut text = format!(
+        "precision: {} replications per point ({} in batches of {}, at most {})\n",
+        report.replications,
+        if report.met {
+            "every target met"
+        } else {
+            "NOT MET: stopped at the maximum"
+        },
+        report.batch,
+        report.max_replications
+    );
+    for widest in &report.widest {
+        let shown = |v: Option<f64>| v.map_or("undefined".to_string(), |v| format!("{v:.4}"));
+        text.push_str(&format!(
+            "  {}: widest half-width {} (allowed {}) at point {}, {}\n",
+            widest.target,
+            shown(widest.halfwidth),
+            shown(widest.allowed),
+            widest.point,
+            widest.lab
+        ));
+    }
+    text
 }
 
 /// A progress bar on stderr with work units done, rate and ETA.

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use toml::Value;
 
+use super::precision::{Precision, PrecisionReport, replications_needed, slots_of};
 use super::sinks::{AggregateOutput, RunSink, Writer};
 use super::staging::Staging;
 use super::{AppError, RunReport, RunRequest, limits, outputs_for};
@@ -31,12 +32,20 @@ pub fn run(
     let started = Instant::now();
     let logged =
         request.events || (request.outputs.as_ref()).is_some_and(|o| o.has(OutputKind::Events));
-    let experiment = Experiment::load(
-        &request.scenario,
-        &request.overrides,
-        limits(request.allow_large).logging(logged),
-    )?;
+    let limits = limits(request.allow_large).logging(logged);
+    let experiment = Experiment::load(&request.scenario, &request.overrides, limits)?;
     let outputs = outputs_for(request, &experiment)?;
+    let threads = request.threads.unwrap_or_else(rayon::current_num_threads);
+    let (experiment, precision) = match &request.precision {
+        None => (experiment, None),
+        Some(precision) => {
+            let report = to_precision(request, &experiment, precision, threads, progress)?;
+            let mut overrides = request.overrides.clone();
+            overrides.push(replications(report.replications));
+            let experiment = Experiment::load(&request.scenario, &overrides, limits)?;
+            (experiment, Some(report))
+        }
+    };
     let swept = swept_of(&experiment);
     let layout = Layout::new(
         &experiment.base,
@@ -59,7 +68,6 @@ pub fn run(
         &layout,
         &mut staging,
     )?;
-    let threads = request.threads.unwrap_or_else(rayon::current_num_threads);
     let config = RunConfig {
         threads: Some(threads),
         recording: recording(request, &outputs),
@@ -84,6 +92,9 @@ pub fn run(
         manifest.files = names;
         manifest.checksums = checksums;
         manifest.wall_time_seconds = started.elapsed().as_secs_f64();
+        manifest.precision = precision
+            .as_ref()
+            .and_then(|p| serde_json::to_value(p).ok());
         manifest
     })?;
     request.stop.check()?;
@@ -94,7 +105,60 @@ pub fn run(
         wall_time_seconds: started.elapsed().as_secs_f64(),
         threads,
         sensitivity,
+        precision,
     })
+}
+
+/// `simulation.replications=N`, as an override.
+fn replications(count: u64) -> crate::scenario::Override {
+    crate::scenario::Override {
+        path: "simulation.replications".into(),
+        value: Value::Integer(count.min(i64::MAX as u64) as i64),
+        arg: format!("simulation.replications={count}"),
+    }
+}
+
+/// Runs batches of the experiment's replications until the precision is
+/// reached; the count found, and the widest intervals left.
+fn to_precision(
+    request: &RunRequest,
+    experiment: &Experiment,
+    precision: &Precision,
+    threads: usize,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<PrecisionReport, AppError> {
+    if request.shard.is_some() {
+        return Err(AppError::Request(
+            "--precision with --shard: shards cannot agree on when to stop; run to the \
+             precision once (or on a small slice of the sweep), then shard with \
+             --replications set to the count its manifest gives"
+                .into(),
+        ));
+    }
+    let batch = experiment.replications();
+    if batch < 2 {
+        return Err(AppError::Request(format!(
+            "--precision: the batch is the scenario's replications, {batch}; it needs at \
+             least 2 for an interval (set --replications)"
+        )));
+    }
+    let swept = swept_of(experiment);
+    let layout = Layout::new(&experiment.base, &swept, None, None);
+    for target in &precision.targets {
+        slots_of(target, &layout).map_err(AppError::Request)?;
+    }
+    let mut overrides = request.overrides.clone();
+    overrides.push(replications(precision.max_replications.max(batch)));
+    let pilot = Experiment::load(&request.scenario, &overrides, limits(request.allow_large))?;
+    replications_needed(
+        &pilot,
+        &layout,
+        precision,
+        batch,
+        threads,
+        &request.stop,
+        progress,
+    )
 }
 
 /// The manifest of a run, but for what only the end of the run knows.

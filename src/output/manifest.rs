@@ -51,6 +51,11 @@ pub struct Manifest<'s> {
     pub outputs: Vec<String>,
     /// The slice of a sharded run, if this is one.
     pub shard: Option<ShardInfo>,
+    /// A run to a precision (`--precision`): the targets, the batch, the
+    /// replications they needed, whether they were met, and the widest
+    /// intervals left.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<serde_json::Value>,
     /// Size, lines and SHA-256 of every file written besides this one, so
     /// that `merge` (or anyone) can check them.
     pub checksums: std::collections::BTreeMap<String, super::FileDigest>,
@@ -95,6 +100,7 @@ impl<'s> Manifest<'s> {
             format: super::Format::Csv,
             outputs: Vec::new(),
             shard: None,
+            precision: None,
             checksums: Default::default(),
         }
     }

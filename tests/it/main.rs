@@ -13,6 +13,7 @@ mod market;
 mod output_dir;
 mod params;
 mod politics;
+mod precision;
 mod review_policy;
 mod scenario_errors;
 mod sensitivity;
