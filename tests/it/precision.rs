@@ -54,7 +54,7 @@ fn a_run_to_a_precision_stops_at_the_same_count_with_any_threads_and_meets_its_t
     assert_eq!(one["precision"]["replications"].as_u64(), Some(count));
     assert_eq!(one["precision"]["met"], true);
     // Batches of 20, more than one needed, and a whole number of batches.
-    assert!(count > 20 && count % 20 == 0, "{count}");
+    assert!(count > 20 && count.is_multiple_of(20), "{count}");
     let summary_one = std::fs::read(scratch.path().join("one/summary.csv")).unwrap();
     let summary_two = std::fs::read(scratch.path().join("two/summary.csv")).unwrap();
     assert!(summary_one == summary_two);
