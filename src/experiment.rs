@@ -54,7 +54,7 @@ use toml::Value;
 
 pub use crate::scenario::render;
 pub use design::{design_rng, value_at};
-pub use spec::{Axis, FIXED_PATHS, Method, RawParameter, RawSweep};
+pub use spec::{Axis, FIXED_PATHS, Method, RawContrast, RawParameter, RawSweep};
 pub use study::DEFAULT_LEVELS;
 
 use expand::expand;

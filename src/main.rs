@@ -46,7 +46,7 @@ enum Command {
     /// Rank the assumptions the outputs depend on: Sobol' indices or Morris
     /// elementary effects over the parameters' plausible ranges, written to
     /// sensitivity.csv with the summary of every design point.
-    Sensitivity(SensitivityArgs),
+    Sensitivity(Box<SensitivityArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -81,9 +81,29 @@ struct SensitivityArgs {
     /// METRIC:LAB [default: every metric; the headline metrics are printed].
     #[arg(long, value_name = "METRIC[:LAB],...", value_delimiter = ',')]
     metrics: Vec<String>,
+    /// Analyse what changing a parameter does, rather than the outputs'
+    /// levels: PATH=FROM,TO runs every design point at FROM and at TO and
+    /// ranks what the difference (TO minus FROM) depends on, as in
+    /// review.window_days=0,30.
+    #[arg(long, value_name = "PATH=FROM,TO", value_parser = parse_contrast)]
+    contrast: Option<reviewsim::experiment::RawContrast>,
     /// Parameters printed per output.
     #[arg(long, value_name = "K", default_value = "3")]
     top: usize,
+}
+
+fn parse_contrast(text: &str) -> Result<reviewsim::experiment::RawContrast, String> {
+    let usage = || format!("`{text}`: write PATH=FROM,TO, such as review.window_days=0,30");
+    let (path, ends) = text.split_once('=').ok_or_else(usage)?;
+    let (from, to) = ends.split_once(',').ok_or_else(usage)?;
+    if path.trim().is_empty() || from.trim().is_empty() || to.trim().is_empty() {
+        return Err(usage());
+    }
+    Ok(reviewsim::experiment::RawContrast {
+        path: path.trim().to_string(),
+        from: reviewsim::scenario::parse_value(from.trim()),
+        to: reviewsim::scenario::parse_value(to.trim()),
+    })
 }
 
 fn parse_group(text: &str) -> Result<(String, Vec<String>), String> {
@@ -354,7 +374,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Run(args) => run(args, Vec::new()).map(|_| ()),
-        Command::Sensitivity(args) => sensitivity(args),
+        Command::Sensitivity(args) => sensitivity(*args),
     }
 }
 
@@ -378,6 +398,7 @@ fn sensitivity(mut args: SensitivityArgs) -> anyhow::Result<()> {
         parameters: args.parameters.clone(),
         groups: args.group.clone(),
         metrics: args.metrics.clone(),
+        contrast: args.contrast.clone(),
     };
     let sweep = app::sensitivity_sweep(&args.run.scenario.scenario, &overrides, &request)?;
     let quiet = args.run.quiet;

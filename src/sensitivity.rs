@@ -67,7 +67,7 @@ pub use error::{Result, SensitivityError};
 pub use groups::Groups;
 pub use morris::{MorrisIndex, MorrisIndices, morris_indices};
 pub use noise::{PointReplications, ReplicationNoise, is_noise_dominated, replication_noise};
-pub use plan::{Design, DesignKind, Plan};
+pub use plan::{Contrast, Design, DesignKind, Plan};
 pub use saltelli::{
     MAX_BASE_ROWS, MAX_SALTELLI_PARAMETERS, SaltelliDesign, SaltelliLayout, SaltelliOptions,
 };

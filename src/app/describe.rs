@@ -338,6 +338,13 @@ fn study(text: &mut String, plan: &crate::sensitivity::Plan, experiment: &Experi
             line!(text, "          group {name}: {}", members.join(", "));
         }
     }
+    if let Some(contrast) = &plan.contrast {
+        line!(
+            text,
+            "          of the change when {} (each design point run at both)",
+            contrast.label()
+        );
+    }
     line!(
         text,
         "          indices for {} (sensitivity.csv)",

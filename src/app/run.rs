@@ -214,7 +214,7 @@ fn schedule(experiment: &Experiment, outputs: &Outputs, layout: &Layout) -> Sche
     let replications = experiment.replications();
     Schedule {
         points,
-        block_points: block_points(points, replications, layout.slots()),
+        block_points: block_points(points, replications, layout.slots(), layout.contrast()),
         replications,
         pair_with: (experiment.baseline()).filter(|_| outputs.has(OutputKind::Compare)),
     }

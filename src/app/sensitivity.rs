@@ -7,7 +7,7 @@ use std::path::Path;
 use toml::Value;
 
 use super::AppError;
-use crate::experiment::{Experiment, Limits, Method, RawParameter, RawSweep};
+use crate::experiment::{Experiment, Limits, Method, RawContrast, RawParameter, RawSweep};
 use crate::output::IndexRow;
 use crate::params::{Param, list};
 use crate::scenario::Override;
@@ -31,6 +31,8 @@ pub struct SensitivityRequest {
     pub groups: Vec<(String, Vec<String>)>,
     /// `METRIC` or `METRIC:LAB` (empty: every metric).
     pub metrics: Vec<String>,
+    /// Analyse the change from one value of a parameter to another.
+    pub contrast: Option<RawContrast>,
 }
 
 /// Sobol' base rows when not given.
@@ -68,7 +70,11 @@ pub fn sensitivity_sweep(
         )));
     }
     let params = list(experiment.base.resolved());
-    let chosen = choose(&params, &request.parameters, &file.to_string())?;
+    let mut chosen = choose(&params, &request.parameters, &file.to_string())?;
+    if let Some(contrast) = &request.contrast {
+        // The parameter contrasted is not also varied.
+        chosen.retain(|p| p.path != contrast.path);
+    }
     let mut parameters: Vec<RawParameter> = Vec::new();
     for param in &chosen {
         let group = (request.groups.iter())
@@ -110,6 +116,7 @@ pub fn sensitivity_sweep(
             None
         },
         metrics: (!request.metrics.is_empty()).then(|| request.metrics.clone()),
+        contrast: request.contrast.clone(),
     };
     let value = Value::try_from(&sweep)
         .map_err(|err| AppError::Request(format!("cannot build the sweep: {err}")))?;
@@ -209,7 +216,12 @@ pub fn ranked_text(rows: &[IndexRow], metrics: &[String], top: usize) -> String 
             .noise_share
             .map(|s| format!(", noise {:.0}%", 100.0 * s))
             .unwrap_or_default();
-        let _ = writeln!(text, "{lab} {metric} ({}{noise}):", first.index);
+        let change = first
+            .contrast
+            .as_ref()
+            .map(|c| format!(", change when {c}"))
+            .unwrap_or_default();
+        let _ = writeln!(text, "{lab} {metric}{change} ({}{noise}):", first.index);
         let shown = ranked.iter().take(top).filter(|r| r.value != Some(0.0));
         for row in shown {
             let interval = row

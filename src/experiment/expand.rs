@@ -40,7 +40,21 @@ pub(super) fn expand(
                     limit: limits.max_points,
                 });
             }
-            study::points(plan, &axes).map_err(|message| refuse("sweep", message))?
+            if let Some(contrast) = &raw.contrast {
+                let path = contrast.path.trim();
+                if FIXED_PATHS.contains(&path) || path.ends_with(".id") {
+                    return Err(refuse(
+                        "sweep.contrast.path",
+                        format!("{path} cannot be contrasted: it is fixed across points"),
+                    ));
+                }
+                for end in [&contrast.from, &contrast.to] {
+                    probe(base_table, path, end, file)
+                        .map_err(|message| refuse("sweep.contrast", message))?;
+                }
+            }
+            study::points(plan, &axes, raw.contrast.as_ref())
+                .map_err(|message| refuse("sweep", message))?
         }
         None => design_values(raw, &axes, base, file, limits)?,
     };
@@ -70,6 +84,9 @@ pub(super) fn expand(
         method: raw.method,
         paths: (raw.parameters.iter())
             .map(|p| p.path.trim().to_string())
+            .chain(
+                (raw.contrast.iter().filter(|_| plan.is_some())).map(|c| c.path.trim().to_string()),
+            )
             .collect(),
         baseline: raw.baseline as usize,
         raw: raw.clone(),

@@ -35,6 +35,24 @@ pub struct RawSweep {
     /// lab and `all`) or `METRIC:LAB`; default every metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<String>>,
+    /// `sobol` and `morris`: analyse how much an output changes when one
+    /// more parameter goes from one value to another (what a 30-day window
+    /// costs), rather than its level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contrast: Option<RawContrast>,
+}
+
+/// `[sweep.contrast]`: every design point is run at `from` and at `to`, and
+/// the indices are of the difference, to minus from.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContrast {
+    /// The dotted parameter path.
+    pub path: String,
+    /// The value compared with.
+    pub from: Value,
+    /// The value whose effect is analysed.
+    pub to: Value,
 }
 
 /// `[[sweep.parameters]]`: a path and one of `values`, `from`/`to`/`step`,

@@ -10,10 +10,10 @@
 use toml::Value;
 
 use super::design::value_at;
-use super::spec::{Axis, Method, RawParameter, RawSweep};
+use super::spec::{Axis, Method, RawContrast, RawParameter, RawSweep};
 use crate::metrics;
-use crate::scenario::{Scenario, value_at_path};
-use crate::sensitivity::{DesignKind, MAX_BASE_ROWS, MAX_SALTELLI_PARAMETERS, Plan};
+use crate::scenario::{Scenario, render, value_at_path};
+use crate::sensitivity::{Contrast, DesignKind, MAX_BASE_ROWS, MAX_SALTELLI_PARAMETERS, Plan};
 
 /// Morris levels when the sweep does not say.
 pub const DEFAULT_LEVELS: u64 = 4;
@@ -93,6 +93,12 @@ pub fn check_fields(raw: &RawSweep) -> Result<(), (String, String)> {
     only(
         "metrics",
         raw.metrics.is_some(),
+        method.is_sensitivity(),
+        "\"sobol\" or \"morris\"",
+    )?;
+    only(
+        "contrast",
+        raw.contrast.is_some(),
         method.is_sensitivity(),
         "\"sobol\" or \"morris\"",
     )?;
@@ -208,6 +214,32 @@ pub fn plan(raw: &RawSweep, base: &Scenario) -> Result<Plan, (String, String)> {
     }
     let metrics = raw.metrics.clone().unwrap_or_default();
     check_metrics(&metrics, base)?;
+    let contrast = match &raw.contrast {
+        None => None,
+        Some(contrast) => {
+            let path = contrast.path.trim();
+            if parameters.iter().any(|p| p == path) {
+                return refuse(
+                    "sweep.contrast.path",
+                    format!("{path} is also a swept parameter; a contrast changes one more"),
+                );
+            }
+            if contrast.from == contrast.to {
+                return refuse(
+                    "sweep.contrast",
+                    format!(
+                        "from and to are both {}: a contrast compares two values",
+                        render(&contrast.from)
+                    ),
+                );
+            }
+            Some(Contrast {
+                path: path.to_string(),
+                from: render(&contrast.from),
+                to: render(&contrast.to),
+            })
+        }
+    };
     Ok(Plan {
         method,
         parameters,
@@ -215,6 +247,7 @@ pub fn plan(raw: &RawSweep, base: &Scenario) -> Result<Plan, (String, String)> {
         group_of,
         seed: base.seed(),
         metrics,
+        contrast,
     })
 }
 
@@ -258,15 +291,29 @@ fn check_metrics(selectors: &[String], base: &Scenario) -> Result<(), (String, S
 }
 
 /// Every point's values: the design's coordinates mapped onto each
-/// parameter's axis.
-pub fn points(plan: &Plan, axes: &[Axis]) -> Result<Vec<Vec<Value>>, String> {
+/// parameter's axis; with a contrast, each design point twice, with the
+/// contrast's `from` and then its `to` in a last column.
+pub fn points(
+    plan: &Plan,
+    axes: &[Axis],
+    contrast: Option<&RawContrast>,
+) -> Result<Vec<Vec<Value>>, String> {
     let design = plan.design().map_err(|err| err.to_string())?;
-    Ok((design.points().iter())
-        .map(|point| {
-            axes.iter()
-                .zip(point)
-                .map(|(axis, &u)| value_at(axis, u))
-                .collect()
-        })
-        .collect())
+    let mut points = Vec::with_capacity(design.points().len() * plan.runs_per_design_point());
+    for point in design.points() {
+        let values: Vec<Value> = (axes.iter().zip(point))
+            .map(|(axis, &u)| value_at(axis, u))
+            .collect();
+        match contrast {
+            None => points.push(values),
+            Some(contrast) => {
+                for end in [&contrast.from, &contrast.to] {
+                    let mut values = values.clone();
+                    values.push(end.clone());
+                    points.push(values);
+                }
+            }
+        }
+    }
+    Ok(points)
 }

@@ -71,6 +71,21 @@ impl Layout {
         }
     }
 
+    /// The point whose values each replication of `point` is paired with:
+    /// the baseline of a comparison, or, in a study of a change (a
+    /// contrast), the point before an odd point (its `from` end).
+    pub fn paired_with(&self, point: usize) -> Option<usize> {
+        if self.contrast() {
+            return (point % 2 == 1).then(|| point - 1);
+        }
+        self.baseline.filter(|&b| b != point)
+    }
+
+    /// Whether points come in (from, to) pairs of a contrast.
+    pub fn contrast(&self) -> bool {
+        (self.sensitivity.as_ref()).is_some_and(|plan| plan.contrast.is_some())
+    }
+
     /// Metric slots per point: per lab per lab metric, then system metrics.
     pub fn slots(&self) -> usize {
         self.labs.len() * self.lab_metrics.len() + self.system_metrics.len()
@@ -121,7 +136,7 @@ pub enum MergeError {
 impl PointAggregate {
     fn empty(layout: &Layout, point: usize, values: Vec<String>) -> Self {
         let slots = layout.slots();
-        let paired = layout.baseline.is_some_and(|b| b != point);
+        let paired = layout.paired_with(point).is_some();
         PointAggregate {
             point,
             values,
@@ -166,10 +181,20 @@ pub const MAX_BLOCK_POINTS: usize = 256;
 /// Points per block for a run of `points` points and `replications`
 /// replications with `slots` metrics per point: as many as keep the open
 /// aggregates within [`BLOCK_MEMORY`], up to [`MAX_BLOCK_POINTS`] (all points
-/// when they fit). It depends only on the experiment, never on the outputs
-/// chosen or on sharding, so the rows come in the same order in every run
-/// of the same experiment.
-pub fn block_points(points: usize, replications: u64, slots: usize) -> usize {
+/// when they fit), and an even number when points come in pairs (a
+/// contrast), so that a pair is never split. It depends only on the
+/// experiment, never on the outputs chosen or on sharding, so the rows come
+/// in the same order in every run of the same experiment.
+pub fn block_points(points: usize, replications: u64, slots: usize, pairs: bool) -> usize {
+    let block = block_points_of(points, replications, slots);
+    if pairs && block < points && block % 2 == 1 {
+        (block - 1).max(2)
+    } else {
+        block
+    }
+}
+
+fn block_points_of(points: usize, replications: u64, slots: usize) -> usize {
     // An accumulator's moments, and its quantile sketch: one map entry per
     // distinct value (at most about a thousand); pairs add three moments.
     let distinct = (replications as usize).min(EXACT_DISTINCT_LIMIT);
@@ -223,20 +248,30 @@ impl<C: PointConsumer> Aggregates<C> {
         values
     }
 
-    /// Pairs the round's values with the baseline's of the same
-    /// replication, and starts afresh.
+    /// Pairs the round's values with the baseline's (or, in a contrast,
+    /// with the `from` point's) of the same replication, and starts afresh.
     fn close_round(&mut self) -> std::io::Result<()> {
         let round = std::mem::take(&mut self.round);
-        let Some((replication, reference)) = &self.reference else {
-            return Ok(());
-        };
-        if round.is_empty() || self.round_replication != Some(*replication) {
+        if round.is_empty() {
             return Ok(());
         }
-        for (point, values) in round {
-            let Some(aggregate) = self.open.get_mut(&point) else {
+        let contrast = self.layout.contrast();
+        let baseline = match &self.reference {
+            Some((replication, values)) if self.round_replication == Some(*replication) => {
+                Some(values)
+            }
+            _ => None,
+        };
+        for (point, values) in &round {
+            let reference = match self.layout.paired_with(*point) {
+                Some(from) if contrast => round.get(&from),
+                Some(_) => baseline,
+                None => None,
+            };
+            let (Some(reference), Some(aggregate)) = (reference, self.open.get_mut(point)) else {
                 continue;
             };
+            let point = *point;
             for (slot, (x, y)) in values.iter().zip(reference.iter()).enumerate() {
                 if let (Some(x), Some(y), Some(pair)) = (x, y, aggregate.pairs.get_mut(slot)) {
                     pair.add(*x, *y)
@@ -280,7 +315,7 @@ impl<C: PointConsumer> UnitSink for Aggregates<C> {
                     .map_err(|err| out_of_range(layout, unit.point, slot, err))?;
             }
         }
-        if baseline.is_some_and(|b| b != unit.point) {
+        if self.layout.contrast() || baseline.is_some_and(|b| b != unit.point) {
             self.round.insert(unit.point, values);
         }
         Ok(())
@@ -361,11 +396,19 @@ mod tests {
     fn small_runs_have_one_block_and_large_ones_bounded_blocks() {
         // The baseline's 269 slots: a few points of a thousand replications
         // fit; ten thousand points of two do not.
-        assert_eq!(block_points(5, 1000, 269), 5);
-        assert_eq!(block_points(1, 1_000_000, 269), 1);
-        let large = block_points(10_000, 2, 269);
+        assert_eq!(block_points(5, 1000, 269, false), 5);
+        assert_eq!(block_points(1, 1_000_000, 269, false), 1);
+        let large = block_points(10_000, 2, 269, false);
         assert!((100..=MAX_BLOCK_POINTS).contains(&large), "{large}");
-        let many_replications = block_points(50, 1000, 269);
+        let many_replications = block_points(50, 1000, 269, false);
         assert!((1..50).contains(&many_replications), "{many_replications}");
+        // Pairs of a contrast are never split between blocks.
+        for points in [50, 4000, 20_000] {
+            let block = block_points(points, 1000, 269, true);
+            assert!(
+                block == points || block.is_multiple_of(2),
+                "{points}: {block}"
+            );
+        }
     }
 }

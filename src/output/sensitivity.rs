@@ -32,6 +32,11 @@ pub fn sensitivity_schema() -> Schema {
             "the metric: a column of lab_outcomes or system_outcomes",
         ),
         Column::string(
+            "contrast",
+            "the change analysed, PATH: FROM -> TO (the metric at TO minus at FROM); \
+             empty when the metric's level is analysed",
+        ),
+        Column::string(
             "parameter",
             "the parameter's path, or its group's name; a pair a & b for S2",
         ),
@@ -81,6 +86,8 @@ pub struct IndexRow {
     pub lab: String,
     /// Metric.
     pub metric: String,
+    /// The change analysed (`PATH: FROM -> TO`), if not the level.
+    pub contrast: Option<String>,
     /// Parameter or group (a pair for S2).
     pub parameter: String,
     /// `S1`, `ST`, `S2`, `mu`, `mu_star`, `sigma`.
@@ -156,6 +163,7 @@ impl SensitivityTable {
                 Cell::String(row.method),
                 Cell::String(&row.lab),
                 Cell::String(&row.metric),
+                row.contrast.as_deref().map_or(Cell::Null, Cell::String),
                 Cell::String(&row.parameter),
                 Cell::String(row.index),
                 cell(row.value),
@@ -178,19 +186,40 @@ impl SensitivityTable {
 }
 
 impl PointConsumer for SensitivityTable {
-    fn point_done(&mut self, _: &Layout, point: &PointAggregate) -> std::io::Result<()> {
+    /// Takes a point's means; in a contrast, takes from each `to` point
+    /// the paired differences with its `from` point (replication r of both
+    /// runs on the same streams, so the noise is that of the difference).
+    fn point_done(&mut self, layout: &Layout, point: &PointAggregate) -> std::io::Result<()> {
+        let contrast = layout.contrast();
+        if contrast && point.point.is_multiple_of(2) {
+            return Ok(());
+        }
+        let design_point = if contrast {
+            point.point / 2
+        } else {
+            point.point
+        };
         for (outputs, (slot, _, _)) in self.outputs.iter_mut().zip(&self.slots) {
-            if outputs.len() != point.point {
+            if outputs.len() != design_point {
                 return Err(std::io::Error::other(format!(
                     "sensitivity: point {} came out of order",
                     point.point
                 )));
             }
-            let summary = point.summary[*slot].summary();
-            outputs.push(PointOutput {
-                n: summary.n,
-                mean: summary.mean,
-                variance: summary.sd.map(|sd| sd * sd),
+            outputs.push(if contrast {
+                let difference = &point.pairs[*slot].difference;
+                PointOutput {
+                    n: difference.n,
+                    mean: difference.mean(),
+                    variance: difference.sd().map(|sd| sd * sd),
+                }
+            } else {
+                let summary = point.summary[*slot].summary();
+                PointOutput {
+                    n: summary.n,
+                    mean: summary.mean,
+                    variance: summary.sd.map(|sd| sd * sd),
+                }
             });
         }
         Ok(())
@@ -228,6 +257,7 @@ fn rows_of(
         method: plan.method.name(),
         lab: lab.to_string(),
         metric: metric.to_string(),
+        contrast: plan.contrast.as_ref().map(|c| c.label()),
         parameter,
         index,
         value: estimate.map(|e| e.value),

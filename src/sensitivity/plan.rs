@@ -57,6 +57,28 @@ pub struct Plan {
     pub seed: u64,
     /// The outputs analysed, as `METRIC` or `METRIC:LAB` (empty: all).
     pub metrics: Vec<String>,
+    /// When the study is of a change: each design point is two points, at
+    /// `from` then at `to`, and the output analysed is to minus from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contrast: Option<Contrast>,
+}
+
+/// The change a study analyses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contrast {
+    /// The parameter that changes.
+    pub path: String,
+    /// Its value compared with, as written.
+    pub from: String,
+    /// Its value whose effect is analysed.
+    pub to: String,
+}
+
+impl Contrast {
+    /// `review.window_days: 0 -> 30`.
+    pub fn label(&self) -> String {
+        format!("{}: {} -> {}", self.path, self.from, self.to)
+    }
 }
 
 /// A design's points and how to read outputs back.
@@ -113,9 +135,22 @@ impl Plan {
         })
     }
 
-    /// Points the design has, without generating it (`None` when the
-    /// plan is invalid or the count overflows).
+    /// Points run per design point: two with a contrast, else one.
+    pub fn runs_per_design_point(&self) -> usize {
+        if self.contrast.is_some() { 2 } else { 1 }
+    }
+
+    /// Points the run has (design points times
+    /// [`runs_per_design_point`](Plan::runs_per_design_point)), without
+    /// generating the design (`None` when the plan is invalid or the count
+    /// overflows).
     pub fn point_count(&self) -> Option<usize> {
+        self.design_point_count()?
+            .checked_mul(self.runs_per_design_point())
+    }
+
+    /// Points the design has.
+    pub fn design_point_count(&self) -> Option<usize> {
         let groups = self.groups().ok()?.count();
         match self.method {
             DesignKind::Sobol {
@@ -153,6 +188,7 @@ mod tests {
             group_of: vec![0, 1, 1],
             seed: 3,
             metrics: vec!["share:meta".into(), "incidents".into()],
+            contrast: None,
         }
     }
 
@@ -172,6 +208,15 @@ mod tests {
             let (first, second) = (plan.design().unwrap(), plan.design().unwrap());
             assert_eq!(first.points(), second.points());
             assert_eq!(Some(first.points().len()), plan.point_count());
+            let with_contrast = Plan {
+                contrast: Some(Contrast {
+                    path: "x".into(),
+                    from: "0".into(),
+                    to: "1".into(),
+                }),
+                ..plan.clone()
+            };
+            assert_eq!(Some(2 * first.points().len()), with_contrast.point_count());
             assert!(first.points().iter().all(|p| p.len() == 3));
         }
     }

@@ -112,15 +112,22 @@ fn run_study(scenario: &str, out: &Path, extra: &[&str]) {
 #[test]
 fn four_shards_merged_and_one_thread_give_the_same_sensitivity_csv() {
     let scratch = tempfile::tempdir().unwrap();
-    for method in ["sobol", "morris"] {
+    for method in ["sobol", "morris", "contrast"] {
         let text = WINDOW_STUDY
             .replace("samples = 64", "samples = 8\nsecond_order = true")
             .replace("metrics = [\"delay_days_mean:lab\"]\n", "");
-        let text = if method == "morris" {
-            text.replace("method = \"sobol\"", "method = \"morris\"")
-                .replace("samples = 8\nsecond_order = true", "trajectories = 6")
-        } else {
-            text
+        let text = match method {
+            "morris" => text
+                .replace("method = \"sobol\"", "method = \"morris\"")
+                .replace("samples = 8\nsecond_order = true", "trajectories = 6"),
+            // Pairs of points (window 0 and 30) in blocks and shards.
+            "contrast" => text
+                .replace(
+                    "second_order = true",
+                    "contrast = { path = \"review.tracks.threat.capacity\", from = 1, to = 2 }",
+                )
+                .replace("cadence_days = 60", "cadence_days = 5"),
+            _ => text,
         };
         let dir = scratch.path().join(method);
         std::fs::create_dir_all(&dir).unwrap();
@@ -280,4 +287,39 @@ fn sensitivity_sweeps_that_cannot_run_are_refused_naming_what_is_wrong() {
         let scenario = write(scratch.path(), &format!("case{index}.toml"), &text);
         refused(&scenario, needle);
     }
+}
+
+#[test]
+fn a_contrast_ranks_what_the_change_depends_on_not_the_level() {
+    let scratch = tempfile::tempdir().unwrap();
+    // From no window to 30 days, the delay grows by the review's length up
+    // to 30 days: the change depends on the duration, not on the window
+    // (which is not varied) nor on detection.
+    let text = WINDOW_STUDY
+        .replace(
+            "path = \"review.window_days\"\nlow = 0\nhigh = 40",
+            "path = \"review.tracks.threat.duration_days\"\nlow = 1\nhigh = 30",
+        )
+        .replace(
+            "metrics = [\"delay_days_mean:lab\"]",
+            "metrics = [\"delay_days_mean:lab\"]\ncontrast = { path = \"review.window_days\", from = 0, to = 30 }",
+        );
+    let scenario = write(scratch.path(), "study.toml", &text);
+    let out = scratch.path().join("out");
+    reviewsim_ok(&["run", &scenario, "--out", out.to_str().unwrap(), "--quiet"]);
+    let rows = csv_rows(&out.join("sensitivity.csv"));
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert!(
+        rows.iter()
+            .all(|r| r["contrast"] == "review.window_days: 0 -> 30")
+    );
+    let duration = index(&rows, "review.tracks.threat.duration_days", "ST");
+    let detection = index(&rows, "review.tracks.threat.detection_probability", "ST");
+    assert!(duration > 0.9, "{duration}");
+    assert!(detection.abs() < 0.02, "{detection}");
+    // Both ends of every design point are run: 64 x 4 x 2 points.
+    let points = csv_rows(&out.join("points.csv"));
+    assert_eq!(points.len(), 512);
+    assert_eq!(points[0]["review.window_days"].parse::<f64>(), Ok(0.0));
+    assert_eq!(points[1]["review.window_days"].parse::<f64>(), Ok(30.0));
 }
