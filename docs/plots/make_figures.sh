@@ -10,7 +10,9 @@
 #   --out DIR         scratch directory for the runs and, without --docs,
 #                     the figures (default: out/figures)
 #   --replications N  fewer replications for a quick look (default: the
-#                     scenario's own, as in the committed figures)
+#                     scenario's own, as in the committed figures); the
+#                     sensitivity studies then run a small design (N = 16,
+#                     4 replications)
 #
 # Python needs the packages of docs/plots/requirements.txt; set PYTHON to
 # the interpreter that has them (default: .venv/bin/python if there is one,
@@ -20,8 +22,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # Each recipe docs/plots/<name>.py (and .R) draws from one run of
-# scenarios/<name>.toml.
+# scenarios/<name>.toml, or of scenarios/studies/<name>.toml for studies.
 recipes=(window_sweep)
+studies=(window_cost)
 
 docs=false
 language=python
@@ -63,14 +66,26 @@ else
   reviewsim=target/release/reviewsim
 fi
 
+draw() {
+  if [[ $language == python ]]; then
+    "$python" "docs/plots/$1.py" "$2" "$figures"
+  else
+    Rscript "docs/plots/$1.R" "$2" "$figures"
+  fi
+}
+
 mkdir -p "$out/runs" "$figures"
 for name in "${recipes[@]}"; do
   run=$out/runs/$name
   echo "running scenarios/$name.toml into $run" >&2
   "$reviewsim" run "scenarios/$name.toml" --out "$run" --replace --quiet "${replications[@]}"
-  if [[ $language == python ]]; then
-    "$python" "docs/plots/$name.py" "$run" "$figures"
-  else
-    Rscript "docs/plots/$name.R" "$run" "$figures"
-  fi
+  draw "$name" "$run"
+done
+quick=()
+if ((${#replications[@]})); then quick=(--set sweep.samples=16 --replications 4); fi
+for name in "${studies[@]}"; do
+  run=$out/runs/$name
+  echo "running scenarios/studies/$name.toml into $run" >&2
+  "$reviewsim" run "scenarios/studies/$name.toml" --out "$run" --replace --quiet "${quick[@]}"
+  draw "$name" "$run"
 done

@@ -89,15 +89,12 @@ pub struct Outputs(Vec<OutputKind>);
 impl Outputs {
     /// The default: everything but events; points only for a sweep, compare
     /// only when there is a baseline to compare with. A sensitivity design
-    /// (often thousands of points) writes its points, summary and indices,
-    /// and per-replication tables only when asked.
+    /// (thousands of points: its summary of every metric at every point runs
+    /// to gigabytes) writes its points and indices, and the summary and
+    /// per-replication tables only when asked.
     pub fn default_for(sweep: bool, compare: bool, sensitivity: bool) -> Self {
         if sensitivity {
-            return Outputs::from_kinds([
-                OutputKind::Points,
-                OutputKind::Summary,
-                OutputKind::Sensitivity,
-            ]);
+            return Outputs::from_kinds([OutputKind::Points, OutputKind::Sensitivity]);
         }
         let mut kinds = vec![
             OutputKind::LabOutcomes,

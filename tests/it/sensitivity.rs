@@ -323,3 +323,32 @@ fn a_contrast_ranks_what_the_change_depends_on_not_the_level() {
     assert_eq!(points[0]["review.window_days"].parse::<f64>(), Ok(0.0));
     assert_eq!(points[1]["review.window_days"].parse::<f64>(), Ok(30.0));
 }
+
+#[test]
+fn the_shipped_studies_validate_and_run_at_a_small_size() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/studies");
+    let scratch = tempfile::tempdir().unwrap();
+    let mut studies = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.display().to_string();
+        reviewsim_ok(&["validate", &file]);
+        let out = scratch.path().join(path.file_stem().unwrap());
+        reviewsim_ok(&[
+            "run",
+            &file,
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+            "--set",
+            "sweep.samples=4",
+            "--replications",
+            "2",
+            "--set",
+            "simulation.horizon_days=200",
+        ]);
+        assert!(!csv_rows(&out.join("sensitivity.csv")).is_empty());
+        studies += 1;
+    }
+    assert!(studies >= 1);
+}
