@@ -180,6 +180,8 @@ pub(crate) struct Harm<'s> {
     line_derivatives: Vec<u64>,
     /// Scratch: lines whose derivatives changed, with their totals.
     changed_lines: Vec<(usize, u64)>,
+    /// Reused by [`Harm::spread`] from step to step.
+    lines_scratch: Vec<usize>,
     /// Scratch: derivatives per model this step.
     new_derivatives: Vec<(ModelRef, u64)>,
     /// Scratch: exposure per model, filled by the market.
@@ -205,6 +207,7 @@ impl<'s> Harm<'s> {
             live: Vec::new(),
             line_derivatives: vec![0; line_count],
             changed_lines: Vec::new(),
+            lines_scratch: Vec::new(),
             new_derivatives: Vec::new(),
             exposure: Vec::new(),
             new_incidents: Vec::new(),
@@ -423,7 +426,8 @@ impl<'s> Harm<'s> {
             / std::f64::consts::LN_2;
         let step_decay =
             (-days / ecosystem.derivatives_half_life_days * std::f64::consts::LN_2).exp();
-        let mut lines: Vec<usize> = Vec::new();
+        let mut lines = std::mem::take(&mut self.lines_scratch);
+        lines.clear();
         for &model in &self.live {
             let state = &mut self.models[model];
             if !state.open_weights {
@@ -445,9 +449,10 @@ impl<'s> Harm<'s> {
         lines.dedup();
         self.changed_lines.extend(
             lines
-                .into_iter()
-                .map(|line| (line, self.line_derivatives[line])),
+                .iter()
+                .map(|&line| (line, self.line_derivatives[line])),
         );
+        self.lines_scratch = lines;
         Spread {
             derivatives: &self.new_derivatives,
             lines: &self.changed_lines,

@@ -521,9 +521,11 @@ impl<'s> Market<'s> {
                 0,
                 |best, (i, &share)| if share > state.choice[best] { i } else { best },
             );
-        state.droppable = (0..state.choice.len())
-            .filter(|&i| i != favourite && state.choice[i] < threshold)
-            .collect();
+        // Refilled in place: this runs at almost every step.
+        state.droppable.clear();
+        state.droppable.extend(
+            (0..state.choice.len()).filter(|&i| i != favourite && state.choice[i] < threshold),
+        );
     }
 
     /// Hands `pool` adopters to the segment's models by choice probability.
