@@ -293,7 +293,7 @@ pub const TRACK: &[Metric<TrackOutcome>] = &[
     Metric {
         name: "reviews_completed",
         kind: Kind::Count,
-        about: "reviews in which every track finished",
+        about: "reviews the track's teams finished",
         value: |t| Some(t.reviews_completed as f64),
     },
     Metric {

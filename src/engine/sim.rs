@@ -18,6 +18,9 @@ pub trait Model {
 pub struct Context<'a, E> {
     now: SimTime,
     queue: &'a mut EventQueue<E>,
+    /// Events after this are never handled (see
+    /// [`Simulation::discard_after`]).
+    last: Option<SimTime>,
 }
 
 impl<E> Context<'_, E> {
@@ -29,12 +32,18 @@ impl<E> Context<'_, E> {
     /// Schedules `event` at `time`. A time in the past is moved to now, so
     /// the clock never runs backwards.
     pub fn schedule_at(&mut self, time: SimTime, event: E) {
-        self.queue.push(time.max(self.now), event);
+        self.push(time.max(self.now), event);
     }
 
     /// Schedules `event` after `delay`.
     pub fn schedule_in(&mut self, delay: SimDuration, event: E) {
-        self.queue.push(self.now + delay, event);
+        self.push(self.now + delay, event);
+    }
+
+    fn push(&mut self, time: SimTime, event: E) {
+        if self.last.is_none_or(|last| time <= last) {
+            self.queue.push(time, event);
+        }
     }
 }
 
@@ -63,6 +72,7 @@ pub struct Simulation<M: Model> {
     model: M,
     queue: EventQueue<M::Event>,
     now: SimTime,
+    last: Option<SimTime>,
 }
 
 impl<M: Model> Simulation<M> {
@@ -72,12 +82,52 @@ impl<M: Model> Simulation<M> {
             model,
             queue: EventQueue::with_capacity(64),
             now: SimTime::ZERO,
+            last: None,
         }
+    }
+
+    /// Ends the simulation's time at `last`: events scheduled after it are
+    /// dropped instead of queued, since no run will handle them. Events at
+    /// or before it keep their order (time, then insertion), so a model
+    /// whose last run is `run_until(last)` behaves exactly as without this,
+    /// with a queue that holds only what can still happen: a timer set far
+    /// beyond the end (a review window of a hundred years) costs nothing.
+    ///
+    /// ```
+    /// use reviewsim::engine::{Context, Model, SimDuration, SimTime, Simulation};
+    ///
+    /// /// Every event schedules one a day later and one a year later.
+    /// struct Timers { handled: u32 }
+    /// impl Model for Timers {
+    ///     type Event = ();
+    ///     fn handle(&mut self, _: (), context: &mut Context<'_, ()>) {
+    ///         self.handled += 1;
+    ///         context.schedule_in(SimDuration::from_days(1.0), ());
+    ///         context.schedule_in(SimDuration::from_days(365.0), ());
+    ///     }
+    /// }
+    ///
+    /// let mut kept = Simulation::new(Timers { handled: 0 });
+    /// let mut discarded = Simulation::new(Timers { handled: 0 });
+    /// discarded.discard_after(SimTime::from_days(30.0));
+    /// for sim in [&mut kept, &mut discarded] {
+    ///     sim.schedule_at(SimTime::ZERO, ());
+    ///     sim.run_until(SimTime::from_days(30.0));
+    /// }
+    /// assert_eq!(kept.model().handled, discarded.model().handled);
+    /// assert_eq!(kept.pending(), 32); // a yearly timer per event, and tomorrow's
+    /// assert_eq!(discarded.pending(), 0);
+    /// ```
+    pub fn discard_after(&mut self, last: SimTime) {
+        self.last = Some(last);
     }
 
     /// Schedules an event from outside the model (initial conditions).
     pub fn schedule_at(&mut self, time: SimTime, event: M::Event) {
-        self.queue.push(time.max(self.now), event);
+        let time = time.max(self.now);
+        if self.last.is_none_or(|last| time <= last) {
+            self.queue.push(time, event);
+        }
     }
 
     /// Handles every event due at or before `horizon`, in (time, insertion)
@@ -94,6 +144,7 @@ impl<M: Model> Simulation<M> {
             let mut context = Context {
                 now: time,
                 queue: &mut self.queue,
+                last: self.last,
             };
             self.model.handle(event, &mut context);
         }

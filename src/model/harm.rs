@@ -97,6 +97,8 @@ struct ModelHarm {
     /// 2^(−age/half-life) at the last derivative update: the share of the
     /// expected derivatives still to come.
     derivatives_remaining: f64,
+    /// Its own stream, from its release on: created when first drawn from
+    /// (most released models never draw).
     rng: Option<StreamRng>,
     derivative_clock: PoissonClock,
     incident_clock: PoissonClock,
@@ -105,6 +107,16 @@ struct ModelHarm {
 /// The stream of one model: the line and the model's number side by side.
 fn model_stream(seed: &StreamSeed, line: u32, number: u32) -> StreamRng {
     seed.stream(super::streams::HARM, (line << 20) | number)
+}
+
+/// A released model's stream, created at its first use: the same draws as
+/// had it been created at the release, since nothing else draws from it.
+fn stream<'r>(
+    rng: &'r mut Option<StreamRng>,
+    seed: &StreamSeed,
+    who: ModelRef,
+) -> &'r mut StreamRng {
+    rng.get_or_insert_with(|| model_stream(seed, who.line, who.number))
 }
 
 /// What a review's end means for a model.
@@ -352,7 +364,8 @@ impl<'s> Harm<'s> {
         let state = &mut self.models[model];
         state.on_market = true;
         state.derivatives_remaining = 1.0;
-        state.rng = Some(model_stream(&self.seed, state.who.line, state.who.number));
+        // A fresh stream from the release on, created at its first draw.
+        state.rng = None;
         let strip_after = match state.draws {
             Some(draws)
                 if state.open_weights
@@ -392,7 +405,7 @@ impl<'s> Harm<'s> {
         if !state.on_market || !state.hazardous {
             return Response::Nothing;
         }
-        let rng = state.rng.as_mut().expect("a released model has a stream");
+        let rng = stream(&mut state.rng, &self.seed, state.who);
         if rng.random::<f64>() < self.incidents.patch_probability {
             state.hazardous = false;
             Response::Patched
@@ -436,7 +449,7 @@ impl<'s> Harm<'s> {
             let remaining = state.derivatives_remaining * step_decay;
             let expected = scale * (state.derivatives_remaining - remaining);
             state.derivatives_remaining = remaining;
-            let rng = state.rng.as_mut().expect("a released model has a stream");
+            let rng = stream(&mut state.rng, &self.seed, state.who);
             let count = state.derivative_clock.advance(expected, rng);
             if count > 0 {
                 state.derivatives += count;
@@ -495,7 +508,7 @@ impl<'s> Harm<'s> {
                 1.0
             };
             let expected = incidents.rate_per_exposure_day * exposure * factor * days;
-            let rng = state.rng.as_mut().expect("a released model has a stream");
+            let rng = stream(&mut state.rng, &self.seed, state.who);
             let count = state.incident_clock.advance(expected, rng);
             if count == 0 {
                 continue;

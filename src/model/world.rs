@@ -122,6 +122,8 @@ impl<'s> World<'s> {
         let mut world = World::with_spills(scenario, seed, recording, spills);
         let initial = world.initial_events();
         let mut simulation = Simulation::new(world);
+        // Nothing after the horizon is handled: do not queue it.
+        simulation.discard_after(scenario.horizon);
         for (time, event) in initial {
             simulation.schedule_at(time, event);
         }

@@ -77,8 +77,10 @@ impl World<'_> {
         let has_politics = scenario.escalation.is_some()
             || (scenario.labs.iter())
                 .any(|l| matches!(l.participation_rule, Participation::Signing(_)));
-        let has_open_weights =
-            (0..self.lines.len()).any(|line| self.lines.spec(line).access == Access::OpenWeights);
+        // Open-weights models need daily steps only for their derivatives.
+        let has_open_weights = scenario.ecosystem.derivatives_per_day_initial > 0.0
+            && (0..self.lines.len())
+                .any(|line| self.lines.spec(line).access == Access::OpenWeights);
         if self.market.is_some()
             || self.sampler.active()
             || scenario.hazard.is_some()
