@@ -6,7 +6,16 @@
 //!   and insertion sequence) runs beside a bare `BinaryHeap` of (time,
 //!   payload) doing the same, in the same group, so their ratio is the cost of
 //!   the deterministic tie order.
-//! - `replication`: one replication of the baseline scenario, market on.
+//! - `mmc`: the review queue as M/M/4 at utilisation 0.9
+//!   (`benches/peer/mmc.toml`: Poisson arrivals, exponential reviews, 100
+//!   years, about 3,650 customers): one reviewsim replication beside a
+//!   minimal bare event loop written here (a `BinaryHeap` of arrival and
+//!   departure times, a FIFO queue, four servers) simulating the same queue
+//!   with the same generator. Throughput is in customers. The SimPy peer is
+//!   `benches/peer/compare.py`, outside `cargo bench`.
+//! - `replication`: one replication of the baseline (market, hazards,
+//!   derivatives, incidents), with the event log, with time series every
+//!   7 days, and of the review-only world (`benches/peer/review_only.toml`).
 //! - `market_step`: one daily market step of the baseline's segments.
 
 use std::cmp::Reverse;
@@ -85,12 +94,109 @@ fn hold(c: &mut Criterion) {
     group.finish();
 }
 
+/// Customers of one M/M/4 replication: arrivals Exp(mean 10 days), the
+/// first one too; services Exp(mean 36 days); FIFO; 36,500 days. Returns
+/// the customers whose service started (as reviewsim counts reviews
+/// started).
+fn bare_mmc(rng: &mut StreamRng) -> u64 {
+    const SERVERS: u32 = 4;
+    let horizon = SimDuration::from_days(36_500.0).ticks();
+    let draw = |rng: &mut StreamRng, mean: f64| {
+        let days: f64 = rng.sample(Exp1);
+        SimDuration::from_days(days * mean).ticks()
+    };
+    // (time, 0 = arrival | 1 = departure)
+    let mut events: BinaryHeap<Reverse<(u64, u8)>> = BinaryHeap::with_capacity(16);
+    let mut waiting: std::collections::VecDeque<u64> = std::collections::VecDeque::new();
+    let (mut busy, mut started) = (0u32, 0u64);
+    events.push(Reverse((draw(rng, 10.0), 0)));
+    while let Some(Reverse((now, kind))) = events.pop() {
+        if now > horizon {
+            break;
+        }
+        if kind == 0 {
+            events.push(Reverse((now + draw(rng, 10.0), 0)));
+            if busy < SERVERS {
+                busy += 1;
+                started += 1;
+                events.push(Reverse((now + draw(rng, 36.0), 1)));
+            } else {
+                waiting.push_back(now);
+            }
+        } else if waiting.pop_front().is_some() {
+            started += 1;
+            events.push(Reverse((now + draw(rng, 36.0), 1)));
+        } else {
+            busy -= 1;
+        }
+    }
+    started
+}
+
+fn mmc(c: &mut Criterion) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peer/mmc.toml");
+    let scenario = Scenario::load(path.as_ref(), &[]).expect("mmc.toml is valid");
+    // About λ T = 3,650 customers a replication.
+    let customers = black_box(bare_mmc(&mut StreamSeed::new(1, 0, 0).stream(0, 0)));
+    let mut group = c.benchmark_group("mmc");
+    group.throughput(Throughput::Elements(customers));
+    let mut replication = 0u64;
+    group.bench_function("reviewsim", |b| {
+        b.iter_batched(
+            || {
+                replication += 1;
+                replication
+            },
+            |r| simulate_unit(&scenario, 0, r, Recording::NONE),
+            BatchSize::SmallInput,
+        );
+    });
+    let mut seed = 0u64;
+    group.bench_function("bare_loop", |b| {
+        b.iter_batched(
+            || {
+                seed += 1;
+                StreamSeed::new(seed, 0, 0).stream(0, 0)
+            },
+            |mut rng| bare_mmc(&mut rng),
+            BatchSize::SmallInput,
+        );
+    });
+    group.finish();
+}
+
 fn replication(c: &mut Criterion) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
     let scenario = Scenario::load(path.as_ref(), &[]).expect("the baseline is valid");
+    let review_only = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peer/review_only.toml");
+    let review_only = Scenario::load(review_only.as_ref(), &[]).expect("review_only.toml is valid");
     let mut group = c.benchmark_group("replication");
     group.throughput(Throughput::Elements(1));
     let mut replication = 0u64;
+    group.bench_function("review_only", |b| {
+        b.iter_batched(
+            || {
+                replication += 1;
+                replication
+            },
+            |r| simulate_unit(&review_only, 0, r, Recording::NONE),
+            BatchSize::SmallInput,
+        );
+    });
+    let series = Recording {
+        events: false,
+        timeseries_every_days: Some(7),
+    };
+    group.bench_function("baseline_with_timeseries", |b| {
+        b.iter_batched(
+            || {
+                replication += 1;
+                replication
+            },
+            |r| simulate_unit(&scenario, 0, r, series),
+            BatchSize::SmallInput,
+        );
+    });
     group.bench_function("baseline", |b| {
         b.iter_batched(
             || {
@@ -155,5 +261,5 @@ fn market_step(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hold, replication, market_step);
+criterion_group!(benches, hold, mmc, replication, market_step);
 criterion_main!(benches);
