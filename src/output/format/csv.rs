@@ -19,30 +19,44 @@ use super::{Cell, FormatError, Schema, TableWriter};
 /// Non-finite numbers never reach the file: [`Schema::check_row`] refuses
 /// them, so `NaN` and `inf` never appear.
 ///
-/// Cells are formatted into buffers owned by the writer (stack buffers for
-/// numbers, one reused `Vec` for dates), so the steady state allocates
-/// nothing per cell or row.
+/// Rows are formatted into one buffer owned by the writer (numbers through
+/// stack buffers, dates digit by digit), so the steady state allocates
+/// nothing per cell or row; the text is the csv crate's (tested against it).
 pub struct CsvTableWriter<W: Write> {
     schema: Schema,
-    csv: ::csv::Writer<W>,
+    out: std::io::BufWriter<W>,
+    /// The row being written, reused from row to row.
+    line: Vec<u8>,
     integer_text: itoa::Buffer,
     number_text: ryu::Buffer,
-    date_text: Vec<u8>,
     rows_written: u64,
     finished: bool,
 }
 
+/// Output buffer: large enough that a row is seldom split between writes.
+const BUFFER: usize = 1 << 16;
+
 impl<W: Write> CsvTableWriter<W> {
-    /// Writes the header row and returns the writer.
+    /// A writer that has written the header row.
     pub fn new(writer: W, schema: &Schema) -> Result<Self, FormatError> {
-        let mut csv = ::csv::Writer::from_writer(writer);
-        csv.write_record(schema.columns().iter().map(|column| column.name.as_bytes()))?;
+        let mut out = std::io::BufWriter::with_capacity(BUFFER, writer);
+        let mut line = Vec::with_capacity(256);
+        let names = schema.columns().iter().map(|column| column.name.as_bytes());
+        let count = schema.columns().len();
+        for (index, name) in names.enumerate() {
+            if index > 0 {
+                line.push(b',');
+            }
+            push_text(&mut line, name, count == 1);
+        }
+        line.push(b'\n');
+        out.write_all(&line)?;
         Ok(CsvTableWriter {
             schema: schema.clone(),
-            csv,
+            out,
+            line,
             integer_text: itoa::Buffer::new(),
             number_text: ryu::Buffer::new(),
-            date_text: Vec::with_capacity(16),
             rows_written: 0,
             finished: false,
         })
@@ -53,36 +67,81 @@ impl<W: Write> CsvTableWriter<W> {
         &self.schema
     }
 
-    /// Number of rows written, not counting the header.
+    /// Rows written so far.
     pub fn rows_written(&self) -> u64 {
         self.rows_written
     }
 
-    /// Finishes the table and returns the destination, flushed.
+    /// Finishes the table and returns the writer.
     pub fn into_inner(mut self) -> Result<W, FormatError> {
         self.finish()?;
-        self.csv
+        self.out
             .into_inner()
             .map_err(|error| FormatError::Io(error.into_error()))
     }
 
-    fn write_cell(&mut self, cell: Cell<'_>) -> Result<(), FormatError> {
+    fn push_cell(&mut self, cell: Cell<'_>, alone: bool) {
+        let line = &mut self.line;
         match cell {
-            Cell::Null => self.csv.write_field(b"")?,
-            Cell::Integer(value) => self.csv.write_field(self.integer_text.format(value))?,
-            // `format`, not `format_finite`: `check_row` has refused
-            // non-finite numbers, and `format` stays defined if one slips by.
-            Cell::Number(value) => self.csv.write_field(self.number_text.format(value))?,
-            Cell::Boolean(value) => self.csv.write_field(if value { "true" } else { "false" })?,
-            Cell::Date(value) => {
-                self.date_text.clear();
-                write!(self.date_text, "{value}")?;
-                self.csv.write_field(&self.date_text)?;
+            Cell::Null => {
+                if alone {
+                    line.extend_from_slice(b"\"\"");
+                }
             }
-            Cell::String(value) => self.csv.write_field(value)?,
+            Cell::Integer(value) => {
+                line.extend_from_slice(self.integer_text.format(value).as_bytes())
+            }
+            Cell::Number(value) => {
+                line.extend_from_slice(self.number_text.format(value).as_bytes())
+            }
+            Cell::Boolean(value) => line.extend_from_slice(if value { b"true" } else { b"false" }),
+            Cell::Date(value) => push_date(line, value),
+            Cell::String(value) => push_text(line, value.as_bytes(), alone),
         }
-        Ok(())
     }
+}
+
+/// Text as the csv crate writes it by default: quoted only when it holds a
+/// comma, a quote or a line break (quotes doubled), or when it is the empty
+/// only field of its row.
+fn push_text(line: &mut Vec<u8>, text: &[u8], alone: bool) {
+    let quote = (text.is_empty() && alone)
+        || text
+            .iter()
+            .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'));
+    if !quote {
+        line.extend_from_slice(text);
+        return;
+    }
+    line.push(b'"');
+    for &byte in text {
+        if byte == b'"' {
+            line.push(b'"');
+        }
+        line.push(byte);
+    }
+    line.push(b'"');
+}
+
+/// A date as chrono shows it: `2025-01-31`, and with a sign and more digits
+/// outside years 0 to 9999.
+fn push_date(line: &mut Vec<u8>, date: chrono::NaiveDate) {
+    use chrono::Datelike;
+    let year = date.year();
+    if !(0..=9999).contains(&year) {
+        let _ = write!(line, "{date}");
+        return;
+    }
+    let digits = |line: &mut Vec<u8>, value: u32, width: u32| {
+        for place in (0..width).rev() {
+            line.push(b'0' + (value / 10u32.pow(place) % 10) as u8);
+        }
+    };
+    digits(line, year as u32, 4);
+    line.push(b'-');
+    digits(line, date.month(), 2);
+    line.push(b'-');
+    digits(line, date.day(), 2);
 }
 
 impl<W: Write> TableWriter for CsvTableWriter<W> {
@@ -96,18 +155,23 @@ impl<W: Write> TableWriter for CsvTableWriter<W> {
                 row: self.rows_written,
                 source,
             })?;
-        for &cell in row {
-            self.write_cell(cell)?;
+        self.line.clear();
+        let alone = row.len() == 1;
+        for (index, &cell) in row.iter().enumerate() {
+            if index > 0 {
+                self.line.push(b',');
+            }
+            self.push_cell(cell, alone);
         }
-        // An empty record ends the one built field by field.
-        self.csv.write_record(None::<&[u8]>)?;
+        self.line.push(b'\n');
+        self.out.write_all(&self.line)?;
         self.rows_written += 1;
         Ok(())
     }
 
     fn finish(&mut self) -> Result<(), FormatError> {
         self.finished = true;
-        self.csv.flush()?;
+        self.out.flush()?;
         Ok(())
     }
 }

@@ -186,7 +186,61 @@ fn a_lone_null_cell_is_quoted_so_the_row_is_not_blank() {
     assert_eq!(csv_text(&schema, &[vec![Cell::Null]]), "x\n\"\"\n");
 }
 
+/// The same rows through the csv crate's default writer, the spelling this
+/// writer keeps.
+fn csv_crate_text(schema: &Schema, rows: &[Vec<Cell<'_>>]) -> String {
+    let mut writer = ::csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(schema.columns().iter().map(|c| c.name.as_str()))
+        .unwrap();
+    for row in rows {
+        let fields: Vec<String> = row
+            .iter()
+            .map(|cell| match cell {
+                Cell::Null => String::new(),
+                Cell::Integer(v) => v.to_string(),
+                Cell::Number(v) => ryu::Buffer::new().format(*v).to_string(),
+                Cell::Boolean(v) => v.to_string(),
+                Cell::Date(v) => v.to_string(),
+                Cell::String(v) => (*v).to_string(),
+            })
+            .collect();
+        writer.write_record(&fields).unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
 proptest! {
+    #[test]
+    fn text_and_dates_are_spelt_as_the_csv_crate_spells_them(
+        texts in proptest::collection::vec("[a-z,\"\n\r é]{0,6}", 1..4),
+        days in proptest::collection::vec(-4_000_000i64..4_000_000, 1..4),
+        single in any::<bool>(),
+    ) {
+        let base = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+        if single {
+            let schema = Schema::new(vec![Column::string("only, \"one\"", "")]).unwrap();
+            let rows: Vec<Vec<Cell<'_>>> = texts.iter().map(|t| vec![Cell::String(t)]).collect();
+            prop_assert_eq!(csv_text(&schema, &rows), csv_crate_text(&schema, &rows));
+        } else {
+            let schema = Schema::new(vec![
+                Column::string("text", ""),
+                Column::date("date", ""),
+                Column::number("x", ""),
+            ])
+            .unwrap();
+            let rows: Vec<Vec<Cell<'_>>> = texts
+                .iter()
+                .zip(days.iter().cycle())
+                .map(|(t, &d)| {
+                    let date = base + chrono::Duration::days(d);
+                    vec![Cell::String(t), Cell::Date(date), Cell::Number(d as f64 / 7.0)]
+                })
+                .collect();
+            prop_assert_eq!(csv_text(&schema, &rows), csv_crate_text(&schema, &rows));
+        }
+    }
+
     #[test]
     fn every_finite_number_reads_back_as_the_same_float(value in any::<f64>()
         .prop_filter("finite", |v| v.is_finite())) {
