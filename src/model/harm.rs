@@ -426,7 +426,8 @@ impl<'s> Harm<'s> {
             let state = &models[m];
             state.open_weights || (state.on_market && state.hazardous)
         });
-        if days <= 0.0 || self.live.is_empty() {
+        if days <= 0.0 || self.live.is_empty() || self.ecosystem.derivatives_per_day_initial == 0.0
+        {
             return Spread {
                 derivatives: &self.new_derivatives,
                 lines: &self.changed_lines,

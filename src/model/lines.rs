@@ -22,7 +22,6 @@ pub(crate) struct NewModel {
     /// Its number within the line, from 1.
     pub number: u32,
     /// Review time on each track, in track order.
-    pub track_durations: Vec<SimDuration>,
     /// Months behind the frontier.
     pub capability_lag: f64,
 }
@@ -106,17 +105,15 @@ impl<'s> Lines<'s> {
 
     /// The line makes its next model ready: its review durations and
     /// capability lag are drawn.
-    pub(crate) fn make(&mut self, line: usize) -> NewModel {
+    pub(crate) fn make(&mut self, line: usize, durations: &mut Vec<SimDuration>) -> NewModel {
         let tracks = &self.scenario.review.tracks;
         let state = &mut self.lines[line];
         state.made += 1;
-        let track_durations = tracks
-            .iter()
-            .map(|track| SimDuration::from_days(track.duration_days.sample(&mut state.review_rng)))
-            .collect();
+        durations.extend(tracks.iter().map(|track| {
+            SimDuration::from_days(track.duration_days.sample(&mut state.review_rng))
+        }));
         NewModel {
             number: state.made,
-            track_durations,
             capability_lag: state
                 .spec
                 .capability_lag_months

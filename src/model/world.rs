@@ -34,8 +34,9 @@ struct ModelState {
     /// Would have been covered had its lab participated.
     in_scope: bool,
     released: Option<SimTime>,
-    /// Review time on each track, drawn when ready; consumed at submission.
-    track_durations: Vec<SimDuration>,
+    /// Review time on each track, drawn when ready: where they are in the
+    /// world's `durations`; consumed at submission.
+    track_durations: std::ops::Range<usize>,
     /// Its review, once submitted.
     review: Option<usize>,
 }
@@ -45,6 +46,9 @@ pub struct World<'s> {
     scenario: &'s Scenario,
     lines: Lines<'s>,
     models: Vec<ModelState>,
+    /// Every model's review time on each track, side by side (one list, not
+    /// one per model).
+    durations: Vec<SimDuration>,
     awaiting_program: Vec<usize>,
     program: ReviewProgram,
     market: Option<Market<'s>>,
@@ -89,6 +93,7 @@ impl<'s> World<'s> {
             lines,
             scenario,
             models: Vec::new(),
+            durations: Vec::new(),
             awaiting_program: Vec::new(),
             program: ReviewProgram::new(scenario),
             market,
@@ -134,7 +139,9 @@ impl<'s> World<'s> {
     /// A line's next model is ready: covered or not, reviewed or released.
     fn on_ready(&mut self, line: usize, context: &mut Context<'_, Event>) {
         let now = context.now();
-        let made = self.lines.make(line);
+        let first = self.durations.len();
+        let made = self.lines.make(line, &mut self.durations);
+        let drawn = first..self.durations.len();
         let (lab, spec) = (self.lines.lab(line), self.lines.spec(line));
         let frontier = self.scenario.capability.frontier_at(now);
         let capability = bounded_capability(frontier - made.capability_lag);
@@ -146,7 +153,7 @@ impl<'s> World<'s> {
         let state = &mut self.models[model];
         state.covered = covered;
         state.in_scope = in_scope && !covered;
-        state.track_durations = made.track_durations;
+        state.track_durations = drawn;
         let who = state.who;
         self.tallies.lab(lab).models_ready += 1;
         self.log.record(now, EventKind::Ready, Some(who), None);
@@ -165,7 +172,7 @@ impl<'s> World<'s> {
 
     fn submit(&mut self, model: usize, context: &mut Context<'_, Event>) {
         let state = &mut self.models[model];
-        let durations = std::mem::take(&mut state.track_durations);
+        let durations = std::mem::replace(&mut state.track_durations, 0..0);
         let who = state.who;
         let lab = who.lab as usize;
         let window = self.lab_window(lab);
@@ -176,9 +183,12 @@ impl<'s> World<'s> {
             window,
             hold,
         };
-        let review = self
-            .program
-            .submit(submission, &durations, context, &mut self.log);
+        let review = self.program.submit(
+            submission,
+            &self.durations[durations],
+            context,
+            &mut self.log,
+        );
         self.models[model].review = Some(review);
     }
 

@@ -59,7 +59,7 @@ impl World<'_> {
             covered: false,
             in_scope: false,
             released: None,
-            track_durations: Vec::new(),
+            track_durations: 0..0,
             review: None,
         });
         self.models.len() - 1
