@@ -451,8 +451,8 @@ fn params(args: &ParamsArgs) -> anyhow::Result<String> {
     })
 }
 
-/// `run`, with `extra` overrides after the command line's.
-fn run(args: RunArgs, extra: Vec<Override>) -> anyhow::Result<app::RunReport> {
+/// The run that the command line asks for.
+fn run_request(args: &RunArgs, extra: Vec<Override>) -> anyhow::Result<RunRequest> {
     let mut overrides = args.scenario.overrides()?;
     if let Some(replications) = args.replications {
         overrides.push(format!("simulation.replications={replications}").parse()?);
@@ -461,7 +461,7 @@ fn run(args: RunArgs, extra: Vec<Override>) -> anyhow::Result<app::RunReport> {
         overrides.push(format!("simulation.seed={seed}").parse()?);
     }
     overrides.extend(extra);
-    let out = args.out.unwrap_or_else(|| {
+    let out = args.out.clone().unwrap_or_else(|| {
         let stem = args
             .scenario
             .scenario
@@ -470,14 +470,14 @@ fn run(args: RunArgs, extra: Vec<Override>) -> anyhow::Result<app::RunReport> {
             .unwrap_or_else(|| "run".into());
         PathBuf::from("out").join(stem)
     });
-    let request = RunRequest {
+    Ok(RunRequest {
         scenario: args.scenario.scenario.clone(),
         overrides,
         out,
         threads: args.threads.map(|n| n as usize),
         events: args.events,
         timeseries_every_days: args.timeseries,
-        outputs: args.outputs,
+        outputs: args.outputs.clone(),
         format: args.format,
         shard: args.shard,
         allow_large: args.allow_large,
@@ -487,7 +487,12 @@ fn run(args: RunArgs, extra: Vec<Override>) -> anyhow::Result<app::RunReport> {
             targets: args.precision.clone(),
             max_replications: args.max_replications,
         }),
-    };
+    })
+}
+
+/// `run`, with `extra` overrides after the command line's.
+fn run(args: RunArgs, extra: Vec<Override>) -> anyhow::Result<app::RunReport> {
+    let request = run_request(&args, extra)?;
     let mode = match (args.quiet, args.progress) {
         (true, _) => ProgressMode::None,
         (false, ProgressMode::Auto) if std::io::stderr().is_terminal() => ProgressMode::Bar,

@@ -36,16 +36,7 @@ pub fn run(
     let experiment = Experiment::load(&request.scenario, &request.overrides, limits)?;
     let outputs = outputs_for(request, &experiment)?;
     let threads = request.threads.unwrap_or_else(rayon::current_num_threads);
-    let (experiment, precision) = match &request.precision {
-        None => (experiment, None),
-        Some(precision) => {
-            let report = to_precision(request, &experiment, precision, threads, progress)?;
-            let mut overrides = request.overrides.clone();
-            overrides.push(replications(report.replications));
-            let experiment = Experiment::load(&request.scenario, &overrides, limits)?;
-            (experiment, Some(report))
-        }
-    };
+    let (experiment, precision) = with_precision(request, experiment, limits, threads, progress)?;
     let swept = swept_of(&experiment);
     let layout = Layout::new(
         &experiment.base,
@@ -107,6 +98,25 @@ pub fn run(
         sensitivity,
         precision,
     })
+}
+
+/// The experiment to run: as loaded, or, with `--precision`, with the
+/// replications the targets need (and what finding them showed).
+fn with_precision(
+    request: &RunRequest,
+    experiment: Experiment,
+    limits: crate::experiment::Limits,
+    threads: usize,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<(Experiment, Option<PrecisionReport>), AppError> {
+    let Some(precision) = &request.precision else {
+        return Ok((experiment, None));
+    };
+    let report = to_precision(request, &experiment, precision, threads, progress)?;
+    let mut overrides = request.overrides.clone();
+    overrides.push(replications(report.replications));
+    let experiment = Experiment::load(&request.scenario, &overrides, limits)?;
+    Ok((experiment, Some(report)))
 }
 
 /// `simulation.replications=N`, as an override.

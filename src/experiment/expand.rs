@@ -31,31 +31,7 @@ pub(super) fn expand(
         .transpose()
         .map_err(|(path, message)| refuse(&path, message))?;
     let values = match &plan {
-        Some(plan) => {
-            let points = plan.point_count().unwrap_or(usize::MAX) as u64;
-            if points > limits.max_points {
-                return Err(ExperimentError::TooLarge {
-                    file: file.to_string(),
-                    what: format!("{points} design points"),
-                    limit: limits.max_points,
-                });
-            }
-            if let Some(contrast) = &raw.contrast {
-                let path = contrast.path.trim();
-                if FIXED_PATHS.contains(&path) || path.ends_with(".id") {
-                    return Err(refuse(
-                        "sweep.contrast.path",
-                        format!("{path} cannot be contrasted: it is fixed across points"),
-                    ));
-                }
-                for end in [&contrast.from, &contrast.to] {
-                    probe(base_table, path, end, file)
-                        .map_err(|message| refuse("sweep.contrast", message))?;
-                }
-            }
-            study::points(plan, &axes, raw.contrast.as_ref())
-                .map_err(|message| refuse("sweep", message))?
-        }
+        Some(plan) => study_values(raw, plan, &axes, base_table, file, limits)?,
         None => design_values(raw, &axes, base, file, limits)?,
     };
     let points = values.len() as u64;
@@ -93,6 +69,45 @@ pub(super) fn expand(
         plan,
     };
     Ok((sweep, values))
+}
+
+/// The points of a sensitivity design, refusing a contrast that cannot
+/// apply and a design beyond the limits.
+fn study_values(
+    raw: &RawSweep,
+    plan: &crate::sensitivity::Plan,
+    axes: &[Axis],
+    base_table: &toml::Table,
+    file: &str,
+    limits: Limits,
+) -> Result<Vec<Vec<Value>>, ExperimentError> {
+    let refuse = |path: &str, message: String| ExperimentError::Sweep {
+        file: file.to_string(),
+        path: path.to_string(),
+        message,
+    };
+    let points = plan.point_count().unwrap_or(usize::MAX) as u64;
+    if points > limits.max_points {
+        return Err(ExperimentError::TooLarge {
+            file: file.to_string(),
+            what: format!("{points} design points"),
+            limit: limits.max_points,
+        });
+    }
+    if let Some(contrast) = &raw.contrast {
+        let path = contrast.path.trim();
+        if FIXED_PATHS.contains(&path) || path.ends_with(".id") {
+            return Err(refuse(
+                "sweep.contrast.path",
+                format!("{path} cannot be contrasted: it is fixed across points"),
+            ));
+        }
+        for end in [&contrast.from, &contrast.to] {
+            probe(base_table, path, end, file)
+                .map_err(|message| refuse("sweep.contrast", message))?;
+        }
+    }
+    study::points(plan, axes, raw.contrast.as_ref()).map_err(|message| refuse("sweep", message))
 }
 
 /// Each swept parameter's axis, refusing paths that cannot be swept, that

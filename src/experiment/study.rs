@@ -60,7 +60,7 @@ pub fn declared_axis(base: &Scenario, path: &str) -> Result<Axis, String> {
 
 /// Refuses fields of another method: `samples` of a Morris design,
 /// `trajectories` of a grid.
-pub fn check_fields(raw: &RawSweep) -> Result<(), (String, String)> {
+pub fn check_fields(raw: &RawSweep) -> Result<(), Refusal> {
     let method = raw.method;
     let only = |field: &str, set: bool, allowed: bool, for_what: &str| {
         if set && !allowed {
@@ -119,10 +119,46 @@ pub fn check_fields(raw: &RawSweep) -> Result<(), (String, String)> {
     Ok(())
 }
 
+/// What a check of the study refuses: the path in `[sweep]`, and why.
+type Refusal = (String, String);
+
+fn refuse<T>(path: &str, message: String) -> Result<T, Refusal> {
+    Err((path.to_string(), message))
+}
+
 /// The study a sensitivity sweep asks for, checked.
-pub fn plan(raw: &RawSweep, base: &Scenario) -> Result<Plan, (String, String)> {
-    let refuse = |path: &str, message: String| Err((path.to_string(), message));
-    let method = match raw.method {
+pub fn plan(raw: &RawSweep, base: &Scenario) -> Result<Plan, Refusal> {
+    let method = design_kind(raw)?;
+    let parameters: Vec<String> = (raw.parameters.iter())
+        .map(|p| p.path.trim().to_string())
+        .collect();
+    if method.name() == "sobol" && parameters.len() > MAX_SALTELLI_PARAMETERS {
+        return refuse(
+            "sweep.parameters",
+            format!(
+                "{} parameters: a Saltelli design takes at most {MAX_SALTELLI_PARAMETERS}; \
+                 group some (group = \"...\")",
+                parameters.len()
+            ),
+        );
+    }
+    let (group_names, group_of) = groups(raw, &parameters)?;
+    let metrics = raw.metrics.clone().unwrap_or_default();
+    check_metrics(&metrics, base)?;
+    Ok(Plan {
+        method,
+        contrast: contrast(raw, &parameters)?,
+        parameters,
+        group_names,
+        group_of,
+        seed: base.seed(),
+        metrics,
+    })
+}
+
+/// The design and its size.
+fn design_kind(raw: &RawSweep) -> Result<DesignKind, Refusal> {
+    Ok(match raw.method {
         Method::Sobol => {
             let base_rows = match raw.samples {
                 Some(n) if n >= 2 && n.is_power_of_two() && n <= MAX_BASE_ROWS as u64 => n as usize,
@@ -170,20 +206,11 @@ pub fn plan(raw: &RawSweep, base: &Scenario) -> Result<Plan, (String, String)> {
             }
         }
         _ => unreachable!("plans are made for sensitivity methods only"),
-    };
-    let parameters: Vec<String> = (raw.parameters.iter())
-        .map(|p| p.path.trim().to_string())
-        .collect();
-    if method.name() == "sobol" && parameters.len() > MAX_SALTELLI_PARAMETERS {
-        return refuse(
-            "sweep.parameters",
-            format!(
-                "{} parameters: a Saltelli design takes at most {MAX_SALTELLI_PARAMETERS}; \
-                 group some (group = \"...\")",
-                parameters.len()
-            ),
-        );
-    }
+    })
+}
+
+/// Each parameter's group: its own (named by its path) unless it names one.
+fn groups(raw: &RawSweep, parameters: &[String]) -> Result<(Vec<String>, Vec<usize>), Refusal> {
     let mut group_names: Vec<String> = Vec::new();
     let mut group_of = Vec::new();
     for (index, parameter) in raw.parameters.iter().enumerate() {
@@ -212,9 +239,12 @@ pub fn plan(raw: &RawSweep, base: &Scenario) -> Result<Plan, (String, String)> {
         };
         group_of.push(at);
     }
-    let metrics = raw.metrics.clone().unwrap_or_default();
-    check_metrics(&metrics, base)?;
-    let contrast = match &raw.contrast {
+    Ok((group_names, group_of))
+}
+
+/// The change the study is of, if any.
+fn contrast(raw: &RawSweep, parameters: &[String]) -> Result<Option<Contrast>, Refusal> {
+    Ok(match &raw.contrast {
         None => None,
         Some(contrast) => {
             let path = contrast.path.trim();
@@ -239,20 +269,11 @@ pub fn plan(raw: &RawSweep, base: &Scenario) -> Result<Plan, (String, String)> {
                 to: render(&contrast.to),
             })
         }
-    };
-    Ok(Plan {
-        method,
-        parameters,
-        group_names,
-        group_of,
-        seed: base.seed(),
-        metrics,
-        contrast,
     })
 }
 
 /// Refuses a metric selector that names no metric or lab of the scenario.
-fn check_metrics(selectors: &[String], base: &Scenario) -> Result<(), (String, String)> {
+fn check_metrics(selectors: &[String], base: &Scenario) -> Result<(), Refusal> {
     let lab_metrics = metrics::lab_metric_names(base);
     let system_metrics = metrics::system_metric_names(base);
     for (index, selector) in selectors.iter().enumerate() {

@@ -46,8 +46,7 @@ pub struct World<'s> {
     scenario: &'s Scenario,
     lines: Lines<'s>,
     models: Vec<ModelState>,
-    /// Every model's review time on each track, side by side (one list, not
-    /// one per model).
+    /// Every model's review time on each track, in one list.
     durations: Vec<SimDuration>,
     awaiting_program: Vec<usize>,
     program: ReviewProgram,

@@ -14,8 +14,9 @@ use super::format::{Cell, Column, Schema};
 use super::summary::cell;
 use super::table::Table;
 use crate::sensitivity::{
-    Bootstrap, DEFAULT_RESAMPLES, Design, Estimate, Plan, PointReplications, ReplicationNoise,
-    is_noise_dominated, morris_indices, replication_noise, sobol_indices,
+    Bootstrap, DEFAULT_RESAMPLES, Design, Estimate, MorrisDesign, Plan, PointReplications,
+    ReplicationNoise, SaltelliDesign, is_noise_dominated, morris_indices, replication_noise,
+    sobol_indices,
 };
 
 /// The noise target behind `replications_needed`: replication noise at
@@ -245,83 +246,124 @@ fn rows_of(
         })
         .collect();
     let noise = replication_noise(&runs);
-    let noise_share = noise.and_then(|n| n.noise_share);
-    let replications_needed = noise
-        .and_then(|n| n.replications_needed(NOISE_TARGET).ok())
-        .flatten();
-    let bootstrap = Bootstrap {
-        resamples: DEFAULT_RESAMPLES,
-        seed: plan.seed,
-    };
-    let row = |parameter: String, index: &'static str, estimate: Option<Estimate>| IndexRow {
+    let template = IndexRow {
         method: plan.method.name(),
         lab: lab.to_string(),
         metric: metric.to_string(),
         contrast: plan.contrast.as_ref().map(|c| c.label()),
-        parameter,
-        index,
-        value: estimate.map(|e| e.value),
-        se: estimate.and_then(|e| e.standard_error),
-        ci95: estimate.and_then(|e| e.ci95).map(|i| (i.low, i.high)),
+        parameter: String::new(),
+        index: "",
+        value: None,
+        se: None,
+        ci95: None,
         rank: None,
         noise_dominated: None,
-        noise_share,
-        replications_needed,
+        noise_share: noise.and_then(|n| n.noise_share),
+        replications_needed: noise
+            .and_then(|n| n.replications_needed(NOISE_TARGET).ok())
+            .flatten(),
     };
-    let names = &plan.group_names;
-    let mut rows = Vec::new();
+    let rows = Rows {
+        template,
+        names: &plan.group_names,
+        bootstrap: Bootstrap {
+            resamples: DEFAULT_RESAMPLES,
+            seed: plan.seed,
+        },
+    };
     match design {
         Design::Saltelli(design) => {
-            let indices =
-                sobol_indices(&design.layout, &means, &bootstrap).map_err(std::io::Error::other)?;
             let floor = noise.as_ref().and_then(ReplicationNoise::sobol_floor);
-            for (index, estimates) in [("S1", &indices.first_order), ("ST", &indices.total_order)] {
-                let mut block: Vec<IndexRow> = (names.iter().zip(estimates))
-                    .map(|(name, estimate)| {
-                        let mut r = row(name.clone(), index, *estimate);
-                        r.noise_dominated = floor
-                            .zip(estimate.as_ref())
-                            .map(|(floor, e)| is_noise_dominated(e, floor));
-                        r
-                    })
-                    .collect();
-                rank(&mut block);
-                rows.extend(block);
-            }
-            for pair in &indices.second_order {
-                let name = format!("{} & {}", names[pair.first], names[pair.second]);
-                rows.push(row(name, "S2", pair.estimate));
-            }
+            rows.sobol(design, &means, floor)
         }
         Design::Morris(design) => {
-            let indices = morris_indices(&design.layout, &means, &bootstrap)
-                .map_err(std::io::Error::other)?;
             let floor = noise.map(|n| n.morris_floor(design.layout.delta()));
-            let plain = |value: Option<f64>| {
-                value.map(|value| Estimate {
-                    value,
-                    standard_error: None,
-                    ci95: None,
-                })
-            };
-            let mut stars: Vec<IndexRow> = (names.iter().zip(&indices.groups))
-                .map(|(name, group)| {
-                    let mut r = row(name.clone(), "mu_star", group.mu_star);
-                    r.noise_dominated = floor
-                        .zip(group.mu_star.as_ref())
-                        .map(|(floor, e)| is_noise_dominated(e, floor));
-                    r
-                })
-                .collect();
-            rank(&mut stars);
-            for ((name, group), star) in names.iter().zip(&indices.groups).zip(stars) {
-                rows.push(row(name.clone(), "mu", plain(group.mu)));
-                rows.push(star);
-                rows.push(row(name.clone(), "sigma", plain(group.sigma)));
-            }
+            rows.morris(design, &means, floor)
         }
     }
-    Ok(rows)
+}
+
+/// The rows of one output: what they share, and the groups' names.
+struct Rows<'p> {
+    template: IndexRow,
+    names: &'p [String],
+    bootstrap: Bootstrap,
+}
+
+impl Rows<'_> {
+    /// A row of an index, flagged against the noise floor when one is given.
+    fn row(
+        &self,
+        parameter: String,
+        index: &'static str,
+        estimate: Option<Estimate>,
+        floor: Option<f64>,
+    ) -> IndexRow {
+        IndexRow {
+            parameter,
+            index,
+            value: estimate.map(|e| e.value),
+            se: estimate.and_then(|e| e.standard_error),
+            ci95: estimate.and_then(|e| e.ci95).map(|i| (i.low, i.high)),
+            noise_dominated: floor
+                .zip(estimate.as_ref())
+                .map(|(floor, e)| is_noise_dominated(e, floor)),
+            ..self.template.clone()
+        }
+    }
+
+    /// S1 and ST of every group, ranked, then S2 of every pair.
+    fn sobol(
+        &self,
+        design: &SaltelliDesign,
+        means: &[Option<f64>],
+        floor: Option<f64>,
+    ) -> std::io::Result<Vec<IndexRow>> {
+        let indices =
+            sobol_indices(&design.layout, means, &self.bootstrap).map_err(std::io::Error::other)?;
+        let mut rows = Vec::new();
+        for (index, estimates) in [("S1", &indices.first_order), ("ST", &indices.total_order)] {
+            let mut block: Vec<IndexRow> = (self.names.iter().zip(estimates))
+                .map(|(name, estimate)| self.row(name.clone(), index, *estimate, floor))
+                .collect();
+            rank(&mut block);
+            rows.extend(block);
+        }
+        for pair in &indices.second_order {
+            let name = format!("{} & {}", self.names[pair.first], self.names[pair.second]);
+            rows.push(self.row(name, "S2", pair.estimate, None));
+        }
+        Ok(rows)
+    }
+
+    /// μ, μ* (ranked) and σ of every group.
+    fn morris(
+        &self,
+        design: &MorrisDesign,
+        means: &[Option<f64>],
+        floor: Option<f64>,
+    ) -> std::io::Result<Vec<IndexRow>> {
+        let indices = morris_indices(&design.layout, means, &self.bootstrap)
+            .map_err(std::io::Error::other)?;
+        let plain = |value: Option<f64>| {
+            value.map(|value| Estimate {
+                value,
+                standard_error: None,
+                ci95: None,
+            })
+        };
+        let mut stars: Vec<IndexRow> = (self.names.iter().zip(&indices.groups))
+            .map(|(name, group)| self.row(name.clone(), "mu_star", group.mu_star, floor))
+            .collect();
+        rank(&mut stars);
+        let mut rows = Vec::new();
+        for ((name, group), star) in self.names.iter().zip(&indices.groups).zip(stars) {
+            rows.push(self.row(name.clone(), "mu", plain(group.mu), None));
+            rows.push(star);
+            rows.push(self.row(name.clone(), "sigma", plain(group.sigma), None));
+        }
+        Ok(rows)
+    }
 }
 
 /// Ranks rows by value, largest first (ties in parameter order); rows

@@ -87,6 +87,9 @@ impl WorkLimits {
     }
 }
 
+/// How a refusal of too much work says it can be lifted.
+const LIFT: &str = "or pass --allow-large to run it anyway";
+
 /// Upper bounds on the expected work and counts of one replication.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkBound {
@@ -117,6 +120,55 @@ pub struct WorkBound {
 impl Scenario {
     /// Upper bounds on what one replication of this scenario costs.
     pub fn work_bound(&self) -> WorkBound {
+        let horizon = self.horizon.as_days();
+        let (models, open_models, busiest_line) = self.models_bound();
+        let ecosystem = &self.ecosystem;
+        let per_model = ecosystem.derivatives_per_day_initial
+            * ecosystem.derivatives_half_life_days
+            / std::f64::consts::LN_2;
+        let derivatives = open_models * per_model;
+        let incidents_spec = &self.incidents;
+        let adopters_exposure: f64 = self
+            .market
+            .iter()
+            .flat_map(|market| &market.segments)
+            .map(|segment| segment.population * segment.incident_exposure_weight)
+            .sum();
+        let (exposure, exposure_days, incidents) = if self.hazard.is_some() {
+            let exposure = adopters_exposure
+                + models * incidents_spec.exposure_per_model
+                + incidents_spec.exposure_per_derivative * derivatives;
+            let exposure_days = exposure * horizon;
+            (
+                exposure,
+                exposure_days,
+                incidents_spec.rate_per_exposure_day * exposure_days,
+            )
+        } else {
+            (0.0, 0.0, 0.0)
+        };
+        let tracks = self.review.tracks.len() as f64;
+        let logged_events =
+            models * (12.0 + 2.0 * tracks) + 3.0 * incidents + 10.0 * self.labs.len() as f64;
+        let (market_steps, market_members, market_work) = self.market_bound(models);
+        WorkBound {
+            models,
+            busiest_line,
+            derivatives,
+            exposure,
+            exposure_days,
+            incidents,
+            logged_events,
+            market_steps,
+            market_members,
+            market_work,
+        }
+    }
+
+    /// Models all lines can make (by Lorden's bound on renewals), those of
+    /// open-weights lines, and the busiest line: its path, its cadence and
+    /// its models.
+    fn models_bound(&self) -> (f64, f64, Option<(String, String, f64)>) {
         let horizon = self.horizon.as_days();
         let mut models = 0.0;
         let mut open_models = 0.0;
@@ -153,35 +205,13 @@ impl Scenario {
                 }
             }
         }
-        let ecosystem = &self.ecosystem;
-        let per_model = ecosystem.derivatives_per_day_initial
-            * ecosystem.derivatives_half_life_days
-            / std::f64::consts::LN_2;
-        let derivatives = open_models * per_model;
-        let incidents_spec = &self.incidents;
-        let adopters_exposure: f64 = self
-            .market
-            .iter()
-            .flat_map(|market| &market.segments)
-            .map(|segment| segment.population * segment.incident_exposure_weight)
-            .sum();
-        let (exposure, exposure_days, incidents) = if self.hazard.is_some() {
-            let exposure = adopters_exposure
-                + models * incidents_spec.exposure_per_model
-                + incidents_spec.exposure_per_derivative * derivatives;
-            let exposure_days = exposure * horizon;
-            (
-                exposure,
-                exposure_days,
-                incidents_spec.rate_per_exposure_day * exposure_days,
-            )
-        } else {
-            (0.0, 0.0, 0.0)
-        };
-        let tracks = self.review.tracks.len() as f64;
-        let logged_events =
-            models * (12.0 + 2.0 * tracks) + 3.0 * incidents + 10.0 * self.labs.len() as f64;
-        let (market_steps, market_members, market_work) = match &self.market {
+        (models, open_models, busiest_line)
+    }
+
+    /// The market's steps, largest choice set and model-steps.
+    fn market_bound(&self, models: f64) -> (f64, f64, f64) {
+        let horizon = self.horizon.as_days();
+        match &self.market {
             Some(market) => {
                 let steps = horizon / market.step_days + MARKET_STEPS_PER_MODEL * models;
                 let d = market.drop_share_below;
@@ -198,18 +228,6 @@ impl Scenario {
                 (steps, members, work)
             }
             None => (0.0, 0.0, 0.0),
-        };
-        WorkBound {
-            models,
-            busiest_line,
-            derivatives,
-            exposure,
-            exposure_days,
-            incidents,
-            logged_events,
-            market_steps,
-            market_members,
-            market_work,
         }
     }
 
@@ -218,36 +236,55 @@ impl Scenario {
     /// naming the parameter that drives it.
     pub fn check_work(&self, limits: WorkLimits, logged: bool) -> Vec<Problem> {
         let bound = self.work_bound();
-        let mut problems = Vec::new();
-        let lift = "or pass --allow-large to run it anyway";
+        let problems: Vec<Problem> = [
+            self.models_problem(&bound, limits),
+            self.market_problem(&bound, limits),
+        ]
+        .into_iter()
+        .flatten()
+        .take(1)
+        .chain(self.harm_problem(&bound))
+        .collect();
+        match problems.is_empty() && logged {
+            true => self.log_problem(&bound, limits).into_iter().collect(),
+            false => problems,
+        }
+    }
+
+    /// Too many models from one line.
+    fn models_problem(&self, bound: &WorkBound, limits: WorkLimits) -> Option<Problem> {
         if exceeds(bound.models, limits.max_models)
             && let Some((path, written, made)) = &bound.busiest_line
         {
-            problems.push(Problem {
+            return Some(Problem {
                 path: path.clone(),
                 value: written.clone(),
                 allowed: format!(
                     "one replication could make about {} models ({} from this line: \
                      horizon / mean + 1 + (1 + cv²), by Lorden's bound), more than the limit \
-                     of {} per replication; raise the mean or lower the spread, {lift}",
+                     of {} per replication; raise the mean or lower the spread, {LIFT}",
                     rounded(bound.models),
                     rounded(*made),
                     rounded(limits.max_models)
                 ),
             });
         }
-        if problems.is_empty()
-            && let Some(market) = &self.market
+        None
+    }
+
+    /// Too much work for the market.
+    fn market_problem(&self, bound: &WorkBound, limits: WorkLimits) -> Option<Problem> {
+        if let Some(market) = &self.market
             && exceeds(bound.market_work, limits.max_market_work)
         {
-            problems.push(Problem {
+            return Some(Problem {
                 path: "market.step_days".into(),
                 value: super::error::short_number(market.step_days),
                 allowed: format!(
                     "one replication could take about {} model-steps of the market ({} steps \
                      x {} segments x up to {} models in a segment's choice set, with \
                      drop_share_below = {}{}), more than the limit of {} per replication; \
-                     lengthen the step, raise drop_share_below or make fewer models, {lift}",
+                     lengthen the step, raise drop_share_below or make fewer models, {LIFT}",
                     rounded(bound.market_work),
                     rounded(bound.market_steps),
                     market.segments.len(),
@@ -262,8 +299,13 @@ impl Scenario {
                 ),
             });
         }
+        None
+    }
+
+    /// Counts of derivatives or incidents, or exposure, past exact range.
+    fn harm_problem(&self, bound: &WorkBound) -> Option<Problem> {
         if exceeds(bound.derivatives, MAX_COUNT) {
-            problems.push(Problem {
+            return Some(Problem {
                 path: "ecosystem.derivatives_per_day_initial".into(),
                 value: super::error::short_number(self.ecosystem.derivatives_per_day_initial),
                 allowed: format!(
@@ -280,7 +322,7 @@ impl Scenario {
             });
         } else if exceeds(bound.exposure_days, MAX_EXPOSURE_DAYS) {
             let (path, value) = self.largest_exposure_source();
-            problems.push(Problem {
+            return Some(Problem {
                 path,
                 value,
                 allowed: format!(
@@ -291,7 +333,7 @@ impl Scenario {
                 ),
             });
         } else if exceeds(bound.incidents, MAX_COUNT) {
-            problems.push(Problem {
+            return Some(Problem {
                 path: "incidents.rate_per_exposure_day".into(),
                 value: super::error::short_number(self.incidents.rate_per_exposure_day),
                 allowed: format!(
@@ -303,13 +345,18 @@ impl Scenario {
                 ),
             });
         }
-        if logged && problems.is_empty() && exceeds(bound.logged_events, limits.max_logged_events) {
-            problems.push(Problem {
+        None
+    }
+
+    /// An event log too long to keep.
+    fn log_problem(&self, bound: &WorkBound, limits: WorkLimits) -> Option<Problem> {
+        if exceeds(bound.logged_events, limits.max_logged_events) {
+            return Some(Problem {
                 path: "--events".into(),
                 value: "on".into(),
                 allowed: format!(
                     "one replication could log about {} events ({} models, {} incidents), more \
-                     than the limit of {} per replication; run without --events, {lift}",
+                     than the limit of {} per replication; run without --events, {LIFT}",
                     rounded(bound.logged_events),
                     rounded(bound.models),
                     rounded(bound.incidents),
@@ -317,7 +364,7 @@ impl Scenario {
                 ),
             });
         }
-        problems
+        None
     }
 
     fn derivatives_per_model(&self) -> f64 {

@@ -156,33 +156,11 @@ pub fn apply(root: &mut Table, ov: &Override) -> Result<(), ScenarioError> {
             }
             Value::Array(items) => {
                 let id = segments[index + 1];
-                let known = ids_of(items);
-                if index + 2 >= segments.len() {
-                    return Err(refuse(format!(
-                        "{here}.{id} names a whole element of {here}; set one of its \
-                         parameters instead, such as {here}.{id}.name"
-                    )));
-                }
-                let element = items
-                    .iter_mut()
-                    .find(|item| item.get("id").and_then(Value::as_str) == Some(id));
-                match element {
-                    Some(Value::Table(inner)) => {
-                        walked.push(id);
-                        index += 2;
-                        inner
-                    }
-                    _ => {
-                        let listed = if known.is_empty() {
-                            "it has none".to_string()
-                        } else {
-                            format!("ids: {}", known.join(", "))
-                        };
-                        return Err(refuse(format!(
-                            "{here} has no entry with id `{id}` ({listed})"
-                        )));
-                    }
-                }
+                let last = index + 2 >= segments.len();
+                let inner = element(items, &here, id, last).map_err(refuse)?;
+                walked.push(id);
+                index += 2;
+                inner
             }
             other => {
                 return Err(refuse(format!(
@@ -207,6 +185,37 @@ pub fn apply(root: &mut Table, ov: &Override) -> Result<(), ScenarioError> {
     }
     table.insert(last.to_string(), ov.value.clone());
     Ok(())
+}
+
+/// The entry with id `id` of the list of tables at `here`, or why there is
+/// none (`last`: the path ends at the entry itself).
+fn element<'t>(
+    items: &'t mut [Value],
+    here: &str,
+    id: &str,
+    last: bool,
+) -> Result<&'t mut Table, String> {
+    if last {
+        return Err(format!(
+            "{here}.{id} names a whole element of {here}; set one of its \
+             parameters instead, such as {here}.{id}.name"
+        ));
+    }
+    let known = ids_of(items);
+    let element = items
+        .iter_mut()
+        .find(|item| item.get("id").and_then(Value::as_str) == Some(id));
+    match element {
+        Some(Value::Table(inner)) => Ok(inner),
+        _ => {
+            let listed = if known.is_empty() {
+                "it has none".to_string()
+            } else {
+                format!("ids: {}", known.join(", "))
+            };
+            Err(format!("{here} has no entry with id `{id}` ({listed})"))
+        }
+    }
 }
 
 /// Renders a serde path over `root` as a dotted parameter path, naming
