@@ -35,6 +35,7 @@ mod day;
 pub mod declare;
 mod dist;
 mod error;
+mod numbers;
 mod extends;
 mod paths;
 pub mod sections;

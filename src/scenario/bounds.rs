@@ -279,7 +279,7 @@ impl Scenario {
         {
             return Some(Problem {
                 path: "market.step_days".into(),
-                value: super::error::short_number(market.step_days),
+                value: super::numbers::short_number(market.step_days),
                 allowed: format!(
                     "one replication could take about {} model-steps of the market ({} steps \
                      x {} segments x up to {} models in a segment's choice set, with \
@@ -289,7 +289,7 @@ impl Scenario {
                     rounded(bound.market_steps),
                     market.segments.len(),
                     rounded(bound.market_members),
-                    super::error::short_number(market.drop_share_below),
+                    super::numbers::short_number(market.drop_share_below),
                     if market.mode == MarketMode::Stochastic {
                         ", x 8 for stochastic steps"
                     } else {
@@ -307,12 +307,12 @@ impl Scenario {
         if exceeds(bound.derivatives, MAX_COUNT) {
             return Some(Problem {
                 path: "ecosystem.derivatives_per_day_initial".into(),
-                value: super::error::short_number(self.ecosystem.derivatives_per_day_initial),
+                value: super::numbers::short_number(self.ecosystem.derivatives_per_day_initial),
                 allowed: format!(
                     "with derivatives_half_life_days = {} and up to {} open-weights models, \
                      one replication could see {} derivatives, more than the limit of {} \
                      (counts must stay exact)",
-                    super::error::short_number(self.ecosystem.derivatives_half_life_days),
+                    super::numbers::short_number(self.ecosystem.derivatives_half_life_days),
                     rounded(
                         bound.derivatives / self.derivatives_per_model().max(f64::MIN_POSITIVE)
                     ),
@@ -335,7 +335,7 @@ impl Scenario {
         } else if exceeds(bound.incidents, MAX_COUNT) {
             return Some(Problem {
                 path: "incidents.rate_per_exposure_day".into(),
-                value: super::error::short_number(self.incidents.rate_per_exposure_day),
+                value: super::numbers::short_number(self.incidents.rate_per_exposure_day),
                 allowed: format!(
                     "with up to {} exposure-days, one replication could see {} incidents, more \
                      than the limit of {} (counts must stay exact)",
@@ -379,19 +379,19 @@ impl Scenario {
             (
                 bound.models * self.incidents.exposure_per_model,
                 "incidents.exposure_per_model".into(),
-                super::error::short_number(self.incidents.exposure_per_model),
+                super::numbers::short_number(self.incidents.exposure_per_model),
             ),
             (
                 bound.derivatives * self.incidents.exposure_per_derivative,
                 "incidents.exposure_per_derivative".into(),
-                super::error::short_number(self.incidents.exposure_per_derivative),
+                super::numbers::short_number(self.incidents.exposure_per_derivative),
             ),
         ];
         for segment in self.market.iter().flat_map(|m| &m.segments) {
             sources.push((
                 segment.population * segment.incident_exposure_weight,
                 format!("market.segments.{}.incident_exposure_weight", segment.id),
-                super::error::short_number(segment.incident_exposure_weight),
+                super::numbers::short_number(segment.incident_exposure_weight),
             ));
         }
         sources
@@ -415,7 +415,7 @@ fn rounded(value: f64) -> String {
     } else if value < 1e7 {
         format!("{}", value.round())
     } else {
-        super::error::short_number(value)
+        super::numbers::short_number(value)
     }
 }
 

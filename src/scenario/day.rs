@@ -35,7 +35,7 @@ impl fmt::Display for DayRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             // In messages: 1e300, not its digits.
-            DayRef::Day(day) => write!(f, "{}", super::error::short_number(*day)),
+            DayRef::Day(day) => write!(f, "{}", super::numbers::short_number(*day)),
             DayRef::Date(date) => write!(f, "{date}"),
         }
     }

@@ -384,7 +384,7 @@ impl DistSpec {
 
 /// Parameters in messages: 1e-300, not three hundred digits.
 fn n(value: f64) -> String {
-    super::error::short_number(value)
+    super::numbers::short_number(value)
 }
 
 impl fmt::Display for DistSpec {

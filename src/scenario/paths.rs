@@ -166,7 +166,7 @@ pub fn apply(root: &mut Table, ov: &Override) -> Result<(), ScenarioError> {
                 return Err(refuse(format!(
                     "{here} is not a table (it holds the {} {}), so it has no parameter `{}`",
                     other.type_str(),
-                    super::error::shown(other.to_string()),
+                    super::numbers::shown(other.to_string()),
                     segments[index + 1]
                 )));
             }
