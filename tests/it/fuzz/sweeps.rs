@@ -1,7 +1,8 @@
 //! Generated `[sweep]` tables appended to the shipped scenarios: grid, Latin
-//! hypercube and random designs over lists, ranges (numbers and dates, with
-//! extreme steps) and intervals (log, integer), with baselines and sample
-//! counts in and out of range.
+//! hypercube and random designs, and Sobol' and Morris studies (bare paths,
+//! groups, metrics, contrasts), over lists, ranges (numbers and dates, with
+//! extreme steps) and intervals (log, integer), with baselines, sample
+//! counts, trajectories and levels in and out of range.
 
 use rand::RngExt;
 use reviewsim::engine::StreamRng;
@@ -69,19 +70,25 @@ fn number(value: f64) -> String {
 /// it; a tame one only values that may not suit their parameter.
 fn sweep(rng: &mut StreamRng, base: &Base, wild: bool) -> String {
     let mut text = String::from("\n[sweep]\n");
-    let method = match rng.random_range(0..if wild { 40 } else { 38 }) {
+    let method = match rng.random_range(0..if wild { 48 } else { 46 }) {
         0..10 => None,
         10..18 => Some("\"grid\""),
         18..28 => Some("\"latin_hypercube\""),
         28..38 => Some("\"random\""),
-        38 => Some("\"sobol\""),
+        38..42 => Some("\"sobol\""),
+        42..46 => Some("\"morris\""),
+        46 => Some("\"fast\""),
         _ => Some("3"),
     };
     if let Some(method) = method {
         text.push_str(&format!("method = {method}\n"));
     }
-    let sampled = matches!(method, Some("\"latin_hypercube\"" | "\"random\""));
-    if (sampled && !wild) || (wild && rng.random_bool(0.5)) {
+    let study = matches!(method, Some("\"sobol\"" | "\"morris\""));
+    if study {
+        text.push_str(&study_fields(rng, method == Some("\"sobol\""), wild));
+    }
+    let sampled = matches!(method, Some("\"latin_hypercube\"" | "\"random\"")) || study;
+    if (sampled && !wild && !study) || (wild && rng.random_bool(0.5)) {
         let samples = if !wild || rng.random_bool(0.5) {
             pick(rng, &["1", "2", "3", "5", "10", "40"])
         } else {
@@ -123,9 +130,16 @@ fn sweep(rng: &mut StreamRng, base: &Base, wild: bool) -> String {
             (palette::deep_path(rng), String::new())
         };
         text.push_str(&format!("\n[[sweep.parameters]]\npath = {path:?}\n"));
-        // Intervals mostly where a sampled design can take them.
+        if study && rng.random_bool(0.3) {
+            text.push_str(&format!("group = {:?}\n", pick(rng, &["g", "h"])));
+        }
+        // Intervals mostly where a sampled design can take them; a study's
+        // parameter may be a bare path (its declared plausible range).
         let interval_share = if sampled { 10 } else { 1 };
         let form = rng.random_range(0..20);
+        if study && form >= 16 {
+            continue;
+        }
         text.push_str(&if form < interval_share {
             interval(rng, &current, wild)
         } else if form < 14 {
@@ -133,6 +147,80 @@ fn sweep(rng: &mut StreamRng, base: &Base, wild: bool) -> String {
         } else {
             range(rng, &current, wild)
         });
+    }
+    text
+}
+
+/// A sensitivity design's own fields: its size, and now and then the
+/// outputs it analyses and a contrast.
+fn study_fields(rng: &mut StreamRng, sobol: bool, wild: bool) -> String {
+    let mut text = if sobol {
+        let samples = if wild && rng.random_bool(0.3) {
+            pick(rng, &["0", "3", "6", "131072", "-2", "1.5"])
+        } else {
+            pick(rng, &["2", "4", "8"])
+        };
+        let mut text = format!("samples = {samples}\n");
+        if rng.random_bool(0.3) {
+            text.push_str("second_order = true\n");
+        }
+        text
+    } else {
+        let trajectories = if wild && rng.random_bool(0.3) {
+            pick(rng, &["0", "1", "-3", "2000000"])
+        } else {
+            pick(rng, &["2", "3", "5"])
+        };
+        let mut text = format!("trajectories = {trajectories}\n");
+        if rng.random_bool(0.3) {
+            let levels = if wild {
+                pick(rng, &["3", "0", "1002", "6"])
+            } else {
+                pick(rng, &["2", "4", "6"])
+            };
+            text.push_str(&format!("levels = {levels}\n"));
+        }
+        text
+    };
+    if rng.random_bool(0.3) {
+        let metric = if wild {
+            pick(
+                rng,
+                &[
+                    "share_all:meta",
+                    "nothing",
+                    "incidents:all",
+                    "share_all:nobody",
+                    "delay_days_mean",
+                ],
+            )
+        } else {
+            pick(rng, &["share_all", "delay_days_mean", "incidents_api:all"])
+        };
+        text.push_str(&format!("metrics = [{metric:?}]\n"));
+    }
+    if rng.random_bool(0.3) {
+        let (path, from, to) = if wild && rng.random_bool(0.5) {
+            (
+                pick(rng, &["review.window_days", "simulation.seed", "nowhere.x"]),
+                "0",
+                "0",
+            )
+        } else {
+            (
+                pick(rng, &["review.window_days", "review.on_expiry"]),
+                "0",
+                "30",
+            )
+        };
+        let (from, to) = if path == "review.on_expiry" {
+            ("\"release\"", "\"hold\"")
+        } else {
+            (from, to)
+        };
+        text.push_str(&format!(
+            "contrast = {{ path = {path:?}, from = {from}, to = {to} }}\n"
+        ));
     }
     text
 }
