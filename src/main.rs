@@ -404,11 +404,13 @@ fn sensitivity(mut args: SensitivityArgs) -> anyhow::Result<()> {
     let quiet = args.run.quiet;
     let report = run(args.run, vec![sweep])?;
     if !quiet && !report.sensitivity.is_empty() {
-        print_stdout(&app::ranked_text(
-            &report.sensitivity,
-            &args.metrics,
-            args.top,
-        ))?;
+        let ranked = app::ranked_text(&report.sensitivity, &args.metrics, args.top);
+        print_stdout(if ranked.is_empty() {
+            "no parameter moves the headline outputs (every index is 0 or undefined); \
+             sensitivity.csv has every output\n"
+        } else {
+            &ranked
+        })?;
     }
     Ok(())
 }

@@ -222,7 +222,12 @@ pub fn ranked_text(rows: &[IndexRow], metrics: &[String], top: usize) -> String 
             .map(|c| format!(", change when {c}"))
             .unwrap_or_default();
         let _ = writeln!(text, "{lab} {metric}{change} ({}{noise}):", first.index);
-        let shown = ranked.iter().take(top).filter(|r| r.value != Some(0.0));
+        let shown: Vec<&&IndexRow> = (ranked.iter().take(top))
+            .filter(|r| r.value != Some(0.0))
+            .collect();
+        if shown.is_empty() {
+            let _ = writeln!(text, "  no parameter moves it");
+        }
         for row in shown {
             let interval = row
                 .ci95
