@@ -22,7 +22,10 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::hint::black_box;
 
-use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{
+    BatchSize, BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
+};
 use rand::RngExt;
 use rand_distr::Exp1;
 use reviewsim::engine::{EventQueue, SimDuration, SimTime, StreamRng, StreamSeed};
@@ -133,24 +136,40 @@ fn bare_mmc(rng: &mut StreamRng) -> u64 {
     started
 }
 
-fn mmc(c: &mut Criterion) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peer/mmc.toml");
-    let scenario = Scenario::load(path.as_ref(), &[]).expect("mmc.toml is valid");
-    // About λ T = 3,650 customers a replication.
-    let customers = black_box(bare_mmc(&mut StreamSeed::new(1, 0, 0).stream(0, 0)));
-    let mut group = c.benchmark_group("mmc");
-    group.throughput(Throughput::Elements(customers));
+/// A scenario shipped with the crate, by its path from the crate's root.
+fn scenario(path: &str) -> Scenario {
+    let full = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    Scenario::load(full.as_ref(), &[]).unwrap_or_else(|err| panic!("{path}: {err}"))
+}
+
+/// Times one replication of `scenario` recording `recording`, a new
+/// replication (new streams) each iteration.
+fn bench_replications(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    scenario: &Scenario,
+    recording: Recording,
+) {
     let mut replication = 0u64;
-    group.bench_function("reviewsim", |b| {
+    group.bench_function(name, |b| {
         b.iter_batched(
             || {
                 replication += 1;
                 replication
             },
-            |r| simulate_unit(&scenario, 0, r, Recording::NONE),
+            |r| simulate_unit(scenario, 0, r, recording),
             BatchSize::SmallInput,
         );
     });
+}
+
+fn mmc(c: &mut Criterion) {
+    let mmc = scenario("benches/peer/mmc.toml");
+    // About λ T = 3,650 customers a replication.
+    let customers = black_box(bare_mmc(&mut StreamSeed::new(1, 0, 0).stream(0, 0)));
+    let mut group = c.benchmark_group("mmc");
+    group.throughput(Throughput::Elements(customers));
+    bench_replications(&mut group, "reviewsim", &mmc, Recording::NONE);
     let mut seed = 0u64;
     group.bench_function("bare_loop", |b| {
         b.iter_batched(
@@ -166,57 +185,23 @@ fn mmc(c: &mut Criterion) {
 }
 
 fn replication(c: &mut Criterion) {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
-    let scenario = Scenario::load(path.as_ref(), &[]).expect("the baseline is valid");
-    let review_only = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/peer/review_only.toml");
-    let review_only = Scenario::load(review_only.as_ref(), &[]).expect("review_only.toml is valid");
-    let mut group = c.benchmark_group("replication");
-    group.throughput(Throughput::Elements(1));
-    let mut replication = 0u64;
-    group.bench_function("review_only", |b| {
-        b.iter_batched(
-            || {
-                replication += 1;
-                replication
-            },
-            |r| simulate_unit(&review_only, 0, r, Recording::NONE),
-            BatchSize::SmallInput,
-        );
-    });
+    let baseline = scenario("scenarios/baseline.toml");
+    let review_only = scenario("benches/peer/review_only.toml");
     let series = Recording {
         events: false,
         timeseries_every_days: Some(7),
     };
-    group.bench_function("baseline_with_timeseries", |b| {
-        b.iter_batched(
-            || {
-                replication += 1;
-                replication
-            },
-            |r| simulate_unit(&scenario, 0, r, series),
-            BatchSize::SmallInput,
-        );
-    });
-    group.bench_function("baseline", |b| {
-        b.iter_batched(
-            || {
-                replication += 1;
-                replication
-            },
-            |r| simulate_unit(&scenario, 0, r, Recording::NONE),
-            BatchSize::SmallInput,
-        );
-    });
-    group.bench_function("baseline_with_events", |b| {
-        b.iter_batched(
-            || {
-                replication += 1;
-                replication
-            },
-            |r| simulate_unit(&scenario, 0, r, Recording::EVENTS),
-            BatchSize::SmallInput,
-        );
-    });
+    let mut group = c.benchmark_group("replication");
+    group.throughput(Throughput::Elements(1));
+    bench_replications(&mut group, "review_only", &review_only, Recording::NONE);
+    bench_replications(&mut group, "baseline_with_timeseries", &baseline, series);
+    bench_replications(&mut group, "baseline", &baseline, Recording::NONE);
+    bench_replications(
+        &mut group,
+        "baseline_with_events",
+        &baseline,
+        Recording::EVENTS,
+    );
     group.finish();
 }
 
@@ -224,8 +209,7 @@ fn replication(c: &mut Criterion) {
 /// models on offer, as in a run two years in.
 fn market_step(c: &mut Criterion) {
     use reviewsim::model::market::{Market, Offer};
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
-    let scenario = Scenario::load(path.as_ref(), &[]).expect("the baseline is valid");
+    let scenario = scenario("scenarios/baseline.toml");
     let spec = scenario.market.as_ref().expect("the baseline has a market");
     let labs = scenario.labs.len();
     let mut group = c.benchmark_group("market_step");
