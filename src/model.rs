@@ -28,6 +28,7 @@ mod politics;
 mod record;
 mod review;
 mod series;
+mod spare;
 mod world;
 
 pub use event::Event;

@@ -12,10 +12,13 @@
 //! never changes which models are hazardous. Derivatives, incidents and
 //! responses draw from the model's own stream.
 
+use std::cell::Cell;
+
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1, Poisson};
 
 use super::log::{ModelRef, ReleaseHow};
+use super::spare;
 use crate::engine::{StreamRng, StreamSeed};
 use crate::scenario::{Ecosystem, Hazard, Incidents, Track};
 
@@ -97,9 +100,10 @@ struct ModelHarm {
     /// 2^(−age/half-life) at the last derivative update: the share of the
     /// expected derivatives still to come.
     derivatives_remaining: f64,
-    /// Its own stream, from its release on: created when first drawn from
-    /// (most released models never draw).
-    rng: Option<StreamRng>,
+    /// Its own stream, from its release on, as an index into the streams of
+    /// [`Harm`]: created when first drawn from (most released models never
+    /// draw), and kept out of line so that a model's state stays small.
+    rng: Option<u32>,
     derivative_clock: PoissonClock,
     incident_clock: PoissonClock,
 }
@@ -112,11 +116,16 @@ fn model_stream(seed: &StreamSeed, line: u32, number: u32) -> StreamRng {
 /// A released model's stream, created at its first use: the same draws as
 /// had it been created at the release, since nothing else draws from it.
 fn stream<'r>(
-    rng: &'r mut Option<StreamRng>,
+    rng: &mut Option<u32>,
+    streams: &'r mut Vec<StreamRng>,
     seed: &StreamSeed,
     who: ModelRef,
 ) -> &'r mut StreamRng {
-    rng.get_or_insert_with(|| model_stream(seed, who.line, who.number))
+    let index = *rng.get_or_insert_with(|| {
+        streams.push(model_stream(seed, who.line, who.number));
+        (streams.len() - 1) as u32
+    });
+    &mut streams[index as usize]
 }
 
 /// What a review's end means for a model.
@@ -186,6 +195,8 @@ pub(crate) struct Harm<'s> {
     tracks: &'s [Track],
     seed: StreamSeed,
     models: Vec<ModelHarm>,
+    /// The models' own streams, in the order they were created.
+    streams: Vec<StreamRng>,
     /// Released models that can still spread (open weights) or harm.
     live: Vec<usize>,
     /// Derivatives per line.
@@ -215,7 +226,8 @@ impl<'s> Harm<'s> {
             incidents: &scenario.incidents,
             tracks: &scenario.review.tracks,
             seed,
-            models: Vec::new(),
+            models: spare::take(&MODELS),
+            streams: spare::take(&STREAMS),
             live: Vec::new(),
             line_derivatives: vec![0; line_count],
             changed_lines: Vec::new(),
@@ -297,7 +309,8 @@ impl<'s> Harm<'s> {
                 (-age / self.ecosystem.derivatives_half_life_days * std::f64::consts::LN_2).exp();
             self.line_derivatives[who.line as usize] += count;
         }
-        state.rng = Some(rng);
+        self.streams.push(rng);
+        state.rng = Some((self.streams.len() - 1) as u32);
         if live {
             self.live.push(model);
         }
@@ -312,7 +325,7 @@ impl<'s> Harm<'s> {
     pub(crate) fn review_finding(
         &mut self,
         model: usize,
-        fractions_done: &[f64],
+        fractions_done: impl Iterator<Item = f64>,
         how: ReleaseHow,
     ) -> Finding {
         let state = &mut self.models[model];
@@ -405,7 +418,7 @@ impl<'s> Harm<'s> {
         if !state.on_market || !state.hazardous {
             return Response::Nothing;
         }
-        let rng = stream(&mut state.rng, &self.seed, state.who);
+        let rng = stream(&mut state.rng, &mut self.streams, &self.seed, state.who);
         if rng.random::<f64>() < self.incidents.patch_probability {
             state.hazardous = false;
             Response::Patched
@@ -450,7 +463,7 @@ impl<'s> Harm<'s> {
             let remaining = state.derivatives_remaining * step_decay;
             let expected = scale * (state.derivatives_remaining - remaining);
             state.derivatives_remaining = remaining;
-            let rng = stream(&mut state.rng, &self.seed, state.who);
+            let rng = stream(&mut state.rng, &mut self.streams, &self.seed, state.who);
             let count = state.derivative_clock.advance(expected, rng);
             if count > 0 {
                 state.derivatives += count;
@@ -509,7 +522,7 @@ impl<'s> Harm<'s> {
                 1.0
             };
             let expected = incidents.rate_per_exposure_day * exposure * factor * days;
-            let rng = stream(&mut state.rng, &self.seed, state.who);
+            let rng = stream(&mut state.rng, &mut self.streams, &self.seed, state.who);
             let count = state.incident_clock.advance(expected, rng);
             if count == 0 {
                 continue;
@@ -543,6 +556,20 @@ impl<'s> Harm<'s> {
     #[cfg(test)]
     pub(crate) fn hazard_draw(&self, model: usize) -> Option<f64> {
         self.models[model].draws.map(|draws| draws.hazard)
+    }
+}
+
+thread_local! {
+    static MODELS: Cell<Vec<ModelHarm>> = const { Cell::new(Vec::new()) };
+    static STREAMS: Cell<Vec<StreamRng>> = const { Cell::new(Vec::new()) };
+}
+
+impl Drop for Harm<'_> {
+    /// The per-model lists go back to the thread's pool for the next
+    /// replication.
+    fn drop(&mut self) {
+        spare::give_back(&MODELS, &mut self.models);
+        spare::give_back(&STREAMS, &mut self.streams);
     }
 }
 

@@ -1,5 +1,8 @@
 //! Who holds the capability lead: the most capable model on the market.
 
+use std::cell::Cell;
+
+use super::spare;
 use crate::engine::SimTime;
 
 /// A model on the market, as the lead sees it.
@@ -25,7 +28,7 @@ pub(crate) struct CapabilityLead {
 impl CapabilityLead {
     pub(crate) fn new(lab_count: usize) -> Self {
         CapabilityLead {
-            available: Vec::new(),
+            available: spare::take(&AVAILABLE),
             holder: None,
             since: SimTime::ZERO,
             lead_days: vec![0.0; lab_count],
@@ -85,7 +88,19 @@ impl CapabilityLead {
     pub(crate) fn finish(mut self, horizon: SimTime) -> Vec<f64> {
         let holder = self.holder;
         self.hand_over(holder, horizon);
-        self.lead_days
+        std::mem::take(&mut self.lead_days)
+    }
+}
+
+thread_local! {
+    static AVAILABLE: Cell<Vec<Entry>> = const { Cell::new(Vec::new()) };
+}
+
+impl Drop for CapabilityLead {
+    /// The list of models goes back to the thread's pool for the next
+    /// replication.
+    fn drop(&mut self) {
+        spare::give_back(&AVAILABLE, &mut self.available);
     }
 }
 

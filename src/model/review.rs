@@ -15,10 +15,12 @@
 //!   nothing is stopped; the lab waits for the review
 //!   to complete.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 
 use super::event::Event;
 use super::log::{EventKind, EventLog, ModelRef, ReleaseHow};
+use super::spare;
 use crate::engine::{Context, SimDuration, SimTime};
 use crate::scenario::{BeforeOperational, ClockStart, Review as Policy, Scenario};
 
@@ -52,7 +54,9 @@ struct ReviewState {
     submitted: SimTime,
     window: SimDuration,
     deadline: Option<SimTime>,
-    tasks: Vec<usize>,
+    /// Its tasks, one per track: made together, so side by side in the
+    /// program's list.
+    tasks: std::ops::Range<usize>,
     remaining: u32,
     completed: Option<SimTime>,
     expired: bool,
@@ -217,8 +221,8 @@ impl ReviewProgram {
                     last_change: SimTime::ZERO,
                 })
                 .collect(),
-            tasks: Vec::new(),
-            reviews: Vec::new(),
+            tasks: spare::take(&TASKS),
+            reviews: spare::take(&REVIEWS),
             lab_waits: vec![(0.0, 0); lab_count],
             schedule: (policy.tracks.iter().enumerate())
                 .flat_map(|(track, spec)| {
@@ -251,7 +255,7 @@ impl ReviewProgram {
         let now = context.now();
         let review = self.reviews.len();
         log.record(now, EventKind::Submitted, Some(who), None);
-        let mut tasks = Vec::with_capacity(self.tracks.len());
+        let tasks = self.tasks.len()..self.tasks.len() + durations.len();
         for (track, &duration) in durations.iter().enumerate() {
             let task = self.tasks.len();
             self.tasks.push(Task {
@@ -265,7 +269,6 @@ impl ReviewProgram {
             let state = &mut self.tracks[track];
             state.advance(now);
             state.queue.push_back(task);
-            tasks.push(task);
         }
         self.reviews.push(ReviewState {
             model,
@@ -437,8 +440,7 @@ impl ReviewProgram {
                 release: false,
             });
         }
-        let tasks = review.tasks.clone();
-        for task_index in tasks {
+        for task_index in review.tasks.clone() {
             let task = &mut self.tasks[task_index];
             let track = task.track as usize;
             let state = &mut self.tracks[track];
@@ -477,12 +479,9 @@ impl ReviewProgram {
 
     /// Share of planned work done on each track for a model's review, in
     /// track order.
-    pub(crate) fn fractions_done(&self, review_index: usize) -> Vec<f64> {
-        self.reviews[review_index]
-            .tasks
-            .iter()
-            .map(|&task| self.tasks[task].fraction_done)
-            .collect()
+    pub(crate) fn fractions_done(&self, review_index: usize) -> impl Iterator<Item = f64> + '_ {
+        let tasks = self.reviews[review_index].tasks.clone();
+        self.tasks[tasks].iter().map(|task| task.fraction_done)
     }
 
     /// Per track: models waiting and teams at work now.
@@ -532,6 +531,20 @@ impl ReviewProgram {
                 }
             })
             .collect()
+    }
+}
+
+thread_local! {
+    static TASKS: Cell<Vec<Task>> = const { Cell::new(Vec::new()) };
+    static REVIEWS: Cell<Vec<ReviewState>> = const { Cell::new(Vec::new()) };
+}
+
+impl Drop for ReviewProgram {
+    /// The per-model lists go back to the thread's pool for the next
+    /// replication.
+    fn drop(&mut self) {
+        spare::give_back(&TASKS, &mut self.tasks);
+        spare::give_back(&REVIEWS, &mut self.reviews);
     }
 }
 

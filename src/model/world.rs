@@ -21,6 +21,7 @@ use super::outcomes::{Books, Tallies, WorldOutcomes};
 use super::politics::{Change, Politics};
 use super::review::{ReviewProgram, Route, Submission, Verdict, route};
 use super::series::{Recording, Sampler, Spills};
+use super::spare;
 use super::streams;
 use crate::engine::{Context, Model, SimDuration, SimTime, Simulation, StreamSeed};
 use crate::scenario::{CycleStart, OnExpiry, Scenario};
@@ -91,8 +92,8 @@ impl<'s> World<'s> {
             politics: Politics::new(scenario, &seed),
             lines,
             scenario,
-            models: Vec::new(),
-            durations: Vec::new(),
+            models: spare::take(&MODELS),
+            durations: spare::take(&DURATIONS),
             awaiting_program: Vec::new(),
             program: ReviewProgram::new(scenario),
             market,
@@ -331,6 +332,8 @@ impl<'s> World<'s> {
                 unreleased[model.who.lab as usize] += 1;
             }
         }
+        spare::give_back(&MODELS, &mut self.models);
+        spare::give_back(&DURATIONS, &mut self.durations);
         let segments = match &mut self.market {
             Some(market) => market.finish(horizon, lab_count),
             None => vec![Vec::new(); lab_count],
@@ -354,6 +357,12 @@ impl<'s> World<'s> {
             pressure_series,
         )
     }
+}
+
+thread_local! {
+    /// The per-model lists, kept for the next replication on the thread.
+    static MODELS: std::cell::Cell<Vec<ModelState>> = const { std::cell::Cell::new(Vec::new()) };
+    static DURATIONS: std::cell::Cell<Vec<SimDuration>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// Capabilities beyond ±10^12 frontier-months are taken as ±10^12: a lag

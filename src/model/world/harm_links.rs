@@ -21,7 +21,7 @@ impl World<'_> {
             return self.release(model, how, context);
         };
         let fractions = self.program.fractions_done(review);
-        let finding = self.harm.review_finding(model, &fractions, how);
+        let finding = self.harm.review_finding(model, fractions, how);
         if finding == Finding::Nothing {
             return self.release(model, how, context);
         }
