@@ -1,8 +1,5 @@
 //! The pending-event set.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
 use super::time::SimTime;
 
 /// A priority queue of events keyed by (time, insertion sequence).
@@ -25,9 +22,16 @@ use super::time::SimTime;
 /// assert_eq!(queue.pop(), Some((noon, "third")));
 /// assert_eq!(queue.pop(), None);
 /// ```
+///
+/// It is a binary min-heap of its own rather than `std`'s `BinaryHeap`:
+/// events are small copies, and an entry being placed is kept in registers
+/// while the entries above or below it move, instead of being written into
+/// the heap and read back (which stalls the processor on every push). Keys
+/// are unique, so any heap gives the same order; the queue's tests check it
+/// against a sort.
 #[derive(Debug, Clone)]
 pub struct EventQueue<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: Vec<Entry<E>>,
     next_sequence: u64,
 }
 
@@ -35,7 +39,7 @@ pub struct EventQueue<E> {
 /// (a `u128` field would force 16-byte alignment and a larger entry) and
 /// compared as one `u128`: time in the high half, sequence in the low, so a
 /// single branch-free comparison orders by time, then by sequence.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Entry<E> {
     time: u64,
     sequence: u64,
@@ -48,35 +52,13 @@ impl<E> Entry<E> {
     }
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
-    }
-}
-
-impl<E> Eq for Entry<E> {}
-
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl<E> Ord for Entry<E> {
-    /// Reversed, because `BinaryHeap` is a max-heap and the earliest key must
-    /// come out first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key().cmp(&self.key())
-    }
-}
-
-impl<E> Default for EventQueue<E> {
+impl<E: Copy> Default for EventQueue<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> EventQueue<E> {
+impl<E: Copy> EventQueue<E> {
     /// An empty queue.
     pub fn new() -> Self {
         Self::with_capacity(0)
@@ -85,7 +67,7 @@ impl<E> EventQueue<E> {
     /// An empty queue with room for `capacity` events before it reallocates.
     pub fn with_capacity(capacity: usize) -> Self {
         EventQueue {
-            heap: BinaryHeap::with_capacity(capacity),
+            heap: Vec::with_capacity(capacity),
             next_sequence: 0,
         }
     }
@@ -93,26 +75,71 @@ impl<E> EventQueue<E> {
     /// Schedules `event` at `time`, after every event already queued for the
     /// same time.
     pub fn push(&mut self, time: SimTime, event: E) {
-        let sequence = self.next_sequence;
-        self.next_sequence += 1;
-        self.heap.push(Entry {
+        let entry = Entry {
             time: time.ticks(),
-            sequence,
+            sequence: self.next_sequence,
             event,
-        });
+        };
+        self.next_sequence += 1;
+        let key = entry.key();
+        let mut position = self.heap.len();
+        self.heap.push(entry);
+        // Sift up: parents later than the entry move down one level.
+        while position > 0 {
+            let parent = (position - 1) / 2;
+            let above = self.heap[parent];
+            if above.key() <= key {
+                break;
+            }
+            self.heap[position] = above;
+            position = parent;
+        }
+        self.heap[position] = entry;
     }
 
     /// Removes and returns the earliest event.
     pub fn pop(&mut self) -> Option<(SimTime, E)> {
-        self.heap
-            .pop()
-            .map(|entry| (SimTime::from_ticks(entry.time), entry.event))
+        let last = self.heap.pop()?;
+        let len = self.heap.len();
+        if len == 0 {
+            return Some((SimTime::from_ticks(last.time), last.event));
+        }
+        let top = self.heap[0];
+        // The root's place goes down to a leaf along the earlier child, then
+        // the last entry rises from there to its place (Floyd's method: one
+        // comparison per level on the way down, few on the way up).
+        let mut position = 0;
+        let mut child = 1;
+        while child + 1 < len {
+            if self.heap[child + 1].key() < self.heap[child].key() {
+                child += 1;
+            }
+            self.heap[position] = self.heap[child];
+            position = child;
+            child = 2 * position + 1;
+        }
+        if child == len - 1 {
+            self.heap[position] = self.heap[child];
+            position = child;
+        }
+        let key = last.key();
+        while position > 0 {
+            let parent = (position - 1) / 2;
+            let above = self.heap[parent];
+            if above.key() <= key {
+                break;
+            }
+            self.heap[position] = above;
+            position = parent;
+        }
+        self.heap[position] = last;
+        Some((SimTime::from_ticks(top.time), top.event))
     }
 
     /// The time of the earliest event, if any.
     pub fn peek_time(&self) -> Option<SimTime> {
         self.heap
-            .peek()
+            .first()
             .map(|entry| SimTime::from_ticks(entry.time))
     }
 
@@ -175,6 +202,27 @@ mod tests {
             let popped: Vec<(u64, usize)> =
                 std::iter::from_fn(|| queue.pop().map(|(t, e)| (t.ticks(), e))).collect();
             prop_assert_eq!(popped, expected);
+        }
+
+        #[test]
+        fn interleaved_pushes_and_pops_match_an_ordered_set(
+            steps in proptest::collection::vec((0u64..40, 0u8..3), 0..400)
+        ) {
+            // A step pushes an event at `t`, or pops when its second part is 0.
+            let mut queue = EventQueue::new();
+            let mut reference = std::collections::BTreeSet::new();
+            for (index, &(t, action)) in steps.iter().enumerate() {
+                if action == 0 {
+                    let expected = reference.pop_first();
+                    let popped = queue.pop().map(|(time, e): (SimTime, usize)| (time.ticks(), e));
+                    prop_assert_eq!(popped, expected);
+                } else {
+                    queue.push(SimTime::from_ticks(t), index);
+                    reference.insert((t, index));
+                }
+                prop_assert_eq!(queue.len(), reference.len());
+                prop_assert_eq!(queue.peek_time().map(SimTime::ticks), reference.first().map(|e| e.0));
+            }
         }
     }
 }

@@ -6,8 +6,9 @@ use super::time::{SimDuration, SimTime};
 /// Something that reacts to events: it owns its state and schedules further
 /// events through the [`Context`] it is handed.
 pub trait Model {
-    /// The events this model schedules and handles.
-    type Event;
+    /// The events this model schedules and handles: small values, copied
+    /// in and out of the queue.
+    type Event: Copy;
 
     /// Handles one event at `context.now()`.
     fn handle(&mut self, event: Self::Event, context: &mut Context<'_, Self::Event>);
@@ -23,7 +24,7 @@ pub struct Context<'a, E> {
     last: Option<SimTime>,
 }
 
-impl<E> Context<'_, E> {
+impl<E: Copy> Context<'_, E> {
     /// The current simulated time.
     pub fn now(&self) -> SimTime {
         self.now
