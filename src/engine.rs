@@ -11,4 +11,4 @@ mod time;
 pub use queue::EventQueue;
 pub use rng::{StreamRng, StreamSeed};
 pub use sim::{Context, Model, Simulation};
-pub use time::{SimDuration, SimTime, TICKS_PER_DAY};
+pub use time::{SimDuration, SimTime, TICKS_PER_DAY, nearest_integer};

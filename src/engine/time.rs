@@ -20,10 +20,32 @@ pub struct SimTime(u64);
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SimDuration(u64);
 
+/// `x` rounded to the nearest integer, ties away from zero (as
+/// [`f64::round`]), when |x| < 2^62; `None` otherwise (and for NaN).
+///
+/// The same result as `x.round() as i64`, from integer conversions only:
+/// without SSE4.1 `f64::round` is a library call, and it is on the path of
+/// every sampled duration and every summarised value. `x - trunc(x)` is
+/// exact (Sterbenz), so comparing it with ½ decides ties exactly.
+pub fn nearest_integer(x: f64) -> Option<i64> {
+    const LIMIT: f64 = 4_611_686_018_427_387_904.0; // 2^62
+    if x.is_nan() || x.abs() >= LIMIT {
+        return None;
+    }
+    let whole = x as i64; // towards zero
+    let fraction = x - whole as f64;
+    // Without branches: fractions are as often above ½ as below.
+    Some(whole + i64::from(fraction >= 0.5) - i64::from(fraction <= -0.5))
+}
+
 /// Converts days to ticks, rounding to the nearest tick and saturating: NaN
 /// and negative values give zero, values beyond the range give `u64::MAX`.
 fn days_to_ticks(days: f64) -> u64 {
-    let ticks = (days * TICKS_PER_DAY as f64).round();
+    let scaled = days * TICKS_PER_DAY as f64;
+    if let Some(ticks) = nearest_integer(scaled) {
+        return ticks.max(0) as u64;
+    }
+    let ticks = scaled.round();
     if ticks.is_nan() || ticks <= 0.0 {
         0
     } else if ticks >= u64::MAX as f64 {
@@ -132,6 +154,39 @@ impl fmt::Display for SimTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn nearest_integer_is_round(bits in any::<u64>(), small in -1e7f64..1e7) {
+            for x in [f64::from_bits(bits), small, small.trunc() + 0.5, small.trunc() - 0.5] {
+                let expected = (x.abs() < 4_611_686_018_427_387_904.0).then(|| x.round() as i64);
+                prop_assert_eq!(nearest_integer(x), expected, "{}", x);
+            }
+        }
+    }
+
+    #[test]
+    fn nearest_integer_decides_ties_and_near_ties_like_round() {
+        for x in [
+            0.5,
+            -0.5,
+            1.5,
+            -2.5,
+            0.49999999999999994,
+            -0.49999999999999994,
+            4503599627370495.5,
+            4503599627370497.0,
+            2f64.powi(62) - 1024.0,
+            -0.0,
+            5e-324,
+        ] {
+            assert_eq!(nearest_integer(x), Some(x.round() as i64), "{x}");
+        }
+        assert_eq!(nearest_integer(2f64.powi(62)), None);
+        assert_eq!(nearest_integer(f64::NAN), None);
+        assert_eq!(nearest_integer(f64::NEG_INFINITY), None);
+    }
 
     #[test]
     fn a_day_is_86400_ticks_and_round_trips() {

@@ -36,7 +36,11 @@ pub fn quantize(value: f64) -> Result<i128, OutOfRange> {
     }
     // Scaling by a power of two is exact; rounding is to nearest, ties away
     // from zero, the same on every platform.
-    Ok((value * SCALE).round() as i128)
+    let scaled = value * SCALE;
+    Ok(match crate::engine::nearest_integer(scaled) {
+        Some(fixed) => i128::from(fixed),
+        None => scaled.round() as i128,
+    })
 }
 
 /// A fixed-point number as `f64`.
@@ -62,9 +66,15 @@ impl Moments {
     pub fn add_fixed(&mut self, q: i128) -> Result<(), OutOfRange> {
         // |q| < 2^83, so q² < 2^166 fits in 256 bits; round half up to the
         // resolution.
-        let magnitude = U256::from(q.unsigned_abs());
-        let square =
-            (magnitude * magnitude + U256::from(1u32 << (FRACTION_BITS - 1))) >> FRACTION_BITS;
+        let half = 1u32 << (FRACTION_BITS - 1);
+        let magnitude = q.unsigned_abs();
+        let square = if magnitude < 1 << 63 {
+            // q² < 2^126: the same square in 128 bits, much cheaper.
+            U256::from((magnitude * magnitude + u128::from(half)) >> FRACTION_BITS)
+        } else {
+            let magnitude = U256::from(magnitude);
+            (magnitude * magnitude + U256::from(half)) >> FRACTION_BITS
+        };
         self.n += 1;
         self.sum = self.sum.checked_add(q).ok_or(OutOfRange::Sum)?;
         self.sum_squares = self
@@ -135,6 +145,24 @@ mod wide_as_text {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn squares_are_the_same_on_both_sides_of_the_128_bit_shortcut() {
+        for q in [
+            (1i128 << 63) - 1,
+            1 << 63,
+            -(1i128 << 63) + 1,
+            -(1 << 63),
+            (1 << 82) + 12345,
+            3,
+        ] {
+            let mut moments = Moments::default();
+            moments.add_fixed(q).unwrap();
+            let magnitude = U256::from(q.unsigned_abs());
+            let wide = (magnitude * magnitude + U256::from(1u32 << 19)) >> 20;
+            assert_eq!(moments.sum_squares, wide, "{q}");
+        }
+    }
 
     #[test]
     fn integers_and_binary_fractions_are_exact() {
