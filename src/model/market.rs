@@ -75,9 +75,12 @@ struct SegmentState {
     lab_share_peak: Vec<Option<f64>>,
     /// Adopters per lab after the last step.
     by_lab: Vec<f64>,
-    /// Members that may be dropped once their adopters fall below the
-    /// threshold (computed with `choice`).
-    droppable: Vec<usize>,
+    /// The most chosen member (the first of equals), computed with
+    /// `choice`: it is never dropped.
+    favourite: usize,
+    /// Members that a step left below the threshold in both choice and
+    /// adopters, to be dropped (counted by the expected-value step).
+    below_threshold: usize,
     /// Per-step factors, kept while steps have the same length.
     rates: StepRates,
     /// Adopters whose every model left the segment; they re-choose at the
@@ -85,6 +88,14 @@ struct SegmentState {
     stranded: f64,
     /// Utility penalty per lab (public pressure).
     lab_penalty: Vec<f64>,
+}
+
+impl SegmentState {
+    /// Whether member `i` may leave: below the threshold in choice and in
+    /// adopters (`floor`), and not the most chosen.
+    fn negligible(&self, i: usize, threshold: f64, floor: f64) -> bool {
+        i != self.favourite && self.choice[i] < threshold && self.members[i].adopters < floor
+    }
 }
 
 /// The factors of a step of a given length: e^{−(p+q)Δ} and the probability
@@ -204,7 +215,8 @@ impl<'s> Market<'s> {
                 lab_adopter_days: vec![0.0; lab_count],
                 lab_share_peak: vec![None; lab_count],
                 by_lab: vec![0.0; lab_count],
-                droppable: Vec::new(),
+                favourite: 0,
+                below_threshold: 0,
                 rates: StepRates::default(),
                 stranded: 0.0,
                 lab_penalty: vec![0.0; lab_count],
@@ -433,15 +445,25 @@ impl<'s> Market<'s> {
     /// a·(1 − leave) + pool·π.
     fn step_expected(&mut self, index: usize, fraction: f64, next: f64, leave: f64) {
         let population = self.spec.segments[index].population;
+        let threshold = self.spec.drop_share_below;
         let state = &mut self.segments[index];
         let new_adopters = (population * (next - fraction)).max(0.0);
         let pool = new_adopters + leave * state.adopted;
         state.adopted += new_adopters;
         state.by_lab.fill(0.0);
+        // Members left negligible are counted on the way (see
+        // `drop_negligible`).
+        let floor = threshold * state.adopted;
+        let mut below = 0;
         for (member, &share) in state.members.iter_mut().zip(&state.choice) {
             member.adopters = member.adopters * (1.0 - leave) + pool * share;
             state.by_lab[member.offer.lab] += member.adopters;
+            below += usize::from(share < threshold && member.adopters < floor);
         }
+        let favourite_below = state.choice.get(state.favourite).is_some_and(|&share| {
+            share < threshold && state.members[state.favourite].adopters < floor
+        });
+        state.below_threshold = below - usize::from(favourite_below);
     }
 
     /// Binomial adoption and switching, multinomial choice.
@@ -470,14 +492,16 @@ impl<'s> Market<'s> {
         for member in &state.members {
             state.by_lab[member.offer.lab] += member.adopters;
         }
+        let threshold = self.spec.drop_share_below;
+        let floor = threshold * state.adopted;
+        state.below_threshold = (0..state.members.len())
+            .filter(|&i| state.negligible(i, threshold, floor))
+            .count();
     }
 
     /// Recomputes choice probabilities after the set of models or their
-    /// weights changed, and with them the models that may be dropped: every
-    /// model but the most chosen whose choice probability is below the
-    /// threshold.
+    /// weights changed, and with them the most chosen model.
     fn refresh_choice(&mut self, index: usize) {
-        let threshold = self.spec.drop_share_below;
         let state = &mut self.segments[index];
         if state.choice_stale {
             state.anchor = state
@@ -509,23 +533,18 @@ impl<'s> Market<'s> {
             }
             total = state.members.iter().map(|m| m.weight).sum();
         }
+        // Refilled in place, with the favourite found on the way: this runs
+        // at almost every step.
         state.choice.clear();
-        state
-            .choice
-            .extend(state.members.iter().map(|m| m.weight / total));
-        let favourite = state
-            .choice
-            .iter()
-            .enumerate()
-            .fold(
-                0,
-                |best, (i, &share)| if share > state.choice[best] { i } else { best },
-            );
-        // Refilled in place: this runs at almost every step.
-        state.droppable.clear();
-        state.droppable.extend(
-            (0..state.choice.len()).filter(|&i| i != favourite && state.choice[i] < threshold),
-        );
+        let (mut favourite, mut best) = (0, f64::NEG_INFINITY);
+        for (i, member) in state.members.iter().enumerate() {
+            let share = member.weight / total;
+            state.choice.push(share);
+            if share > best || i == 0 {
+                (favourite, best) = (i, share);
+            }
+        }
+        state.favourite = favourite;
     }
 
     /// Hands `pool` adopters to the segment's models by choice probability.
@@ -566,24 +585,23 @@ impl<'s> Market<'s> {
     /// Removes models nobody chooses and almost nobody uses (both below the
     /// threshold); their adopters re-choose among the rest. The most chosen
     /// model always stays, so a segment never empties.
+    ///
+    /// The step has counted them (`below_threshold`), so a step that leaves
+    /// none costs nothing more.
     fn drop_negligible(&mut self, index: usize) {
         let threshold = self.spec.drop_share_below;
         let state = &mut self.segments[index];
-        let floor = threshold * state.adopted;
-        if !state
-            .droppable
-            .iter()
-            .any(|&i| state.members[i].adopters < floor)
-        {
+        if state.below_threshold == 0 {
             return;
         }
+        state.below_threshold = 0;
+        let floor = threshold * state.adopted;
+        let dropped: Vec<bool> = (0..state.members.len())
+            .map(|i| state.negligible(i, threshold, floor))
+            .collect();
         let mut freed = 0.0;
-        let mut dropped = vec![false; state.members.len()];
-        for &i in &state.droppable {
-            if state.members[i].adopters < floor {
-                dropped[i] = true;
-                freed += state.members[i].adopters;
-            }
+        for (member, _) in state.members.iter().zip(&dropped).filter(|(_, d)| **d) {
+            freed += member.adopters;
         }
         let mut position = 0;
         state.members.retain(|_| {
