@@ -143,6 +143,8 @@ pub struct UnitTables<'s> {
     line_ids: Vec<(&'s str, &'s str)>,
     /// Scratch: one row's metric values.
     values: Vec<Option<f64>>,
+    /// Scratch: the row being written, reused from row to row.
+    row: Vec<Cell<'s>>,
 }
 
 fn io(error: FormatError) -> std::io::Error {
@@ -179,6 +181,7 @@ impl<'s> UnitTables<'s> {
             tables,
             line_ids,
             values: Vec::new(),
+            row: Vec::new(),
         }
     }
 
@@ -203,31 +206,26 @@ impl<'s> UnitTables<'s> {
     }
 
     fn outcome_rows(&mut self, unit: &UnitResult) -> std::io::Result<()> {
-        let lab_kinds = metrics::lab_metric_kinds(self.scenario);
+        let scenario = self.scenario;
+        let lab_kinds = metrics::lab_metric_kinds(scenario);
         if self.tables.labs.is_some() {
-            for (lab, outcome) in self.scenario.labs.iter().zip(&unit.labs) {
+            for (lab, outcome) in scenario.labs.iter().zip(&unit.labs) {
                 self.values.clear();
                 metrics::lab_values(outcome, &mut self.values);
                 let mut cells = vec![Cell::String(&lab.id)];
                 cells
                     .extend((self.values.iter().zip(&lab_kinds)).map(|(v, k)| metric_cell(*v, *k)));
-                let row = row(self.swept, unit, &cells);
-                if let Some(table) = &mut self.tables.labs {
-                    table.write_row(&row).map_err(io)?;
-                }
+                self.write(|t| &mut t.labs, unit, &cells)?;
             }
         }
         if self.tables.system.is_some() {
             self.values.clear();
             metrics::system_values(&unit.system, &mut self.values);
-            let kinds = metrics::system_metric_kinds(self.scenario);
+            let kinds = metrics::system_metric_kinds(scenario);
             let cells: Vec<Cell> = (self.values.iter().zip(&kinds))
                 .map(|(v, k)| metric_cell(*v, *k))
                 .collect();
-            let row = row(self.swept, unit, &cells);
-            if let Some(table) = &mut self.tables.system {
-                table.write_row(&row).map_err(io)?;
-            }
+            self.write(|t| &mut t.system, unit, &cells)?;
         }
         Ok(())
     }
@@ -237,25 +235,23 @@ impl<'s> UnitTables<'s> {
         unit: &UnitResult,
         samples: &[AdoptionSample],
     ) -> std::io::Result<()> {
-        let start = self.scenario.start_date;
-        let segments = (self.scenario.market.as_ref())
+        let scenario = self.scenario;
+        let mut dates = Dates::from(scenario.start_date);
+        let segments = (scenario.market.as_ref())
             .map(|m| m.segments.as_slice())
             .unwrap_or_default();
         for sample in samples {
             let cells = [
                 Cell::Number(sample.time.as_days()),
-                Cell::Date(date_of(start, sample.time)),
+                Cell::Date(dates.of(sample.time)),
                 Cell::String(&segments[sample.segment as usize].id),
-                Cell::String(&self.scenario.labs[sample.lab as usize].id),
+                Cell::String(&scenario.labs[sample.lab as usize].id),
                 Cell::Number(sample.adopters),
                 Cell::Number(sample.adopters_api),
                 Cell::Number(sample.adopters_open_weights),
                 Cell::from(sample.share),
             ];
-            let row = row(self.swept, unit, &cells);
-            if let Some(table) = &mut self.tables.timeseries {
-                table.write_row(&row).map_err(io)?;
-            }
+            self.write(|t| &mut t.timeseries, unit, &cells)?;
         }
         Ok(())
     }
@@ -265,44 +261,41 @@ impl<'s> UnitTables<'s> {
         unit: &UnitResult,
         samples: &[PressureSample],
     ) -> std::io::Result<()> {
-        let start = self.scenario.start_date;
+        let scenario = self.scenario;
+        let mut dates = Dates::from(scenario.start_date);
         for sample in samples {
             let cells = [
                 Cell::Number(sample.time.as_days()),
-                Cell::Date(date_of(start, sample.time)),
-                Cell::String(&self.scenario.labs[sample.lab as usize].id),
+                Cell::Date(dates.of(sample.time)),
+                Cell::String(&scenario.labs[sample.lab as usize].id),
                 Cell::Number(sample.pressure),
                 Cell::Integer(sample.escalation_level as i64),
                 Cell::Boolean(sample.participating),
             ];
-            let row = row(self.swept, unit, &cells);
-            if let Some(table) = &mut self.tables.pressure_timeseries {
-                table.write_row(&row).map_err(io)?;
-            }
+            self.write(|t| &mut t.pressure_timeseries, unit, &cells)?;
         }
         Ok(())
     }
 
     fn queue_rows(&mut self, unit: &UnitResult, samples: &[QueueSample]) -> std::io::Result<()> {
-        let start = self.scenario.start_date;
+        let scenario = self.scenario;
+        let mut dates = Dates::from(scenario.start_date);
         for sample in samples {
             let cells = [
                 Cell::Number(sample.time.as_days()),
-                Cell::Date(date_of(start, sample.time)),
-                Cell::String(&self.scenario.review.tracks[sample.track as usize].id),
+                Cell::Date(dates.of(sample.time)),
+                Cell::String(&scenario.review.tracks[sample.track as usize].id),
                 Cell::Integer(sample.queue_length as i64),
                 Cell::Integer(sample.busy_teams as i64),
             ];
-            let row = row(self.swept, unit, &cells);
-            if let Some(table) = &mut self.tables.queue_timeseries {
-                table.write_row(&row).map_err(io)?;
-            }
+            self.write(|t| &mut t.queue_timeseries, unit, &cells)?;
         }
         Ok(())
     }
 
     fn event_rows(&mut self, unit: &UnitResult, events: &[EventRecord]) -> std::io::Result<()> {
         let scenario = self.scenario;
+        let mut dates = Dates::from(scenario.start_date);
         for event in events {
             let (lab, line, model) = match event.model {
                 Some(who) => {
@@ -322,7 +315,7 @@ impl<'s> UnitTables<'s> {
                 .map_or("", |t| scenario.review.tracks[t as usize].id.as_str());
             let cells = [
                 Cell::Number(event.time.as_days()),
-                Cell::Date(date_of(scenario.start_date, event.time)),
+                Cell::Date(dates.of(event.time)),
                 Cell::String(event.kind.as_str()),
                 text(lab),
                 text(line),
@@ -330,23 +323,58 @@ impl<'s> UnitTables<'s> {
                 text(track),
                 text(event.kind.detail()),
             ];
-            let row = row(self.swept, unit, &cells);
-            if let Some(table) = &mut self.tables.events {
-                table.write_row(&row).map_err(io)?;
-            }
+            self.write(|t| &mut t.events, unit, &cells)?;
         }
         Ok(())
     }
+
+    /// Writes a row to the table `pick` chooses, if it is written: `point`,
+    /// the swept values, `replication`, then `cells`, through one reused
+    /// row.
+    fn write(
+        &mut self,
+        pick: fn(&mut Tables) -> &mut Option<Table>,
+        unit: &UnitResult,
+        cells: &[Cell<'s>],
+    ) -> std::io::Result<()> {
+        let Some(table) = pick(&mut self.tables) else {
+            return Ok(());
+        };
+        let row = &mut self.row;
+        row.clear();
+        row.push(Cell::Integer(unit.point as i64));
+        row.extend(self.swept.cells(unit.point));
+        row.push(Cell::Integer(unit.replication as i64));
+        row.extend_from_slice(cells);
+        table.write_row(row).map_err(io)
+    }
 }
 
-/// A row: `point`, the swept values, `replication`, then `cells`.
-fn row<'c>(swept: &'c Swept, unit: &UnitResult, cells: &[Cell<'c>]) -> Vec<Cell<'c>> {
-    let mut row = Vec::with_capacity(2 + swept.columns().len() + cells.len());
-    row.push(Cell::Integer(unit.point as i64));
-    row.extend(swept.cells(unit.point));
-    row.push(Cell::Integer(unit.replication as i64));
-    row.extend_from_slice(cells);
-    row
+/// Calendar dates of simulated times, the last one kept: rows come in runs
+/// of the same day.
+struct Dates {
+    start: NaiveDate,
+    last: Option<(u64, NaiveDate)>,
+}
+
+impl From<NaiveDate> for Dates {
+    fn from(start: NaiveDate) -> Self {
+        Dates { start, last: None }
+    }
+}
+
+impl Dates {
+    fn of(&mut self, time: SimTime) -> NaiveDate {
+        let day = time.whole_days();
+        match self.last {
+            Some((last, date)) if last == day => date,
+            _ => {
+                let date = date_of(self.start, time);
+                self.last = Some((day, date));
+                date
+            }
+        }
+    }
 }
 
 /// Text, or a null for none.
