@@ -29,9 +29,15 @@ pub struct CsvTableWriter<W: Write> {
     line: Vec<u8>,
     integer_text: itoa::Buffer,
     number_text: ryu::Buffer,
+    fast_number_text: zmij::Buffer,
     rows_written: u64,
     finished: bool,
 }
+
+/// Below this magnitude zmij spells every finite number exactly as ryu
+/// does, in less time; from 10^16 on it writes `1e+16` where ryu writes
+/// `1e16`, so ryu keeps those (tested on both sides).
+const ZMIJ_SPELLS_LIKE_RYU_BELOW: f64 = 1e16;
 
 /// Output buffer: large enough that a row is seldom split between writes.
 const BUFFER: usize = 1 << 16;
@@ -57,6 +63,7 @@ impl<W: Write> CsvTableWriter<W> {
             line,
             integer_text: itoa::Buffer::new(),
             number_text: ryu::Buffer::new(),
+            fast_number_text: zmij::Buffer::new(),
             rows_written: 0,
             finished: false,
         })
@@ -92,7 +99,12 @@ impl<W: Write> CsvTableWriter<W> {
                 line.extend_from_slice(self.integer_text.format(value).as_bytes())
             }
             Cell::Number(value) => {
-                line.extend_from_slice(self.number_text.format(value).as_bytes())
+                let text = if value.abs() < ZMIJ_SPELLS_LIKE_RYU_BELOW {
+                    self.fast_number_text.format_finite(value)
+                } else {
+                    self.number_text.format(value)
+                };
+                line.extend_from_slice(text.as_bytes())
             }
             Cell::Boolean(value) => line.extend_from_slice(if value { b"true" } else { b"false" }),
             Cell::Date(value) => push_date(line, value),

@@ -242,6 +242,26 @@ proptest! {
     }
 
     #[test]
+    fn numbers_are_spelt_as_ryu_spells_them(
+        bits in any::<u64>(),
+        mantissa in -1_000_000i64..1_000_000,
+        exponent in -330i32..40,
+    ) {
+        let schema = Schema::new(vec![Column::number("x", "")]).unwrap();
+        let decimal = mantissa as f64 * 10f64.powi(exponent);
+        let edges = [1e16, 1e16f64.next_down(), -1e16, 1e-7, 5e-324, 0.0, -0.0];
+        let values = [f64::from_bits(bits), decimal, decimal.next_up(), decimal.next_down()];
+        for value in values.into_iter().chain(edges) {
+            if !value.is_finite() {
+                continue;
+            }
+            let text = csv_text(&schema, &[vec![Cell::Number(value)]]);
+            let expected = format!("x\n{}\n", ryu::Buffer::new().format_finite(value));
+            prop_assert_eq!(text, expected);
+        }
+    }
+
+    #[test]
     fn every_finite_number_reads_back_as_the_same_float(value in any::<f64>()
         .prop_filter("finite", |v| v.is_finite())) {
         let schema = Schema::new(vec![Column::number("x", "")]).unwrap();
