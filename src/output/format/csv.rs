@@ -19,13 +19,15 @@ use super::{Cell, FormatError, Schema, TableWriter};
 /// Non-finite numbers never reach the file: [`Schema::check_row`] refuses
 /// them, so `NaN` and `inf` never appear.
 ///
-/// Rows are formatted into one buffer owned by the writer (numbers through
-/// stack buffers, dates digit by digit), so the steady state allocates
-/// nothing per cell or row; the text is the csv crate's (tested against it).
+/// Rows are formatted straight into one buffer owned by the writer
+/// (numbers through stack buffers, dates digit by digit), which goes to the
+/// destination whenever it holds [`BUFFER`] bytes: the steady state
+/// allocates nothing per cell or row and copies each byte once; the text is
+/// the csv crate's (tested against it).
 pub struct CsvTableWriter<W: Write> {
     schema: Schema,
-    out: std::io::BufWriter<W>,
-    /// The row being written, reused from row to row.
+    out: W,
+    /// Text not yet handed to `out`: whole rows.
     line: Vec<u8>,
     integer_text: itoa::Buffer,
     number_text: ryu::Buffer,
@@ -39,14 +41,13 @@ pub struct CsvTableWriter<W: Write> {
 /// `1e16`, so ryu keeps those (tested on both sides).
 const ZMIJ_SPELLS_LIKE_RYU_BELOW: f64 = 1e16;
 
-/// Output buffer: large enough that a row is seldom split between writes.
+/// Text is handed to the destination in pieces of about this size.
 const BUFFER: usize = 1 << 16;
 
 impl<W: Write> CsvTableWriter<W> {
     /// A writer that has written the header row.
     pub fn new(writer: W, schema: &Schema) -> Result<Self, FormatError> {
-        let mut out = std::io::BufWriter::with_capacity(BUFFER, writer);
-        let mut line = Vec::with_capacity(256);
+        let mut line = Vec::with_capacity(BUFFER + 1024);
         let names = schema.columns().iter().map(|column| column.name.as_bytes());
         let count = schema.columns().len();
         for (index, name) in names.enumerate() {
@@ -56,10 +57,9 @@ impl<W: Write> CsvTableWriter<W> {
             push_text(&mut line, name, count == 1);
         }
         line.push(b'\n');
-        out.write_all(&line)?;
         Ok(CsvTableWriter {
             schema: schema.clone(),
-            out,
+            out: writer,
             line,
             integer_text: itoa::Buffer::new(),
             number_text: ryu::Buffer::new(),
@@ -82,9 +82,7 @@ impl<W: Write> CsvTableWriter<W> {
     /// Finishes the table and returns the writer.
     pub fn into_inner(mut self) -> Result<W, FormatError> {
         self.finish()?;
-        self.out
-            .into_inner()
-            .map_err(|error| FormatError::Io(error.into_error()))
+        Ok(self.out)
     }
 
     fn push_cell(&mut self, cell: Cell<'_>, alone: bool) {
@@ -167,7 +165,6 @@ impl<W: Write> TableWriter for CsvTableWriter<W> {
                 row: self.rows_written,
                 source,
             })?;
-        self.line.clear();
         let alone = row.len() == 1;
         for (index, &cell) in row.iter().enumerate() {
             if index > 0 {
@@ -176,13 +173,18 @@ impl<W: Write> TableWriter for CsvTableWriter<W> {
             self.push_cell(cell, alone);
         }
         self.line.push(b'\n');
-        self.out.write_all(&self.line)?;
         self.rows_written += 1;
+        if self.line.len() >= BUFFER {
+            self.out.write_all(&self.line)?;
+            self.line.clear();
+        }
         Ok(())
     }
 
     fn finish(&mut self) -> Result<(), FormatError> {
         self.finished = true;
+        self.out.write_all(&self.line)?;
+        self.line.clear();
         self.out.flush()?;
         Ok(())
     }
