@@ -434,6 +434,12 @@ impl<'s> Harm<'s> {
     pub(crate) fn spread(&mut self, days: f64) -> Spread<'_> {
         self.new_derivatives.clear();
         self.changed_lines.clear();
+        if self.live.is_empty() {
+            return Spread {
+                derivatives: &self.new_derivatives,
+                lines: &self.changed_lines,
+            };
+        }
         let models = &self.models;
         self.live.retain(|&m| {
             let state = &models[m];

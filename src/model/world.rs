@@ -149,12 +149,11 @@ impl<'s> World<'s> {
         let in_scope = self.politics.in_scope(lab, spec.access)
             && review.capability_rule.admits(capability, frontier);
         let covered = in_scope && self.politics.participates(lab, now);
-        let model = self.add_model(line, made.number, capability, now);
+        let (model, who) = self.add_model(line, made.number, capability, now);
         let state = &mut self.models[model];
         state.covered = covered;
         state.in_scope = in_scope && !covered;
         state.track_durations = drawn;
-        let who = state.who;
         self.tallies.lab(lab).models_ready += 1;
         self.log.record(now, EventKind::Ready, Some(who), None);
         self.lines

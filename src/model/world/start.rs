@@ -19,7 +19,7 @@ impl World<'_> {
             let lag = self.lines.incumbent_lag(line);
             let capability =
                 bounded_capability(self.scenario.capability.frontier_at_day(day) - lag);
-            let model = self.add_model(line, 0, capability, SimTime::ZERO);
+            let (model, _) = self.add_model(line, 0, capability, SimTime::ZERO);
             self.models[model].released = Some(SimTime::ZERO);
             self.harm.put_on_market(model);
             self.offer(model, false, SimTime::ZERO);
@@ -43,7 +43,7 @@ impl World<'_> {
         number: u32,
         capability: f64,
         ready: SimTime,
-    ) -> usize {
+    ) -> (usize, ModelRef) {
         let who = ModelRef {
             lab: self.lines.lab(line) as u32,
             line: line as u32,
@@ -62,7 +62,7 @@ impl World<'_> {
             track_durations: 0..0,
             review: None,
         });
-        self.models.len() - 1
+        (self.models.len() - 1, who)
     }
 
     /// The events that start a replication: an export restriction set for a
