@@ -61,8 +61,9 @@ struct Member {
 #[derive(Debug)]
 struct SegmentState {
     members: Vec<Member>,
-    /// Logit choice probabilities, aligned with `members`.
-    choice: Vec<f64>,
+    /// The sum of the weights at the last refresh: member i's logit choice
+    /// probability is its weight over this (see [`SegmentState::share`]).
+    total: f64,
     /// The set of models changed: recompute weights from utilities.
     choice_stale: bool,
     /// Some weights changed: renormalise.
@@ -75,9 +76,6 @@ struct SegmentState {
     lab_share_peak: Vec<Option<f64>>,
     /// Adopters per lab after the last step.
     by_lab: Vec<f64>,
-    /// The most chosen member (the first of equals), computed with
-    /// `choice`: it is never dropped.
-    favourite: usize,
     /// Members that a step left below the threshold in both choice and
     /// adopters, to be dropped (counted by the expected-value step).
     below_threshold: usize,
@@ -91,10 +89,37 @@ struct SegmentState {
 }
 
 impl SegmentState {
-    /// Whether member `i` may leave: below the threshold in choice and in
-    /// adopters (`floor`), and not the most chosen.
-    fn negligible(&self, i: usize, threshold: f64, floor: f64) -> bool {
-        i != self.favourite && self.choice[i] < threshold && self.members[i].adopters < floor
+    /// Member `i`'s choice probability. Weights change only through a
+    /// refresh or with `weights_moved` set, and every use follows a refresh,
+    /// so this is the probability of the current set.
+    fn share(&self, i: usize) -> f64 {
+        self.members[i].weight / self.total
+    }
+
+    /// The most chosen member, the first of equals: it is never dropped.
+    fn favourite(&self) -> usize {
+        let (mut favourite, mut best) = (0, f64::NEG_INFINITY);
+        for i in 0..self.members.len() {
+            let share = self.share(i);
+            if share > best || i == 0 {
+                (favourite, best) = (i, share);
+            }
+        }
+        favourite
+    }
+
+    /// Whether member `i` is below the threshold in choice and in adopters
+    /// (`floor`); it may leave unless it is the favourite.
+    fn below(&self, i: usize, threshold: f64, floor: f64) -> bool {
+        self.share(i) < threshold && self.members[i].adopters < floor
+    }
+
+    /// How many members may leave.
+    fn count_negligible(&self, below: usize, threshold: f64, floor: f64) -> usize {
+        if below == 0 {
+            return 0;
+        }
+        below - usize::from(self.below(self.favourite(), threshold, floor))
     }
 }
 
@@ -207,7 +232,7 @@ impl<'s> Market<'s> {
             .iter()
             .map(|_| SegmentState {
                 members: Vec::new(),
-                choice: Vec::new(),
+                total: 1.0,
                 choice_stale: false,
                 weights_moved: false,
                 anchor: 0.0,
@@ -215,7 +240,6 @@ impl<'s> Market<'s> {
                 lab_adopter_days: vec![0.0; lab_count],
                 lab_share_peak: vec![None; lab_count],
                 by_lab: vec![0.0; lab_count],
-                favourite: 0,
                 below_threshold: 0,
                 rates: StepRates::default(),
                 stranded: 0.0,
@@ -454,16 +478,14 @@ impl<'s> Market<'s> {
         // Members left negligible are counted on the way (see
         // `drop_negligible`).
         let floor = threshold * state.adopted;
-        let mut below = 0;
-        for (member, &share) in state.members.iter_mut().zip(&state.choice) {
+        let (mut below, total) = (0, state.total);
+        for member in &mut state.members {
+            let share = member.weight / total;
             member.adopters = member.adopters * (1.0 - leave) + pool * share;
             state.by_lab[member.offer.lab] += member.adopters;
             below += usize::from(share < threshold && member.adopters < floor);
         }
-        let favourite_below = state.choice.get(state.favourite).is_some_and(|&share| {
-            share < threshold && state.members[state.favourite].adopters < floor
-        });
-        state.below_threshold = below - usize::from(favourite_below);
+        state.below_threshold = state.count_negligible(below, threshold, floor);
     }
 
     /// Binomial adoption and switching, multinomial choice.
@@ -494,13 +516,14 @@ impl<'s> Market<'s> {
         }
         let threshold = self.spec.drop_share_below;
         let floor = threshold * state.adopted;
-        state.below_threshold = (0..state.members.len())
-            .filter(|&i| state.negligible(i, threshold, floor))
+        let below = (0..state.members.len())
+            .filter(|&i| state.below(i, threshold, floor))
             .count();
+        state.below_threshold = state.count_negligible(below, threshold, floor);
     }
 
-    /// Recomputes choice probabilities after the set of models or their
-    /// weights changed, and with them the most chosen model.
+    /// Recomputes choice weights and their total after the set of models
+    /// or their weights changed.
     fn refresh_choice(&mut self, index: usize) {
         let state = &mut self.segments[index];
         if state.choice_stale {
@@ -533,18 +556,7 @@ impl<'s> Market<'s> {
             }
             total = state.members.iter().map(|m| m.weight).sum();
         }
-        // Refilled in place, with the favourite found on the way: this runs
-        // at almost every step.
-        state.choice.clear();
-        let (mut favourite, mut best) = (0, f64::NEG_INFINITY);
-        for (i, member) in state.members.iter().enumerate() {
-            let share = member.weight / total;
-            state.choice.push(share);
-            if share > best || i == 0 {
-                (favourite, best) = (i, share);
-            }
-        }
-        state.favourite = favourite;
+        state.total = total;
     }
 
     /// Hands `pool` adopters to the segment's models by choice probability.
@@ -560,12 +572,14 @@ impl<'s> Market<'s> {
             let mut remaining = pool.round() as u64;
             let mut mass = 1.0;
             let last = state.members.len() - 1;
+            let total = state.total;
             for (i, member) in state.members.iter_mut().enumerate() {
+                let share = member.weight / total;
                 let taken = if i == last {
                     remaining as f64
                 } else {
                     let p = if mass > 0.0 {
-                        (state.choice[i] / mass).clamp(0.0, 1.0)
+                        (share / mass).clamp(0.0, 1.0)
                     } else {
                         0.0
                     };
@@ -573,11 +587,12 @@ impl<'s> Market<'s> {
                 };
                 member.adopters += taken;
                 remaining -= taken as u64;
-                mass -= state.choice[i];
+                mass -= share;
             }
         } else {
-            for (member, share) in state.members.iter_mut().zip(&state.choice) {
-                member.adopters += pool * share;
+            let total = state.total;
+            for member in &mut state.members {
+                member.adopters += pool * (member.weight / total);
             }
         }
     }
@@ -595,9 +610,9 @@ impl<'s> Market<'s> {
             return;
         }
         state.below_threshold = 0;
-        let floor = threshold * state.adopted;
+        let (floor, favourite) = (threshold * state.adopted, state.favourite());
         let dropped: Vec<bool> = (0..state.members.len())
-            .map(|i| state.negligible(i, threshold, floor))
+            .map(|i| i != favourite && state.below(i, threshold, floor))
             .collect();
         let mut freed = 0.0;
         for (member, _) in state.members.iter().zip(&dropped).filter(|(_, d)| **d) {
