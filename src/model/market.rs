@@ -371,11 +371,18 @@ impl<'s> Market<'s> {
             return;
         }
         self.line_ecosystem[line] = value;
+        // Segments often share a weight, and then a factor.
+        let mut last: Option<(f64, f64)> = None;
         for (state, segment) in self.segments.iter_mut().zip(&self.spec.segments) {
-            if segment.ecosystem_weight == 0.0 {
+            let weight = segment.ecosystem_weight;
+            if weight == 0.0 {
                 continue;
             }
-            let factor = (segment.ecosystem_weight * change).exp();
+            let factor = match last {
+                Some((same, factor)) if same == weight => factor,
+                _ => (weight * change).exp(),
+            };
+            last = Some((weight, factor));
             for member in state.members.iter_mut().filter(|m| m.offer.line == line) {
                 member.utility = member.base_utility + segment.ecosystem_weight * value
                     - state.lab_penalty[member.offer.lab];
