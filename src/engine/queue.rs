@@ -81,10 +81,15 @@ impl<E: Copy> EventQueue<E> {
             event,
         };
         self.next_sequence += 1;
-        let key = entry.key();
-        let mut position = self.heap.len();
+        let position = self.heap.len();
         self.heap.push(entry);
-        // Sift up: parents later than the entry move down one level.
+        self.sift_up(position, entry);
+    }
+
+    /// Places `entry` at `position` or above: parents later than it move
+    /// down one level, and it takes the place they leave.
+    fn sift_up(&mut self, mut position: usize, entry: Entry<E>) {
+        let key = entry.key();
         while position > 0 {
             let parent = (position - 1) / 2;
             let above = self.heap[parent];
@@ -122,17 +127,7 @@ impl<E: Copy> EventQueue<E> {
             self.heap[position] = self.heap[child];
             position = child;
         }
-        let key = last.key();
-        while position > 0 {
-            let parent = (position - 1) / 2;
-            let above = self.heap[parent];
-            if above.key() <= key {
-                break;
-            }
-            self.heap[position] = above;
-            position = parent;
-        }
-        self.heap[position] = last;
+        self.sift_up(position, last);
         Some((SimTime::from_ticks(top.time), top.event))
     }
 
