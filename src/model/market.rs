@@ -14,8 +14,10 @@
 //!    reputation_lab, and probability e^{U_i} / Σ_j e^{U_j}. Capability
 //!    enters relative to the frontier in the model's definition, but the
 //!    frontier term is common to every model in a segment and cancels, so
-//!    choice probabilities change only when the set of models changes; they
-//!    are cached and recomputed then.
+//!    choice weights e^{U_i} change only when the set of models, a line's
+//!    ecosystem or a lab's penalty changes. The weights and their total
+//!    are kept and updated then; a probability is a weight over the total,
+//!    computed where it is used.
 //!
 //! A model whose choice probability and share of adopters both fall below
 //! `drop_share_below` leaves the segment's choice set, and its remaining
