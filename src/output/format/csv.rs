@@ -21,7 +21,7 @@ use super::{Cell, FormatError, Schema, TableWriter};
 ///
 /// Rows are formatted straight into one buffer owned by the writer
 /// (numbers through stack buffers, dates digit by digit), which goes to the
-/// destination whenever it holds [`BUFFER`] bytes: the steady state
+/// destination whenever it holds 64 KiB: the steady state
 /// allocates nothing per cell or row and copies each byte once; the text is
 /// the csv crate's (tested against it).
 pub struct CsvTableWriter<W: Write> {
