@@ -15,7 +15,10 @@
 //!   `benches/peer/compare.py`, outside `cargo bench`.
 //! - `replication`: one replication of the baseline (market, hazards,
 //!   derivatives, incidents), with the event log, with time series every
-//!   7 days, and of the review-only world (`benches/peer/review_only.toml`).
+//!   7 days recorded, with them also written as the three time-series CSV
+//!   tables (formatted, counted and hashed for the manifest as in a run,
+//!   into memory instead of files), and of the review-only world
+//!   (`benches/peer/review_only.toml`).
 //! - `market_step`: one daily market step of the baseline's segments.
 
 use std::cmp::Reverse;
@@ -30,7 +33,8 @@ use rand::RngExt;
 use rand_distr::Exp1;
 use reviewsim::engine::{EventQueue, SimDuration, SimTime, StreamRng, StreamSeed};
 use reviewsim::model::Recording;
-use reviewsim::runner::simulate_unit;
+use reviewsim::output::{Format, OutputKind, Swept, Tables, Tally, UnitTables};
+use reviewsim::runner::{UnitSink, simulate_unit};
 use reviewsim::scenario::Scenario;
 
 /// Hold steps timed per iteration.
@@ -195,6 +199,7 @@ fn replication(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     bench_replications(&mut group, "review_only", &review_only, Recording::NONE);
     bench_replications(&mut group, "baseline_with_timeseries", &baseline, series);
+    bench_written_series(&mut group, &baseline, series);
     bench_replications(&mut group, "baseline", &baseline, Recording::NONE);
     bench_replications(
         &mut group,
@@ -203,6 +208,57 @@ fn replication(c: &mut Criterion) {
         Recording::EVENTS,
     );
     group.finish();
+}
+
+/// Counts and hashes what is written, as a run's output files do, and keeps
+/// nothing.
+struct Tallied(Tally);
+
+impl std::io::Write for Tallied {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One replication of `scenario` recording `series`, with its time series
+/// written as CSV rows to tallied sinks.
+fn bench_written_series(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    scenario: &Scenario,
+    series: Recording,
+) {
+    let swept = Swept::new(&[], &[], &[]);
+    let table = |kind| {
+        let schema = reviewsim::output::schema(kind, scenario, &swept);
+        let sink = Box::new(Tallied(Tally::default()));
+        Some(reviewsim::output::open(Format::Csv, sink, &schema).expect("a CSV table"))
+    };
+    let tables = Tables {
+        timeseries: table(OutputKind::Timeseries),
+        queue_timeseries: table(OutputKind::QueueTimeseries),
+        pressure_timeseries: table(OutputKind::PressureTimeseries),
+        ..Tables::default()
+    };
+    let mut writer = UnitTables::new(scenario, &swept, tables);
+    let mut replication = 0u64;
+    group.bench_function("baseline_writing_timeseries", |b| {
+        b.iter_batched(
+            || {
+                replication += 1;
+                replication
+            },
+            |r| {
+                let unit = simulate_unit(scenario, 0, r, series);
+                writer.accept(&unit).expect("rows written");
+            },
+            BatchSize::SmallInput,
+        );
+    });
 }
 
 /// One market step (one day) of the baseline's three segments with `models`
