@@ -62,4 +62,7 @@ pub mod streams {
     pub const HARM: u32 = 6;
     /// A lab's signing threshold (entity: the lab's index).
     pub const POLITICS: u32 = 7;
+    /// Derivatives of a line's models that never harm, drawn together
+    /// (entity: the line's global index).
+    pub const DERIVATIVES: u32 = 8;
 }

@@ -9,8 +9,10 @@
 //!
 //! Every model draws its hazard-related uniforms when it is ready, from its
 //! line's hazard stream, whether or not it is covered, so a change of policy
-//! never changes which models are hazardous. Derivatives, incidents and
-//! responses draw from the model's own stream.
+//! never changes which models are hazardous. Incidents and responses, and
+//! the derivatives of a model that can harm, draw from the model's own
+//! stream; the derivatives of models that never harm are drawn per line
+//! (see [`LinePool`]).
 
 use std::cell::Cell;
 
@@ -80,6 +82,23 @@ impl PoissonClock {
     }
 }
 
+/// The derivatives of a line's open-weights models that can never harm
+/// (released without a hazard and without safeguards to strip), drawn as
+/// one process: a sum of independent Poisson processes is the Poisson
+/// process of the summed rate, so the line's total, which is all the market
+/// and the lab's tally read, has exactly the distribution it would have
+/// with a draw per model, at the cost of one draw per line and step.
+#[derive(Debug, Clone, Default)]
+struct LinePool {
+    /// Σ 2^(−age/half-life) over the pooled models.
+    remaining: f64,
+    /// The lab of the line.
+    lab: u32,
+    clock: PoissonClock,
+    /// The pool's stream, created at its first draw.
+    rng: Option<StreamRng>,
+}
+
 /// A model's hazard and ecosystem state.
 #[derive(Debug, Clone)]
 struct ModelHarm {
@@ -96,10 +115,14 @@ struct ModelHarm {
     on_market: bool,
     responding: bool,
     pending_release: Option<ReleaseHow>,
+    /// Derivatives counted for this model alone (models that can harm);
+    /// a pooled model's derivatives are its line's.
     derivatives: u64,
     /// 2^(−age/half-life) at the last derivative update: the share of the
     /// expected derivatives still to come.
     derivatives_remaining: f64,
+    /// Its derivatives are drawn with its line's pool (see [`LinePool`]).
+    pooled: bool,
     /// Its own stream, from its release on, as an index into the streams of
     /// [`Harm`]: created when first drawn from (most released models never
     /// draw), and kept out of line so that a model's state stays small.
@@ -172,10 +195,10 @@ pub(crate) struct Incident {
     pub response_after: Option<f64>,
 }
 
-/// What a step of the ecosystem brought: new derivatives per model, and the
+/// What a step of the ecosystem brought: new derivatives per lab, and the
 /// lines whose totals changed, with their totals.
 pub(crate) struct Spread<'a> {
-    pub derivatives: &'a [(ModelRef, u64)],
+    pub derivatives: &'a [(u32, u64)],
     pub lines: &'a [(usize, u64)],
 }
 
@@ -197,16 +220,23 @@ pub(crate) struct Harm<'s> {
     models: Vec<ModelHarm>,
     /// The models' own streams, in the order they were created.
     streams: Vec<StreamRng>,
-    /// Released models that can still spread (open weights) or harm.
+    /// Released models that can harm, now or once their safeguards are
+    /// stripped.
     live: Vec<usize>,
+    /// Per line: the derivatives of its models that never harm.
+    pools: Vec<LinePool>,
+    /// Whether models that never harm are pooled (always, but for tests
+    /// that compare the two ways).
+    pool_derivatives: bool,
     /// Derivatives per line.
     line_derivatives: Vec<u64>,
     /// Scratch: lines whose derivatives changed, with their totals.
     changed_lines: Vec<(usize, u64)>,
     /// Reused by [`Harm::spread`] from step to step.
     lines_scratch: Vec<usize>,
-    /// Scratch: derivatives per model this step.
-    new_derivatives: Vec<(ModelRef, u64)>,
+    /// Scratch: derivatives per lab this step (a lab may appear more than
+    /// once).
+    new_derivatives: Vec<(u32, u64)>,
     /// Scratch: exposure per model, filled by the market.
     exposure: Vec<f64>,
     /// Scratch: incidents this step.
@@ -229,6 +259,8 @@ impl<'s> Harm<'s> {
             models: spare::take(&MODELS),
             streams: spare::take(&STREAMS),
             live: Vec::new(),
+            pools: vec![LinePool::default(); line_count],
+            pool_derivatives: pooling(),
             line_derivatives: vec![0; line_count],
             changed_lines: Vec::new(),
             lines_scratch: Vec::new(),
@@ -267,6 +299,7 @@ impl<'s> Harm<'s> {
             pending_release: None,
             derivatives: 0,
             derivatives_remaining: 0.0,
+            pooled: false,
             rng: None,
             derivative_clock: PoissonClock::default(),
             incident_clock: PoissonClock::default(),
@@ -297,7 +330,6 @@ impl<'s> Harm<'s> {
         state.on_market = true;
         let who = state.who;
         let mut rng = model_stream(&self.seed, who.line, 0);
-        let live = state.open_weights || state.hazardous;
         let mut count = 0;
         if state.open_weights {
             let age = -released_day;
@@ -311,10 +343,24 @@ impl<'s> Harm<'s> {
         }
         self.streams.push(rng);
         state.rng = Some((self.streams.len() - 1) as u32);
-        if live {
+        self.go_live(model, false);
+        (count, self.line_derivatives[who.line as usize])
+    }
+
+    /// A model on the market from now on: an open-weights model that can
+    /// never harm (no hazard, and no safeguards that will be stripped)
+    /// joins its line's pool; one that can harm, or spreads while it may
+    /// come to, is followed on its own.
+    fn go_live(&mut self, model: usize, will_be_stripped: bool) {
+        let state = &mut self.models[model];
+        if self.pool_derivatives && state.open_weights && !state.hazardous && !will_be_stripped {
+            state.pooled = true;
+            let pool = &mut self.pools[state.who.line as usize];
+            pool.remaining += state.derivatives_remaining;
+            pool.lab = state.who.lab;
+        } else if state.open_weights || state.hazardous {
             self.live.push(model);
         }
-        (count, self.line_derivatives[who.line as usize])
     }
 
     /// A review ended (completed, or cut short by its window with the lab
@@ -389,11 +435,10 @@ impl<'s> Harm<'s> {
             }
             _ => None,
         };
-        if state.open_weights || state.hazardous {
-            self.live.push(model);
-        }
+        let hazardous = state.hazardous;
+        self.go_live(model, strip_after.is_some());
         Released {
-            hazardous: state.hazardous,
+            hazardous,
             strip_after,
         }
     }
@@ -429,31 +474,26 @@ impl<'s> Harm<'s> {
     }
 
     /// Advances derivatives over the `days` since the last step for every
-    /// open-weights model still spreading. Returns the new derivatives per
-    /// model, and the lines whose totals changed with their totals.
+    /// open-weights model still spreading: each line's pool, and each model
+    /// followed on its own. Returns the new derivatives per lab, and the
+    /// lines whose totals changed with their totals.
     pub(crate) fn spread(&mut self, days: f64) -> Spread<'_> {
         self.new_derivatives.clear();
         self.changed_lines.clear();
-        if self.live.is_empty() {
-            return Spread {
-                derivatives: &self.new_derivatives,
-                lines: &self.changed_lines,
-            };
-        }
         let models = &self.models;
         self.live.retain(|&m| {
             let state = &models[m];
             state.open_weights || (state.on_market && state.hazardous)
         });
-        if days <= 0.0 || self.live.is_empty() || self.ecosystem.derivatives_per_day_initial == 0.0
-        {
+        if days <= 0.0 || self.ecosystem.derivatives_per_day_initial == 0.0 {
             return Spread {
                 derivatives: &self.new_derivatives,
                 lines: &self.changed_lines,
             };
         }
         // Expected derivatives over the step: λ₀h/ln 2 · (2^(−a₀/h) − 2^(−a₁/h)),
-        // with 2^(−a/h) kept per model and advanced by one factor per step.
+        // with 2^(−a/h) kept per model (summed per pool) and advanced by one
+        // factor per step.
         let ecosystem = self.ecosystem;
         let scale = ecosystem.derivatives_per_day_initial * ecosystem.derivatives_half_life_days
             / std::f64::consts::LN_2;
@@ -461,6 +501,23 @@ impl<'s> Harm<'s> {
             (-days / ecosystem.derivatives_half_life_days * std::f64::consts::LN_2).exp();
         let mut lines = std::mem::take(&mut self.lines_scratch);
         lines.clear();
+        for (line, pool) in self.pools.iter_mut().enumerate() {
+            if pool.remaining == 0.0 {
+                continue;
+            }
+            let remaining = pool.remaining * step_decay;
+            let expected = scale * (pool.remaining - remaining);
+            pool.remaining = remaining;
+            let rng = pool
+                .rng
+                .get_or_insert_with(|| self.seed.stream(super::streams::DERIVATIVES, line as u32));
+            let count = pool.clock.advance(expected, rng);
+            if count > 0 {
+                self.line_derivatives[line] += count;
+                self.new_derivatives.push((pool.lab, count));
+                lines.push(line);
+            }
+        }
         for &model in &self.live {
             let state = &mut self.models[model];
             if !state.open_weights {
@@ -474,7 +531,7 @@ impl<'s> Harm<'s> {
             if count > 0 {
                 state.derivatives += count;
                 self.line_derivatives[state.who.line as usize] += count;
-                self.new_derivatives.push((state.who, count));
+                self.new_derivatives.push((state.who.lab, count));
                 lines.push(state.who.line as usize);
             }
         }
@@ -563,6 +620,23 @@ impl<'s> Harm<'s> {
     pub(crate) fn hazard_draw(&self, model: usize) -> Option<f64> {
         self.models[model].draws.map(|draws| draws.hazard)
     }
+}
+
+/// Whether [`Harm`] pools the derivatives of models that never harm:
+/// always, but tests can turn it off on their thread to compare.
+#[cfg(not(test))]
+fn pooling() -> bool {
+    true
+}
+
+#[cfg(test)]
+fn pooling() -> bool {
+    POOLING.with(Cell::get)
+}
+
+#[cfg(test)]
+thread_local! {
+    pub(crate) static POOLING: Cell<bool> = const { Cell::new(true) };
 }
 
 thread_local! {

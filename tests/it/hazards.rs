@@ -277,6 +277,47 @@ fn derivative_counts_match_the_integral_of_the_rate() {
 }
 
 #[test]
+fn a_lines_derivatives_are_the_sum_of_its_releases_poisson_processes() {
+    // Three open-weights releases of one line, on days 0, 20 and 45: the
+    // line's derivatives by day 90 (drawn together, as one pool) are
+    // Poisson with the sum of the three releases' expected counts.
+    let text = r#"
+        [simulation]
+        name = "pooled derivatives"
+        horizon_days = 90
+        [[labs]]
+        id = "open"
+        [[labs.lines]]
+        id = "model"
+        access = "open_weights"
+        cadence_days = { dist = "dates", dates = [0, 20, 45] }
+        "#;
+    let scenario = Scenario::from_toml(text, "pooled.toml", &[]).unwrap();
+    let n = 400;
+    let units: Vec<UnitResult> = (0..n)
+        .map(|r| simulate_unit(&scenario, 0, r, Recording::NONE))
+        .collect();
+    assert!(units.iter().all(|u| u.labs[0].releases == 3));
+    let counts: Vec<f64> = units.iter().map(|u| u.labs[0].derivatives as f64).collect();
+    let expected: f64 = [90.0, 70.0, 45.0]
+        .iter()
+        .map(|&age| scenario.ecosystem.expected_derivatives(age))
+        .sum();
+    let (mean, sample_se) = mean_and_se(&counts);
+    let se = (expected / n as f64).sqrt();
+    assert!(
+        (mean - expected).abs() < 4.0 * se,
+        "mean {mean}, expected {expected}, se {se}"
+    );
+    // The standard error of a sample standard deviation is about 1/sqrt(2n)
+    // of it: 3.5% here.
+    assert!(
+        (sample_se / se - 1.0).abs() < 0.15,
+        "dispersion {sample_se} vs Poisson {se}"
+    );
+}
+
+#[test]
 fn stripped_safeguards_bring_the_hazard_back_on_open_weights() {
     let scenario = baseline_with(&[
         "simulation.replications=200",

@@ -98,8 +98,8 @@ impl World<'_> {
     pub(super) fn advance_harm(&mut self, days: f64, context: &mut Context<'_, Event>) {
         let now = context.now();
         let spread = self.harm.spread(days);
-        for (who, count) in spread.derivatives {
-            self.tallies.lab(who.lab as usize).derivatives += count;
+        for &(lab, count) in spread.derivatives {
+            self.tallies.lab(lab as usize).derivatives += count;
         }
         if let Some(market) = &mut self.market {
             for &(line, total) in spread.lines {

@@ -1,6 +1,7 @@
 //! Exact checks of the world: windows, holds, clocks and work fractions.
 
 use super::*;
+use crate::model::LabOutcome;
 
 /// One lab, one track with one team and reviews of exactly 20 days, and
 /// two models ready on days 0 and 1, so the second queues behind the
@@ -191,4 +192,97 @@ fn review_policy_does_not_change_any_model_capability_or_hazard_draw() {
         // different.
         assert_eq!(open, strict);
     }
+}
+
+/// Mean, variance, and the standard errors of both, of a sample.
+fn moments(values: &[f64]) -> (f64, f64, f64, f64) {
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let central = |k: i32| values.iter().map(|v| (v - mean).powi(k)).sum::<f64>() / n;
+    let (variance, fourth) = (central(2), central(4));
+    // Var(s²) ≈ (m₄ − m₂²)/n for large n.
+    let variance_se = ((fourth - variance * variance) / n).max(0.0).sqrt();
+    (mean, variance, (variance / n).sqrt(), variance_se)
+}
+
+/// Two samples, paired by replication, agree in mean (the mean of the
+/// differences is within `z` of its standard errors of zero) and in
+/// variance (within `z` standard errors taken as if the samples were
+/// independent: pairing correlates them positively, so this errs towards
+/// agreeing; the means carry the sharp test).
+fn assert_same_distribution(what: &str, a: &[f64], b: &[f64], z: f64) {
+    let differences: Vec<f64> = a.iter().zip(b).map(|(x, y)| x - y).collect();
+    let (difference, _, difference_se, _) = moments(&differences);
+    assert!(
+        difference.abs() <= z * difference_se.max(1e-12),
+        "{what}: means differ by {difference}, standard error {difference_se}"
+    );
+    let (_, var_a, _, var_se_a) = moments(a);
+    let (_, var_b, _, var_se_b) = moments(b);
+    let var_se = var_se_a.hypot(var_se_b);
+    assert!(
+        (var_a - var_b).abs() <= z * var_se.max(1e-12),
+        "{what}: variances {var_a} and {var_b}, standard error {var_se}"
+    );
+}
+
+#[test]
+fn pooled_derivatives_leave_the_outcomes_unchanged_in_distribution() {
+    // The derivatives of models that never harm are drawn per line, not
+    // per model: the same Poisson process in distribution. The baseline,
+    // with incidents made frequent enough to count, is run both ways with
+    // the same seeds: releases and hazards come from the same streams, the
+    // derivatives from different ones (the pools have their own), so the
+    // differences between paired replications are the derivatives' noise
+    // and what it moves, and have mean zero if the two agree.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/baseline.toml"
+    ))
+    .unwrap();
+    let overrides = ["incidents.rate_per_exposure_day=1e-7".parse().unwrap()];
+    let scenario = Scenario::from_toml(&text, "baseline.toml", &overrides).unwrap();
+    let replications = 1_500;
+    let run = |pooling: bool| -> Vec<WorldOutcomes> {
+        crate::model::harm::POOLING.with(|cell| cell.set(pooling));
+        let outcomes = (0..replications)
+            .map(|r| World::simulate(&scenario, StreamSeed::new(11, 0, r), Recording::NONE))
+            .collect();
+        crate::model::harm::POOLING.with(|cell| cell.set(true));
+        outcomes
+    };
+    let (pooled, apart) = (run(true), run(false));
+    // 33 comparisons of means and variances at 4.5 standard errors: a
+    // false alarm has probability about 33 × 7e-6 under equal
+    // distributions.
+    let z = 4.5;
+    let mut open_weights_labs = 0;
+    for (lab, spec) in scenario.labs.iter().enumerate() {
+        let of = |runs: &[WorldOutcomes], metric: fn(&LabOutcome) -> f64| -> Vec<f64> {
+            runs.iter().map(|o| metric(&o.labs[lab])).collect()
+        };
+        let derivatives = |o: &LabOutcome| o.derivatives as f64;
+        let share = |o: &LabOutcome| o.share_all.unwrap_or(0.0);
+        let incidents = |o: &LabOutcome| o.incidents as f64;
+        if of(&pooled, derivatives).iter().any(|&d| d > 0.0) {
+            open_weights_labs += 1;
+        }
+        for (name, metric) in [
+            ("derivatives", derivatives as fn(&LabOutcome) -> f64),
+            ("share", share),
+            ("incidents", incidents),
+        ] {
+            let what = format!("{} {name}", spec.id);
+            assert_same_distribution(&what, &of(&pooled, metric), &of(&apart, metric), z);
+        }
+    }
+    assert!(open_weights_labs >= 2, "{open_weights_labs}");
+    let incidents = |runs: &[WorldOutcomes]| -> Vec<f64> {
+        runs.iter()
+            .map(|o| o.system.incidents_open_weights as f64)
+            .collect()
+    };
+    let total: f64 = incidents(&pooled).iter().sum();
+    assert!(total > 100.0, "open-weights incidents {total}");
+    assert_same_distribution("incidents", &incidents(&pooled), &incidents(&apart), z);
 }
