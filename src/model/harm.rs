@@ -121,8 +121,6 @@ struct ModelHarm {
     /// 2^(−age/half-life) at the last derivative update: the share of the
     /// expected derivatives still to come.
     derivatives_remaining: f64,
-    /// Its derivatives are drawn with its line's pool (see [`LinePool`]).
-    pooled: bool,
     /// Its own stream, from its release on, as an index into the streams of
     /// [`Harm`]: created when first drawn from (most released models never
     /// draw), and kept out of line so that a model's state stays small.
@@ -228,6 +226,8 @@ pub(crate) struct Harm<'s> {
     /// Whether models that never harm are pooled (always, but for tests
     /// that compare the two ways).
     pool_derivatives: bool,
+    /// Some model joined a pool.
+    pooling_started: bool,
     /// Derivatives per line.
     line_derivatives: Vec<u64>,
     /// Scratch: lines whose derivatives changed, with their totals.
@@ -261,6 +261,7 @@ impl<'s> Harm<'s> {
             live: Vec::new(),
             pools: vec![LinePool::default(); line_count],
             pool_derivatives: pooling(),
+            pooling_started: false,
             line_derivatives: vec![0; line_count],
             changed_lines: Vec::new(),
             lines_scratch: Vec::new(),
@@ -299,7 +300,6 @@ impl<'s> Harm<'s> {
             pending_release: None,
             derivatives: 0,
             derivatives_remaining: 0.0,
-            pooled: false,
             rng: None,
             derivative_clock: PoissonClock::default(),
             incident_clock: PoissonClock::default(),
@@ -354,7 +354,7 @@ impl<'s> Harm<'s> {
     fn go_live(&mut self, model: usize, will_be_stripped: bool) {
         let state = &mut self.models[model];
         if self.pool_derivatives && state.open_weights && !state.hazardous && !will_be_stripped {
-            state.pooled = true;
+            self.pooling_started = true;
             let pool = &mut self.pools[state.who.line as usize];
             pool.remaining += state.derivatives_remaining;
             pool.lab = state.who.lab;
@@ -480,6 +480,12 @@ impl<'s> Harm<'s> {
     pub(crate) fn spread(&mut self, days: f64) -> Spread<'_> {
         self.new_derivatives.clear();
         self.changed_lines.clear();
+        if self.live.is_empty() && !self.pooling_started {
+            return Spread {
+                derivatives: &self.new_derivatives,
+                lines: &self.changed_lines,
+            };
+        }
         let models = &self.models;
         self.live.retain(|&m| {
             let state = &models[m];
