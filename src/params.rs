@@ -64,7 +64,7 @@ impl Entry {
                 .unwrap_or_default(),
             plausible: meta.plausible,
             log_scale: meta.log_scale,
-            source: meta.source,
+            source: meta.source.clone(),
         }
     }
 
@@ -157,18 +157,41 @@ pub fn documentation(generic: &str) -> Option<Entry> {
         allowed: String::new(),
         plausible: None,
         log_scale: false,
-        source: entry.source,
+        source: entry.source.clone(),
     })
 }
 
-/// Every leaf parameter of a resolved scenario, in declaration order.
+/// Every leaf parameter of a resolved scenario, in declaration order. A
+/// parameter with an interval in the scenario's `[fitted]` table takes it
+/// as its plausible range, and the fit as its source.
 pub fn list(settings: &Settings) -> Vec<Param> {
     let mut params = Vec::new();
-    if let Ok(Value::Table(table)) = Value::try_from(settings) {
+    if let Ok(Value::Table(mut table)) = Value::try_from(settings) {
+        // The intervals describe other parameters; they are not parameters.
+        table.remove("fitted");
         let declarations = <Settings as Section>::declarations();
         walk(&table, &declarations, "", "", &mut params);
     }
+    for param in &mut params {
+        if let Some(range) = settings.fitted.get(&param.path) {
+            param.entry.plausible = Some((range.low, range.high));
+            param.entry.log_scale = false;
+            param.entry.source = Source::Fitted(range.source.clone().into());
+        }
+    }
     params
+}
+
+/// The paths of `[fitted]` that name no parameter of the scenario: they
+/// describe nothing, and no range is taken from them.
+pub fn unused_fitted(settings: &Settings) -> Vec<String> {
+    let params = list(settings);
+    settings
+        .fitted
+        .keys()
+        .filter(|path| !params.iter().any(|p| &&p.path == path))
+        .cloned()
+        .collect()
 }
 
 fn join(prefix: &str, key: &str) -> String {
@@ -324,7 +347,7 @@ pub fn render_markdown(entries: &[Entry]) -> String {
         } else {
             format!("`{}`", entry.default)
         };
-        let source = match entry.source {
+        let source = match &entry.source {
             Source::Setting => "setting".to_string(),
             other => format!("{}: {}", other.label(), other.text()),
         };

@@ -30,6 +30,7 @@
 //! ```
 
 mod bounds;
+pub mod calibrate;
 mod choices;
 mod day;
 pub mod declare;
@@ -60,8 +61,8 @@ pub use paths::{Override, apply as apply_override, get as value_at_path, parse_v
 pub use sections::MAX_HORIZON_DAYS;
 pub use sections::{
     Cadence, Capability, DAYS_PER_MONTH, Directive, Ecosystem, Escalation, ExportRestriction,
-    Hazard, Incidents, Lab, Line, Market, Participation, ParticipationSpec, Review, Segment,
-    Settings, Signing, Simulation, Threshold, ThresholdSpec, Track,
+    Fitted, FittedRange, Hazard, Incidents, Lab, Line, Market, Participation, ParticipationSpec,
+    Review, Segment, Settings, Signing, Simulation, Threshold, ThresholdSpec, Track,
 };
 pub use validate::{MAX_POPULATION, MIN_MEAN_CADENCE_DAYS, RESERVED_ID};
 
@@ -140,6 +141,17 @@ impl Scenario {
     /// The settings as resolved: file, then overrides, defaults filled in.
     pub fn resolved(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The parameters that validation solves for rather than reads: the
+    /// open-weights preference of a segment with an open-weights share
+    /// target (see [`calibrate`]).
+    pub fn solved_paths(&self) -> Vec<String> {
+        (self.market.iter())
+            .flat_map(|market| &market.segments)
+            .filter(|segment| segment.open_weights_share_target.is_some())
+            .map(|segment| format!("market.segments.{}.open_weights_preference", segment.id))
+            .collect()
     }
 
     /// Total number of product lines.

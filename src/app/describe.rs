@@ -2,6 +2,8 @@
 //! the review policy, the frontier and market, escalation, each lab and line
 //! with its coverage, and the first points of the sweep.
 
+mod market;
+
 use std::fmt::Write as _;
 
 use crate::experiment::Experiment;
@@ -17,6 +19,8 @@ pub fn describe(experiment: &Experiment) -> String {
     runs(&mut text, experiment);
     review(&mut text, scenario);
     frontier_and_market(&mut text, scenario);
+    market::calibration(&mut text, scenario);
+    market::fitted(&mut text, scenario);
     escalation(&mut text, scenario);
     labs(&mut text, scenario);
     sweep(&mut text, experiment);

@@ -69,7 +69,12 @@ pub fn sensitivity_sweep(
              and use `reviewsim run`"
         )));
     }
-    let params = list(experiment.base.resolved());
+    // A parameter that the market's calibration solves for has no effect
+    // of its own: it is not one to vary.
+    let solved = experiment.base.solved_paths();
+    let params: Vec<Param> = (list(experiment.base.resolved()).into_iter())
+        .filter(|p| !solved.contains(&p.path))
+        .collect();
     let mut chosen = choose(&params, &request.parameters, &file.to_string())?;
     if let Some(contrast) = &request.contrast {
         // The parameter contrasted is not also varied.
@@ -140,7 +145,7 @@ fn choose<'p>(
 ) -> Result<Vec<&'p Param>, AppError> {
     if patterns.is_empty() {
         let chosen: Vec<&Param> = (params.iter())
-            .filter(|p| matches!(p.entry.source, Source::Assumption(_)))
+            .filter(|p| matches!(p.entry.source, Source::Assumption(_) | Source::Fitted(_)))
             .filter(|p| p.entry.plausible.is_some())
             .collect();
         if chosen.is_empty() {

@@ -325,7 +325,7 @@ impl<'s> Market<'s> {
         let state = &mut self.segments[index];
         let utility = segment.capability_weight * offer.capability
             + if offer.open_weights {
-                segment.open_weights_preference
+                segment.open_weights_utility
             } else {
                 0.0
             }
@@ -427,7 +427,45 @@ impl<'s> Market<'s> {
             let initial = segment.population * segment.adopted_at_start;
             let initial = if stochastic { initial.round() } else { initial };
             self.segments[index].adopted = initial;
-            self.allocate(index, initial);
+            match &segment.calibration {
+                Some(calibration) => self.install(index, initial, &calibration.day0_line_shares),
+                None => self.allocate(index, initial),
+            }
+            self.recount(index);
+        }
+    }
+
+    /// Spreads day 0's adopters of a calibrated segment over its models in
+    /// the shares the calibration found for their lines: the observed
+    /// installed base (a multinomial draw in stochastic mode).
+    fn install(&mut self, index: usize, initial: f64, line_shares: &[f64]) {
+        let stochastic = self.stochastic();
+        let state = &mut self.segments[index];
+        let share = |member: &Member| line_shares.get(member.offer.line).copied().unwrap_or(0.0);
+        let total: f64 = state.members.iter().map(share).sum();
+        if total.is_nan() || total <= 0.0 {
+            return self.allocate(index, initial);
+        }
+        let mut remaining = initial.round() as u64;
+        let mut mass = 1.0;
+        let last = state.members.len() - 1;
+        for (i, member) in state.members.iter_mut().enumerate() {
+            let probability = share(member) / total;
+            member.adopters += if !stochastic {
+                initial * probability
+            } else if i == last {
+                remaining as f64
+            } else {
+                let p = if mass > 0.0 {
+                    (probability / mass).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let taken = draw_binomial(&mut self.rng, remaining, p);
+                remaining -= taken as u64;
+                taken
+            };
+            mass -= probability;
         }
     }
 

@@ -37,10 +37,15 @@ use std::borrow::Cow;
 use super::dist::DistParam;
 
 /// Where a parameter's default comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
-    /// A public figure; the text says where (a section of CALIBRATION.md).
+    /// A public figure; the text says where: a file of the repository
+    /// (`docs/calibration.md#section`, `data/…`) and the figure.
     Cited(&'static str),
+    /// Estimated from data by the project: the text says from what data,
+    /// how, and with what interval (a scenario's `[fitted]` table, or a
+    /// constant solved at validation).
+    Fitted(Cow<'static, str>),
     /// No public figure stands behind it: a modelling assumption, with the
     /// reasoning. Assumptions with a plausible range are what sensitivity
     /// analysis explores by default.
@@ -51,19 +56,21 @@ pub enum Source {
 }
 
 impl Source {
-    /// A short label: `cited`, `assumption` or `setting`.
-    pub fn label(self) -> &'static str {
+    /// A short label: `cited`, `fitted`, `assumption` or `setting`.
+    pub fn label(&self) -> &'static str {
         match self {
             Source::Cited(_) => "cited",
+            Source::Fitted(_) => "fitted",
             Source::Assumption(_) => "assumption",
             Source::Setting => "setting",
         }
     }
 
-    /// The citation or reasoning (empty for a setting).
-    pub fn text(self) -> &'static str {
+    /// The citation, the fit or the reasoning (empty for a setting).
+    pub fn text(&self) -> &str {
         match self {
             Source::Cited(text) | Source::Assumption(text) => text,
+            Source::Fitted(text) => text,
             Source::Setting => "",
         }
     }
@@ -407,6 +414,14 @@ impl Meta {
     pub fn cited(self, text: &'static str) -> Self {
         Meta {
             source: Source::Cited(text),
+            ..self
+        }
+    }
+
+    /// The value is estimated from data, as `text` says.
+    pub fn fitted(self, text: &'static str) -> Self {
+        Meta {
+            source: Source::Fitted(Cow::Borrowed(text)),
             ..self
         }
     }

@@ -13,7 +13,7 @@
 
 use std::fmt;
 
-use rand::Rng;
+use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp, Gamma, LogNormal, Triangular, Uniform};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -349,6 +349,74 @@ impl DistSpec {
             DistSpec::Lognormal { mean, .. } => mean,
             DistSpec::Triangular { min, mode, max } => Some((min + mode + max) / 3.0),
             DistSpec::Dates { .. } => None,
+        }
+    }
+}
+
+impl DistSpec {
+    /// One draw of the length-biased distribution (density x·f(x)/E[X]):
+    /// the interval of a renewal process that covers a random moment. Its
+    /// share U·X, with U uniform, is then the age of the current interval at
+    /// that moment, the stationary age. Gamma(k, θ) becomes Gamma(k + 1, θ),
+    /// the exponential Gamma(2, mean), a log-normal shifts μ by σ²; the
+    /// uniform is sampled by inverting its CDF, the triangular by rejection.
+    /// A spec that is not valid, or `Dates`, gives 0.
+    pub fn sample_length_biased<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let dist = match self.to_dist() {
+            Ok(dist) => dist,
+            Err(_) => return 0.0,
+        };
+        let value = match (self, &dist) {
+            (DistSpec::Constant { value }, _) => *value,
+            (&DistSpec::Uniform { low, high }, _) => {
+                let u: f64 = rng.random();
+                (low * low + u * (high * high - low * low)).sqrt()
+            }
+            (&DistSpec::Exponential { mean }, _) => Gamma::new(2.0, mean)
+                .map(|gamma| gamma.sample(rng))
+                .unwrap_or(0.0),
+            (&DistSpec::Gamma { mean, cv }, _) => Gamma::new(1.0 / (cv * cv) + 1.0, mean * cv * cv)
+                .map(|gamma| gamma.sample(rng))
+                .unwrap_or(0.0),
+            (DistSpec::Lognormal { .. }, Dist::LogNormal(_)) => {
+                let (mu, sigma) = self.lognormal_parameters().unwrap_or((0.0, 0.0));
+                LogNormal::new(mu + sigma * sigma, sigma)
+                    .map(|lognormal| lognormal.sample(rng))
+                    .unwrap_or(0.0)
+            }
+            (&DistSpec::Triangular { max, .. }, Dist::Triangular(triangular)) => {
+                // Accept x with probability x / max: at least the mean over
+                // max (a third) of the draws are kept.
+                loop {
+                    let x = triangular.sample(rng);
+                    let u: f64 = rng.random();
+                    if u * max <= x {
+                        break x;
+                    }
+                }
+            }
+            _ => dist.sample(rng),
+        };
+        value.max(0.0)
+    }
+
+    /// μ and σ of a log-normal, by either of its forms.
+    fn lognormal_parameters(&self) -> Option<(f64, f64)> {
+        match *self {
+            DistSpec::Lognormal {
+                median: Some(median),
+                sigma: Some(sigma),
+                ..
+            } => Some((median.ln(), sigma)),
+            DistSpec::Lognormal {
+                mean: Some(mean),
+                sd: Some(sd),
+                ..
+            } => {
+                let sigma2 = (1.0 + (sd / mean).powi(2)).ln();
+                Some((mean.ln() - sigma2 / 2.0, sigma2.sqrt()))
+            }
+            _ => None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! a scenario file may say, with defaults, allowed and plausible ranges,
 //! meanings and sources, in the types the model reads.
 
+mod fitted;
 mod harm;
 mod labs;
 mod market;
@@ -9,6 +10,7 @@ mod politics;
 mod review;
 mod simulation;
 
+pub use fitted::{Fitted, FittedRange};
 pub use harm::{Ecosystem, Hazard, Incidents};
 pub use labs::{Cadence, Lab, Line, Participation, ParticipationSpec, Signing};
 pub use market::{Market, Segment, default_segments};
@@ -41,5 +43,7 @@ crate::declare! {
         export_restriction: ExportRestriction = ExportRestriction::default() => Meta::nested();
         /// The labs.
         labs: Vec<Lab> = Vec::new() => Meta::nested();
+        /// Intervals of parameters estimated from data, by parameter path (`low`, `high`, `source`; written by `reviewsim fit`): their plausible ranges.
+        fitted: Fitted = Fitted::new() => Meta::unit("interval per parameter path");
     }
 }

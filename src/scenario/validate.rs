@@ -204,6 +204,10 @@ pub fn validate(mut settings: Settings, file: &str) -> Result<Scenario, Scenario
         self::escalation(&mut check, escalation, &segment_ids);
     }
     export_restriction(&mut check, &mut settings.export_restriction, start_date);
+    fitted(&mut check, &settings.fitted);
+    if check.problems.is_empty() {
+        calibrate_market(&mut check, &mut settings);
+    }
     if !check.problems.is_empty() {
         return Err(ScenarioError::Invalid {
             file: file.to_string(),
@@ -426,6 +430,48 @@ fn market(check: &mut Checker, market: &mut Market, lab_ids: &[String]) {
             }
         }
         segment.reputation_by_lab = reputation;
+        segment.open_weights_utility = segment.open_weights_preference;
+    }
+}
+
+/// Solves the constants of every segment with share targets (see
+/// [`super::calibrate`]).
+fn calibrate_market(check: &mut Checker, settings: &mut Settings) {
+    let Some(market) = &mut settings.market else {
+        return;
+    };
+    let targeted = |s: &super::sections::Segment| {
+        !s.share_targets.is_empty() || s.open_weights_share_target.is_some()
+    };
+    if !market.segments.iter().any(targeted) {
+        return;
+    }
+    let calibrator = super::calibrate::Calibrator::new(
+        &settings.labs,
+        &settings.capability,
+        &settings.ecosystem,
+    );
+    for (index, segment) in market.segments.iter_mut().enumerate() {
+        if !targeted(segment) {
+            continue;
+        }
+        let path = element_path("market.segments", &segment.id, index);
+        match calibrator.segment(segment) {
+            Ok(found) => {
+                segment.reputation_by_lab = found.constants.clone();
+                segment.open_weights_utility = found.open_weights_utility;
+                segment.calibration = Some(found);
+            }
+            Err(refusals) => {
+                for refusal in refusals {
+                    check.refuse(
+                        format!("{path}.{}", refusal.field),
+                        refusal.value,
+                        refusal.allowed,
+                    );
+                }
+            }
+        }
     }
 }
 
@@ -445,6 +491,27 @@ fn escalation(check: &mut Checker, escalation: &mut Escalation, segment_ids: &[S
         }
     }
     escalation.penalty_segments = indices;
+}
+
+/// Each interval of `[fitted]` is a finite range with its source.
+fn fitted(check: &mut Checker, fitted: &super::sections::Fitted) {
+    for (path, range) in fitted {
+        let at = format!("fitted.\"{path}\"");
+        if !(range.low.is_finite() && range.high.is_finite() && range.low <= range.high) {
+            check.refuse(
+                &at,
+                format!("{{ low = {}, high = {} }}", range.low, range.high),
+                "must be an interval of finite numbers with low <= high",
+            );
+        }
+        if range.source.trim().is_empty() {
+            check.refuse(
+                format!("{at}.source"),
+                "\"\"",
+                "must say what data and method the interval comes from",
+            );
+        }
+    }
 }
 
 fn export_restriction(check: &mut Checker, export: &mut ExportRestriction, start: NaiveDate) {

@@ -1,6 +1,7 @@
 //! Integration tests, one module per behaviour.
 
 mod aggregates;
+mod calibration;
 mod cli;
 mod common;
 mod common_random_numbers;

@@ -128,7 +128,7 @@ fn every_assumption_the_baseline_sets_lies_in_its_plausible_range() {
     for param in list(scenario.resolved()) {
         let entry = &param.entry;
         if let (reviewsim::scenario::declare::Source::Assumption(_), Some((low, high))) =
-            (entry.source, entry.plausible)
+            (entry.source.clone(), entry.plausible)
         {
             assert!(low < high, "{}: {low} >= {high}", entry.generic);
             let value: f64 = param.value.parse().unwrap();

@@ -99,12 +99,24 @@ crate::declare! {
             .allowed(Allowed::between(0.0, f64::MAX, "must be a number >= 0"))
             .plausible_log(1.0, 100.0)
             .assumption("a firm or a critical system exposes more than a person");
-        /// Logit utility offset of a lab, by lab id.
+        /// Logit utility offset of a lab, by lab id (labs with a share target have theirs solved).
         reputation: BTreeMap<String, f64> = BTreeMap::new() => Meta::unit("utility per lab id");
+        /// Observed share of the segment's adopters per lab id on day 0: the labs' constants are solved so that they win adopters in these proportions, and day 0's adopters are spread so.
+        share_targets: BTreeMap<String, f64> = BTreeMap::new() => Meta::unit("share per lab id")
+            .cited("data/market_targets.csv: observed shares renormalised over the scenario's labs, with the figures they come from in data/market_facts.csv");
+        /// Observed share of open-weights models on day 0; with it, open_weights_preference is solved too.
+        open_weights_share_target: Option<f64> = None => Meta::unit("share")
+            .cited("data/market_targets.csv: open-weights share of enterprise workloads (Menlo Ventures)");
+        /// Where the targets come from: the rows of data/market_targets.csv (segment and date).
+        targets_source: Option<String> = None => Meta::unit("text");
     }
     derived {
-        /// The reputation offsets by lab index.
+        /// The constant of each lab's models (written, or solved from targets), by lab index.
         reputation_by_lab: Vec<f64>,
+        /// The utility of open weights: open_weights_preference, or solved from its target.
+        open_weights_utility: f64,
+        /// What the calibration to share targets found.
+        calibration: Option<crate::scenario::calibrate::SegmentCalibration>,
     }
 }
 
