@@ -4,6 +4,7 @@ mod aggregates;
 mod cli;
 mod common;
 mod common_random_numbers;
+mod data;
 mod deploy;
 mod determinism;
 mod fuzz;
