@@ -5,6 +5,7 @@ mod calibration;
 mod cli;
 mod common;
 mod common_random_numbers;
+mod data;
 mod deploy;
 mod determinism;
 mod fuzz;
