@@ -20,4 +20,5 @@ mod review_policy;
 mod scenario_errors;
 mod sensitivity;
 mod sharding;
+mod sources;
 mod sweeps;

@@ -55,20 +55,20 @@ crate::declare! {
         derivatives_per_day_initial: f64 = 50.0 => Meta::unit("derivatives per day")
             .allowed(Allowed::non_negative())
             .plausible(30.0, 80.0)
-            .cited("CALIBRATION.md [estimate]: 30-80 a day in the first two weeks; DeepSeek-R1 had 500+ derivatives after about 8 days; Hugging Face saw 3,000-4,000 new Llama-based models a week");
+            .cited("docs/calibration.md#open-weights-ecosystem [estimate]: 30-80 a day in the first two weeks; DeepSeek-R1 had 500+ derivatives after about 8 days; Hugging Face saw 3,000-4,000 new Llama-based models a week");
         /// Time for the arrival rate to halve.
         derivatives_half_life_days: f64 = 60.0 => Meta::unit("days")
             .allowed(Allowed::above(0.0, f64::MAX, "must be a number of days > 0"))
             .plausible(30.0, 90.0)
-            .cited("CALIBRATION.md [estimate]: a 30-90 day half-life; the baseline reaches about 27,000 Llama derivatives over two years, against about 27k by mid-2025");
+            .cited("docs/calibration.md#open-weights-ecosystem [estimate]: a 30-90 day half-life; the baseline reaches about 27,000 Llama derivatives over two years, against about 27k by mid-2025");
         /// Chance a derivative strips mitigation's safeguards.
         strip_probability: f64 = 0.9 => Meta::unit("probability")
             .allowed(Allowed::probability())
             .plausible(0.5, 1.0)
-            .cited("CALIBRATION.md [estimate]: a safety-stripped variant within 1-7 days with probability near 0.9; the safety fine-tuning of Llama 2-Chat 13B was removed for under $200");
+            .cited("docs/calibration.md#open-weights-ecosystem [estimate]: a safety-stripped variant within 1-7 days with probability near 0.9; the safety fine-tuning of Llama 2-Chat 13B was removed for under $200");
         /// Time from release to the stripping.
         strip_delay_days: DistParam = DistParam::uniform(1.0, 7.0) => Meta::unit("days")
-            .cited("CALIBRATION.md [estimate]: within 1-7 days");
+            .cited("docs/calibration.md#open-weights-ecosystem [estimate]: within 1-7 days");
     }
 }
 
@@ -90,7 +90,7 @@ crate::declare! {
         rate_per_exposure_day: f64 = 1e-9 => Meta::unit("incidents per exposure-day")
             .allowed(Allowed::non_negative())
             .plausible_log(1e-9, 1.6e-8)
-            .cited("CALIBRATION.md [estimate]: the baseline's 4e-9 gives about 17 incidents a year, against 233 reported AI incidents in 2024 (AI Index 2025)");
+            .cited("docs/calibration.md#incidents-and-escalation [estimate]: the baseline's 4e-9 gives about 17 incidents a year, against 233 reported AI incidents in 2024 (AI Index 2025)");
         /// Exposure of any released hazardous model besides its adopters and derivatives (for worlds without a market).
         exposure_per_model: f64 = 0.0 => Meta::unit("exposure").allowed(Allowed::non_negative());
         /// Exposure each derivative of an open-weights model adds.

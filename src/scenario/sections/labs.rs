@@ -22,7 +22,7 @@ crate::declare! {
         /// Negotiated window replacing review.window_days.
         expedited_window_days: Option<f64> = None => Meta::unit("days")
             .allowed(Allowed::days(MAX_HORIZON_DAYS))
-            .cited("CALIBRATION.md: competitors may negotiate expedited timelines (public reporting, June 2026)");
+            .cited("docs/calibration.md#review: competitors may negotiate expedited timelines (public reporting, June 2026)");
         /// The lab's product lines.
         lines: Vec<Line> = Vec::new() => Meta::nested();
     }
@@ -97,14 +97,14 @@ crate::declare! {
     pub struct ParticipationSpec {
         /// true: takes part from the start; false: not at the start (it joins only by `from`, `signing` or a directive).
         signed: Option<bool> = None => Meta::unit("true/false")
-            .cited("CALIBRATION.md: OpenAI, Anthropic, Google DeepMind, xAI and Microsoft signed; Meta holds out and expects to sign soon");
+            .cited("docs/calibration.md#review: OpenAI, Anthropic, Google DeepMind, xAI and Microsoft signed; Meta holds out and expects to sign soon");
         /// Takes part from this day on.
         from: Option<DayRef> = None => Meta::unit("day or date");
         /// Signs at a hazard rate driven by peers and pressure.
         signing: Option<Signing> = None => Meta::nested();
         /// Access modes the lab's terms leave uncovered.
         carve_out: Vec<Access> = Vec::new() => Meta::unit("list of api, open_weights")
-            .cited("CALIBRATION.md: competitors may negotiate carve-outs, and holdouts which models qualify (public reporting, June 2026)");
+            .cited("docs/calibration.md#review: competitors may negotiate carve-outs, and holdouts which models qualify (public reporting, June 2026)");
     }
 }
 
@@ -145,7 +145,7 @@ crate::declare! {
         /// Days between one model being ready and the next (or dates).
         cadence_days: DistParam = DistParam::constant(0.0) => Meta::unit("days")
             .required()
-            .cited("MODEL.md, baseline cadences [estimate]: intervals between flagship releases from 2023 to 2026, fitted as gamma");
+            .fitted("data/releases.csv: maximum likelihood over the intervals between a line's flagship releases, the time since its last one right-censored (`reviewsim fit`, docs/calibration.md#release-cadence); a scenario's [fitted] table gives each line's 95% interval");
         /// Day the line's first model is ready; by default uniform over one mean cadence.
         first_ready_days: Option<DistParam> = None => Meta::unit("days");
         /// Whether the next model's development starts at ready or at release.
@@ -153,7 +153,7 @@ crate::declare! {
             .assumption("development of the next model overlaps review of the last");
         /// Months behind the frontier when a model is ready.
         capability_lag_months: DistParam = DistParam::constant(0.0) => Meta::unit("months")
-            .cited("CALIBRATION.md: open-weights models lag the closed frontier by about 4 months (Epoch, 2026-05), 3.5 months with 90% CI 1.1-5.3 (Epoch, 2025-10); API lines near 0");
+            .cited("docs/calibration.md#capability: open-weights models lag the closed frontier by about 4 months (Epoch, 2026-05), 3.5 months with 90% CI 1.1-5.3 (Epoch, 2025-10); API lines near 0");
         /// Release of the line's model on the market at the start (date or day <= 0).
         incumbent_released: Option<DayRef> = None => Meta::unit("day or date (<= 0)");
     }

@@ -56,19 +56,19 @@ crate::declare! {
         /// Share of the population using some model on day 0.
         adopted_at_start: f64 = 0.0 => Meta::unit("fraction")
             .allowed(Allowed::fraction())
-            .cited("CALIBRATION.md: 39.4% of U.S. adults 18-64 used generative AI in 2024-08, rising since; U.S. Census firm-level AI use 17-20% by 2025-12 to 2026-05; government: assumption");
+            .cited("docs/calibration.md#adoption: 39.4% of U.S. adults 18-64 used generative AI in 2024-08, rising since; U.S. Census firm-level AI use 17-20% by 2025-12 to 2026-05; government: assumption");
         /// Bass innovation coefficient.
         bass_p_per_year: f64 = 0.0 => Meta::unit("per year")
             .required()
             .allowed(Allowed::rate_per_year())
             .plausible(0.005, 0.05)
-            .cited("CALIBRATION.md [estimate]: consumer p near 0.02, enterprise 0.03; Bass meta-analysis (Sultan, Farley and Lehmann 1990): typical p 0.01-0.03");
+            .cited("docs/calibration.md#adoption [estimate]: consumer p near 0.02, enterprise 0.03; Bass meta-analysis (Sultan, Farley and Lehmann 1990): typical p 0.01-0.03");
         /// Bass imitation coefficient.
         bass_q_per_year: f64 = 0.0 => Meta::unit("per year")
             .required()
             .allowed(Allowed::rate_per_year())
             .plausible(0.2, 2.0)
-            .cited("CALIBRATION.md [estimate]: consumer q near 1.5, enterprise 0.4-0.6; Bass meta-analysis: typical q 0.2-0.4");
+            .cited("docs/calibration.md#adoption [estimate]: consumer q near 1.5, enterprise 0.4-0.6; Bass meta-analysis: typical q 0.2-0.4");
         /// Rate at which an adopter re-chooses.
         switching_per_year: f64 = 0.0 => Meta::unit("per year")
             .allowed(Allowed::rate_per_year())

@@ -54,7 +54,7 @@ crate::declare! {
         /// Segments where the penalty applies.
         public_penalty_segments: Vec<String> = vec!["enterprise".to_string(), "government".to_string()]
             => Meta::unit("list of segment ids")
-                .cited("CALIBRATION.md: federal clearance as a credibility advantage with enterprise and government buyers");
+                .cited("docs/calibration.md#incidents-and-escalation: federal clearance as a credibility advantage with enterprise and government buyers");
         /// Pressure at which a directive is issued; absent: never.
         directive_threshold: Option<f64> = None => Meta::unit("pressure")
             .allowed(threshold())
@@ -83,7 +83,7 @@ crate::declare! {
         mandatory_review: bool = true => Meta::unit("true/false");
         /// The directive suspends the lab's API models.
         suspend_api: bool = false => Meta::unit("true/false")
-            .cited("CALIBRATION.md: the 2026-06-12 export-control directive forced a lab to suspend two models worldwide");
+            .cited("docs/calibration.md#incidents-and-escalation: the 2026-06-12 export-control directive forced a lab to suspend two models worldwide");
         /// Regions of the suspension.
         suspend_regions: Vec<Jurisdiction> = vec![Jurisdiction::Us, Jurisdiction::Foreign]
             => Meta::unit("list of us, foreign");
@@ -108,7 +108,7 @@ crate::declare! {
     pub struct ExportRestriction {
         /// U.S. API models unavailable abroad from this day (number or date).
         from: Option<DayRef> = None => Meta::unit("day or date")
-            .cited("CALIBRATION.md: the 2026-06-12 directive restricted access for foreign nationals");
+            .cited("docs/calibration.md#incidents-and-escalation: the 2026-06-12 directive restricted access for foreign nationals");
         /// U.S. API models unavailable abroad after the first directive.
         after_directive: bool = false => Meta::unit("true/false");
     }

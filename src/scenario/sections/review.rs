@@ -16,23 +16,23 @@ crate::declare! {
         window_days: f64 = 30.0 => Meta::unit("days")
             .allowed(Allowed::days(MAX_HORIZON_DAYS))
             .plausible(0.0, 45.0)
-            .cited("CALIBRATION.md: \"up to 30 days\" to evaluate before release (executive order, 2026-06-02)");
+            .cited("docs/calibration.md#review: \"up to 30 days\" to evaluate before release (executive order, 2026-06-02)");
         /// When the window's clock starts: at submission, or when review begins (queueing does not count).
         clock_start: ClockStart = ClockStart::Submission => Meta::unit("submission | review_start");
         /// At the window's end: release (voluntary) or wait for the review (mandatory preclearance).
         on_expiry: OnExpiry = OnExpiry::Release => Meta::unit("release | hold")
-            .cited("CALIBRATION.md: the framework is voluntary, with no mandatory licensing or preclearance");
+            .cited("docs/calibration.md#review: the framework is voluntary, with no mandatory licensing or preclearance");
         /// When the program starts reviewing (day number or date).
         operational: DayRef = DayRef::Day(0.0) => Meta::unit("day or date")
-            .cited("CALIBRATION.md: fully operational by the end of July 2026");
+            .cited("docs/calibration.md#review: reported as fully operational by the end of July 2026 (unverified; the order's 60-day deadline for classified benchmarking is 2026-08-01)");
         /// Covered models ready before the program is operational: release unreviewed, or wait.
         before_operational: BeforeOperational = BeforeOperational::Release => Meta::unit("release | wait");
         /// Access modes the program covers.
         covered_access: Vec<Access> = vec![Access::Api, Access::OpenWeights] => Meta::unit("list of api, open_weights")
-            .cited("CALIBRATION.md: the order covers any release of a covered model, including to trusted partners");
+            .cited("docs/calibration.md#review: the order covers any release of a covered model, including to trusted partners");
         /// Jurisdictions the program covers.
         covered_jurisdictions: Vec<Jurisdiction> = vec![Jurisdiction::Us] => Meta::unit("list of us, foreign")
-            .cited("CALIBRATION.md: a U.S. framework; agreements so far are with U.S. labs");
+            .cited("docs/calibration.md#review: a U.S. framework; agreements so far are with U.S. labs");
         /// Which models are capable enough to be covered; absent covers every model.
         threshold: Option<ThresholdSpec> = None => Meta::nested();
         /// The review tracks (fork-join: every covered model goes to all).
@@ -119,11 +119,11 @@ crate::declare! {
                 "must be >= 1 (a track with no teams would never finish; remove the track instead)",
             ))
             .plausible(1.0, 4.0)
-            .cited("CALIBRATION.md [estimate]: 40+ evaluations completed in about 21 months is about 2 a month, i.e. 1-3 reviews in parallel; outside analysts stress limited staff and compute");
+            .cited("docs/calibration.md#review [estimate]: 40+ evaluations completed in about 21 months is about 2 a month, i.e. 1-3 reviews in parallel; outside analysts stress limited staff and compute");
         /// Time one team takes to review one model.
         duration_days: DistParam = DistParam::constant(0.0) => Meta::unit("days")
             .required()
-            .cited("CALIBRATION.md [estimate]: pre-release access windows of 6-21 days for outside evaluators give a median near 10 days");
+            .cited("docs/calibration.md#review [estimate]: pre-release access windows of 6-21 days for outside evaluators give a median near 10 days");
         /// Order in which waiting models are taken up.
         discipline: Discipline = Discipline::Fifo => Meta::unit("fifo");
         /// Chance a finished track finds a hazard the model has.

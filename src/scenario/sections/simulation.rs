@@ -15,7 +15,7 @@ crate::declare! {
         /// Calendar date of day 0.
         start_date: Date = Date(chrono::NaiveDate::from_ymd_opt(2026, 6, 2).unwrap_or_default())
             => Meta::unit("date")
-                .cited("CALIBRATION.md: the executive order setting up the review was signed on 2026-06-02");
+                .cited("docs/calibration.md#review: the executive order setting up the review was signed on 2026-06-02");
         /// Length of each replication.
         horizon_days: f64 = 0.0 => Meta::unit("days")
             .required()
@@ -61,7 +61,7 @@ crate::declare! {
                 1e6,
                 "must be a rate from 0 to 1e6 frontier-months per month",
             ))
-            .cited("CALIBRATION.md: the unit's definition; METR's task length doubling about every 7 months is one way to read a frontier-month");
+            .cited("docs/calibration.md#capability: the unit's definition; METR's task length doubling about every 7 months is one way to read a frontier-month");
     }
 }
 
