@@ -20,6 +20,10 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::day::DayRef;
 
+mod residual;
+
+pub use residual::Residual;
+
 /// A distribution as written in a scenario file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "dist", rename_all = "snake_case", deny_unknown_fields)]
@@ -167,6 +171,8 @@ pub enum Dist {
     LogNormal(LogNormal<f64>),
     /// Triangular.
     Triangular(Triangular<f64>),
+    /// The time left in a cycle already under way.
+    Residual(Box<Residual>),
 }
 
 impl Default for Dist {
@@ -185,6 +191,7 @@ impl Dist {
             Dist::Gamma(d) => d.sample(rng),
             Dist::LogNormal(d) => d.sample(rng),
             Dist::Triangular(d) => d.sample(rng),
+            Dist::Residual(d) => d.sample(rng),
         };
         value.max(0.0)
     }
@@ -401,7 +408,7 @@ impl DistSpec {
     }
 
     /// μ and σ of a log-normal, by either of its forms.
-    fn lognormal_parameters(&self) -> Option<(f64, f64)> {
+    pub(crate) fn lognormal_parameters(&self) -> Option<(f64, f64)> {
         match *self {
             DistSpec::Lognormal {
                 median: Some(median),

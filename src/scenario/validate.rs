@@ -377,15 +377,20 @@ fn line(
         }
         days
     });
-    line.first_ready = match &line.first_ready_days {
-        Some(param) => param.dist().clone(),
-        None => default_first_ready(line.cadence_days.spec()),
+    line.first_ready = match (&line.first_ready_days, line.incumbent_released_day) {
+        (Some(param), _) => param.dist().clone(),
+        (None, Some(day)) => super::dist::Residual::new(line.cadence_days.spec(), -day)
+            .map(|residual| Dist::Residual(Box::new(residual)))
+            .unwrap_or_else(|| default_first_ready(line.cadence_days.spec())),
+        (None, None) => default_first_ready(line.cadence_days.spec()),
     };
 }
 
-/// Without a stated first ready day, a line is taken to be at a uniformly
-/// random point of its cycle: the first model is ready uniformly within one
-/// mean cadence.
+/// Without a stated first ready day or an incumbent to count from, a line is
+/// taken to be at a uniformly random point of its cycle: the first model is
+/// ready uniformly within one mean cadence. (With an incumbent, the first
+/// model is ready after the time left in the cycle that began with it:
+/// [`super::dist::Residual`].)
 fn default_first_ready(cadence: &DistSpec) -> Dist {
     let mean = cadence.mean().filter(|m| m.is_finite() && *m > 0.0);
     match mean {

@@ -146,7 +146,7 @@ crate::declare! {
         cadence_days: DistParam = DistParam::constant(0.0) => Meta::unit("days")
             .required()
             .fitted("data/releases.csv: maximum likelihood over the intervals between a line's flagship releases, the time since its last one right-censored (`reviewsim fit`, docs/calibration.md#release-cadence); a scenario's [fitted] table gives each line's 95% interval");
-        /// Day the line's first model is ready; by default uniform over one mean cadence.
+        /// Day the line's first model is ready; by default the time left in the cycle begun by the incumbent (the cadence given the days since incumbent_released), or uniform over one mean cadence without one.
         first_ready_days: Option<DistParam> = None => Meta::unit("days");
         /// Whether the next model's development starts at ready or at release.
         next_cycle_starts: CycleStart = CycleStart::Ready => Meta::unit("ready | release")
