@@ -23,12 +23,18 @@
 //! assert!(fit.estimates[0].interval.contains(133.25));
 //! ```
 
+mod error;
 mod estimate;
+mod history;
 mod interval;
 mod likelihood;
 mod mle;
+mod releases;
 
+pub use error::{FitError, RowProblem};
 pub use estimate::{Estimate, FamilyFit, aic, fit_family};
+pub use history::{LineHistory, Selection, access_name, histories};
 pub use interval::{Cutoff, Interval, chi_squared_95, simulate};
 pub use likelihood::{Design, Family, LineIntervals, Observations};
 pub use mle::{Maximum, maximise};
+pub use releases::{COLUMNS, DatePrecision, Release, parse_releases, read_releases};
