@@ -6,6 +6,7 @@ mod common;
 mod common_random_numbers;
 mod deploy;
 mod determinism;
+mod fit;
 mod fuzz;
 mod golden;
 mod hazards;
