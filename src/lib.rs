@@ -49,6 +49,7 @@ extern crate self as reviewsim;
 pub mod app;
 pub mod engine;
 pub mod experiment;
+pub mod fit;
 pub mod metrics;
 pub mod model;
 pub mod output;

@@ -47,6 +47,66 @@ enum Command {
     /// elementary effects over the parameters' plausible ranges, written to
     /// sensitivity.csv with the summary of every design point.
     Sensitivity(Box<SensitivityArgs>),
+    /// Fit release cadences to a release history by maximum likelihood
+    /// (the interval since each line's last release right-censored at
+    /// --as-of): exponential, gamma and log-normal compared by AIC, with
+    /// 95% intervals, per line and pooled per access mode; optionally a
+    /// scenario fragment of the fits and a tidy CSV.
+    Fit(FitArgs),
+}
+
+#[derive(Debug, Args)]
+struct FitArgs {
+    /// The release history, a CSV with the header
+    /// lab,line,model,access,date,date_precision,flagship,status,source,note.
+    releases: PathBuf,
+    /// The censoring date (YYYY-MM-DD): releases from this day on are left
+    /// out, and each line's interval since its last release is censored
+    /// here.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: chrono::NaiveDate,
+    /// The scenario to fit for: the fragment lists its labs and lines, in
+    /// its order.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Write a scenario fragment (TOML) for `extends`: each line's fitted
+    /// cadence_days, and a [fitted] table of the 95% intervals.
+    #[arg(long, value_name = "PATH")]
+    fragment: Option<PathBuf>,
+    /// Write the fits as a tidy CSV, one row per line (or pool), family and
+    /// parameter, with columns scope, lab, line, access, lines, releases,
+    /// first_release, last_release, complete_intervals, censored_days,
+    /// family, status, parameter, estimate, low_95, high_95, cutoff,
+    /// log_likelihood, aic, delta_aic, best.
+    #[arg(long, value_name = "PATH")]
+    table: Option<PathBuf>,
+    /// The family the fragment uses: best (the lowest AIC), exponential,
+    /// gamma or lognormal.
+    #[arg(long, value_name = "FAMILY", default_value = "best",
+          value_parser = ["best", "exponential", "gamma", "lognormal"])]
+    dist: String,
+    /// In the fragment, give a line too short to fit the pooled fit of its
+    /// access mode.
+    #[arg(long)]
+    pool: bool,
+    /// Count every release, not only flagship ones (releases of a line on
+    /// one day count once).
+    #[arg(long)]
+    all_models: bool,
+    /// Master seed of the bootstrap's random streams.
+    #[arg(long, value_name = "N", default_value_t = reviewsim::fit::DEFAULT_SEED)]
+    seed: u64,
+    /// Bootstrap histories per fit that calibrate the intervals' cut-off;
+    /// 0 takes chi-squared(1)'s 3.84 instead (faster, too narrow for short
+    /// histories).
+    #[arg(long, value_name = "N", default_value_t = reviewsim::fit::DEFAULT_REPLICATES,
+          value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    bootstrap: u64,
+}
+
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date written YYYY-MM-DD"))
 }
 
 #[derive(Debug, Args)]
@@ -375,7 +435,48 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Run(args) => run(args, Vec::new()).map(|_| ()),
         Command::Sensitivity(args) => sensitivity(*args),
+        Command::Fit(args) => fit(&args),
     }
+}
+
+/// `fit`: the fits printed, and written where asked.
+fn fit(args: &FitArgs) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use reviewsim::fit::{self, Cutoff, Family, Selection};
+    let request = fit::FitRequest {
+        releases: args.releases.clone(),
+        as_of: args.as_of,
+        scenario: args.scenario.clone(),
+        family: Family::from_name(&args.dist),
+        pool: args.pool,
+        selection: if args.all_models {
+            Selection::AllModels
+        } else {
+            Selection::Flagship
+        },
+        cutoff: match args.bootstrap {
+            0 => Cutoff::ChiSquared,
+            replicates => Cutoff::Bootstrap {
+                replicates,
+                seed: args.seed,
+            },
+        },
+    };
+    let report = fit::run(&request)?;
+    let mut text = fit::render_text(&report);
+    if let Some(path) = &args.table {
+        let file = std::fs::File::create(path)
+            .with_context(|| format!("{}: cannot create the table", path.display()))?;
+        fit::write_table(&report, std::io::BufWriter::new(file))
+            .with_context(|| format!("{}: cannot write the table", path.display()))?;
+        text.push_str(&format!("wrote {}\n", path.display()));
+    }
+    if let Some(path) = &args.fragment {
+        std::fs::write(path, fit::render_fragment(&report))
+            .with_context(|| format!("{}: cannot write the fragment", path.display()))?;
+        text.push_str(&format!("wrote {}\n", path.display()));
+    }
+    print_stdout(&text)
 }
 
 /// `sensitivity`: a run of the study's sweep, then its ranking.

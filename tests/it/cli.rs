@@ -155,6 +155,7 @@ fn every_subcommand_has_help() {
         &["validate", "--help"],
         &["params", "--help"],
         &["merge", "--help"],
+        &["fit", "--help"],
     ] {
         let output = reviewsim(args);
         assert!(output.status.success(), "{args:?}");

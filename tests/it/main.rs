@@ -8,6 +8,7 @@ mod common_random_numbers;
 mod data;
 mod deploy;
 mod determinism;
+mod fit;
 mod fuzz;
 mod golden;
 mod hazards;

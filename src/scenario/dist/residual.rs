@@ -158,7 +158,7 @@ impl Residual {
             Family::Gamma { shape, scale } => {
                 gamma::checked_gamma_ur(shape, x / scale).map_or(f64::NEG_INFINITY, f64::ln)
             }
-            Family::LogNormal { mu, sigma } if sigma == 0.0 => {
+            Family::LogNormal { mu, sigma: 0.0 } => {
                 if x.ln() < mu {
                     0.0
                 } else {
