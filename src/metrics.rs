@@ -456,12 +456,8 @@ mod tests {
 
     #[test]
     fn every_column_of_the_per_replication_files_is_aggregated() {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/scenarios/baseline.toml"
-        ))
-        .unwrap();
-        let scenario = Scenario::from_toml(&text, "baseline.toml", &[]).unwrap();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
+        let scenario = Scenario::load(path.as_ref(), &[]).unwrap();
         let names = |kind| -> Vec<String> {
             columns(kind, &scenario)
                 .into_iter()

@@ -172,7 +172,24 @@ pub fn list(settings: &Settings) -> Vec<Param> {
         let declarations = <Settings as Section>::declarations();
         walk(&table, &declarations, "", "", &mut params);
     }
+    let solved: Vec<(String, f64)> = (settings.market.iter())
+        .flat_map(|market| &market.segments)
+        .filter(|segment| segment.open_weights_share_target.is_some())
+        .map(|segment| {
+            let path = format!("market.segments.{}.open_weights_preference", segment.id);
+            (path, segment.open_weights_utility)
+        })
+        .collect();
     for param in &mut params {
+        if let Some((_, value)) = solved.iter().find(|(path, _)| *path == param.path) {
+            param.value = number(*value);
+            param.entry.plausible = None;
+            param.entry.source = Source::Fitted(
+                "solved at validation so that the segment's open-weights share is its \
+                 open_weights_share_target (data/market_targets.csv)"
+                    .into(),
+            );
+        }
         if let Some(range) = settings.fitted.get(&param.path) {
             param.entry.plausible = Some((range.low, range.high));
             param.entry.log_scale = false;

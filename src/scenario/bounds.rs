@@ -440,7 +440,9 @@ mod tests {
 
     #[test]
     fn a_cadence_with_a_huge_spread_is_refused_naming_the_line() {
-        let scenario = baseline(&["labs.meta.lines.llama.cadence_days.cv=1e4"]);
+        let scenario = baseline(&[
+            "labs.meta.lines.llama.cadence_days={ dist = \"gamma\", mean = 129, cv = 1e4 }",
+        ]);
         let problems = scenario.check_work(WorkLimits::default(), false);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].path, "labs.meta.lines.llama.cadence_days");
@@ -488,7 +490,13 @@ mod tests {
 
     #[test]
     fn counts_beyond_exact_arithmetic_are_refused_even_when_lifted() {
-        let scenario = baseline(&["ecosystem.derivatives_per_day_initial=1e300"]);
+        // Derivatives out of all measure would also swamp the calibrated
+        // market's choice; here only the count is at issue.
+        let scenario = baseline(&[
+            "ecosystem.derivatives_per_day_initial=1e300",
+            "market.segments.consumer.ecosystem_weight=0",
+            "market.segments.enterprise.ecosystem_weight=0",
+        ]);
         let problems = scenario.check_work(WorkLimits::none(), false);
         assert_eq!(problems[0].path, "ecosystem.derivatives_per_day_initial");
         let scenario = baseline(&["incidents.rate_per_exposure_day=1e20"]);

@@ -245,3 +245,135 @@ fn targets_that_cannot_hold_are_refused_with_the_path_and_what_is_allowed() {
         "{message}"
     );
 }
+
+#[test]
+fn the_baselines_simulated_shares_on_its_start_date_are_its_declared_targets() {
+    // Through the command line, as a user sees them: the time series on
+    // day 0, in every segment, against share_targets and the open-weights
+    // target.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    crate::common::reviewsim_ok(&[
+        "run",
+        crate::common::BASELINE,
+        "--out",
+        out.to_str().unwrap(),
+        "--replications",
+        "20",
+        "--timeseries",
+        "1",
+        "--set",
+        "simulation.horizon_days=1",
+        "--quiet",
+    ]);
+    let scenario = crate::common::baseline_with(&[]);
+    let rows = crate::common::csv_rows(&out.join("timeseries.csv"));
+    let day0: Vec<_> = rows
+        .iter()
+        .filter(|r| r["day"].parse::<f64>().unwrap() == 0.0)
+        .collect();
+    for segment in &scenario.market.as_ref().unwrap().segments {
+        assert!(!segment.share_targets.is_empty(), "{}", segment.id);
+        let in_segment: Vec<_> = day0.iter().filter(|r| r["segment"] == segment.id).collect();
+        let total: f64 = in_segment
+            .iter()
+            .map(|r| r["adopters"].parse::<f64>().unwrap())
+            .sum();
+        for (lab, target) in &segment.share_targets {
+            let shares: Vec<f64> = (in_segment.iter())
+                .filter(|r| &r["lab"] == lab)
+                .map(|r| r["share"].parse().unwrap())
+                .collect();
+            assert_eq!(shares.len(), 20);
+            let (mean, _) = mean_and_se(&shares);
+            assert!(
+                (mean - target).abs() < 0.01,
+                "{} {lab}: {mean} vs {target}",
+                segment.id
+            );
+        }
+        if let Some(target) = segment.open_weights_share_target {
+            let open: f64 = (in_segment.iter())
+                .map(|r| r["adopters_open_weights"].parse::<f64>().unwrap())
+                .sum();
+            assert!(
+                (open / total - target).abs() < 0.01,
+                "{}: {}",
+                segment.id,
+                open / total
+            );
+        }
+    }
+}
+
+/// `data/market_targets.csv` as (segment, as_of, subject) → share.
+fn shipped_targets() -> std::collections::HashMap<(String, String, String), f64> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/market_targets.csv");
+    crate::common::csv_rows(path.as_ref())
+        .into_iter()
+        .map(|r| {
+            let key = (
+                r["segment"].clone(),
+                r["as_of"].clone(),
+                r["subject"].clone(),
+            );
+            (key, r["share"].parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn the_baselines_targets_are_the_rows_of_the_data_file_they_name() {
+    let targets = shipped_targets();
+    let scenario = crate::common::baseline_with(&[]);
+    for segment in &scenario.market.as_ref().unwrap().segments {
+        let source = segment.targets_source.as_deref().unwrap();
+        let rest = source.strip_prefix("data/market_targets.csv: ").unwrap();
+        let (name, as_of) = rest.split_once(", ").unwrap();
+        assert_eq!(name, segment.id);
+        let mut named = 0;
+        for ((seg, date, subject), share) in &targets {
+            if seg != name || date != as_of {
+                continue;
+            }
+            named += 1;
+            let declared = if subject == "open_weights" {
+                segment.open_weights_share_target
+            } else {
+                segment.share_targets.get(subject).copied()
+            };
+            match declared {
+                Some(declared) => assert!((declared - share).abs() < 1e-9, "{source}: {subject}"),
+                // Only the open-weights figure may be left out (it solves
+                // a preference that is otherwise an assumption).
+                None => assert_eq!(subject, "open_weights", "{source}: {subject} left out"),
+            }
+        }
+        assert!(named >= segment.share_targets.len(), "{source}");
+    }
+}
+
+#[test]
+fn every_incumbent_of_the_baseline_is_its_lines_last_flagship_before_the_start() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/releases.csv");
+    let releases = crate::common::csv_rows(path.as_ref());
+    let scenario = crate::common::baseline_with(&[]);
+    for lab in &scenario.labs {
+        for line in &lab.lines {
+            let last = (releases.iter())
+                .filter(|r| r["lab"] == lab.id && r["line"] == line.id && r["flagship"] == "yes")
+                .map(|r| chrono::NaiveDate::parse_from_str(&r["date"], "%Y-%m-%d").unwrap())
+                .filter(|date| *date < scenario.start_date)
+                .max()
+                .unwrap();
+            let day = (last - scenario.start_date).num_days() as f64;
+            assert_eq!(
+                line.incumbent_released_day,
+                Some(day),
+                "{}/{}",
+                lab.id,
+                line.id
+            );
+        }
+    }
+}

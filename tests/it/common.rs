@@ -9,6 +9,14 @@ use reviewsim::scenario::{Override, Scenario};
 /// The baseline scenario shipped with the crate.
 pub const BASELINE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
 
+/// The baseline's text, its `extends` made absolute so that a copy of it
+/// written anywhere reads the same fitted fragment.
+pub fn baseline_text() -> String {
+    let text = std::fs::read_to_string(BASELINE).unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/");
+    text.replacen("extends = \"", &format!("extends = \"{dir}"), 1)
+}
+
 /// The baseline with overrides applied.
 pub fn baseline_with(overrides: &[&str]) -> Scenario {
     let overrides: Vec<Override> = overrides.iter().map(|o| o.parse().unwrap()).collect();
@@ -53,7 +61,7 @@ pub fn lab_index(scenario: &Scenario, id: &str) -> usize {
 /// Writes the baseline followed by `sweep` (a `[sweep]` section) into `dir`
 /// and returns the file's path.
 pub fn baseline_sweep(dir: &std::path::Path, sweep: &str) -> String {
-    let text = std::fs::read_to_string(BASELINE).unwrap();
+    let text = baseline_text();
     let path = dir.join("sweep.toml");
     std::fs::write(&path, format!("{text}\n{sweep}\n")).unwrap();
     path.display().to_string()

@@ -454,14 +454,14 @@ fn check_fragment(text: &str) {
     extending_scenario_validates(text, &fragment);
 }
 
-/// With `[fitted]` removed (until scenarios accept it), the baseline
-/// without the fitted lines' own cadences, extending the fragment,
-/// validates and takes the fitted cadences.
+/// The baseline, extending the fragment instead of the shipped one (and
+/// given a cadence of its own for the lines the fragment leaves alone),
+/// validates, keeps its line order, takes the fitted cadences, and shows
+/// each fitted parameter's interval as its plausible range.
 fn extending_scenario_validates(text: &str, fragment: &toml::Table) {
     let dir = tempfile::tempdir().unwrap();
-    let without_fitted = &text[..text.find("\n[fitted.").unwrap()];
-    std::fs::write(dir.path().join("fit.toml"), without_fitted).unwrap();
-    let mut scenario: toml::Table = std::fs::read_to_string(BASELINE).unwrap().parse().unwrap();
+    std::fs::write(dir.path().join("fit.toml"), text).unwrap();
+    let mut scenario: toml::Table = crate::common::baseline_text().parse().unwrap();
     let mut fitted = Vec::new();
     for (lab, fragment_lab) in (scenario["labs"].as_array_mut().unwrap().iter_mut())
         .zip(fragment["labs"].as_array().unwrap())
@@ -470,9 +470,18 @@ fn extending_scenario_validates(text: &str, fragment: &toml::Table) {
         for (line, fragment_line) in
             (lab["lines"].as_array_mut().unwrap().iter_mut()).zip(fragment_lines)
         {
-            if let Some(cadence) = fragment_line.get("cadence_days") {
-                line.as_table_mut().unwrap().remove("cadence_days");
-                fitted.push((line["id"].as_str().unwrap().to_string(), cadence.clone()));
+            let line = line.as_table_mut().unwrap();
+            match fragment_line.get("cadence_days") {
+                Some(cadence) => {
+                    fitted.push((line["id"].as_str().unwrap().to_string(), cadence.clone()))
+                }
+                None => {
+                    let mut cadence = toml::Table::new();
+                    cadence.insert("dist".into(), "gamma".into());
+                    cadence.insert("mean".into(), 100.0.into());
+                    cadence.insert("cv".into(), 0.5.into());
+                    line.insert("cadence_days".into(), cadence.into());
+                }
             }
         }
     }
@@ -498,6 +507,16 @@ fn extending_scenario_validates(text: &str, fragment: &toml::Table) {
             .unwrap();
         let expected: DistSpec = toml::Value::try_into(cadence).unwrap();
         assert_eq!(line.cadence_days.spec(), &expected, "{id}");
+    }
+    let params = reviewsim::params::list(loaded.resolved());
+    for (path, range) in &loaded.fitted {
+        let param = params.iter().find(|p| &p.path == path).unwrap();
+        assert_eq!(
+            param.entry.plausible,
+            Some((range.low, range.high)),
+            "{path}"
+        );
+        assert_eq!(param.entry.source.label(), "fitted", "{path}");
     }
 }
 

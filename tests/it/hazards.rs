@@ -51,8 +51,7 @@ fn completed_reviews_detect_hazards_at_the_configured_rate() {
 
     // One track at 0.6 alone.
     let one_track = Scenario::from_toml(
-        &std::fs::read_to_string(crate::common::BASELINE)
-            .unwrap()
+        &crate::common::baseline_text()
             .replace("detection_probability = 0.5", "detection_probability = 0")
             .replace("detection_probability = 0.3", "detection_probability = 0"),
         "baseline.toml",

@@ -68,8 +68,12 @@ fn every_parameter_of_the_baseline_and_of_every_form_is_documented() {
 #[test]
 fn every_listed_path_can_be_set_to_its_listed_value() {
     let scenario = baseline_with(&[]);
+    // Parameters the market's calibration solves are listed with the value
+    // found, and cannot be set.
+    let solved = scenario.solved_paths();
     let overrides: Vec<Override> = list(scenario.resolved())
         .iter()
+        .filter(|p| !solved.contains(&p.path))
         .map(|p| format!("{}={}", p.path, p.value).parse().unwrap())
         .collect();
     let again = Scenario::load(BASELINE.as_ref(), &overrides).unwrap();
@@ -100,7 +104,7 @@ fn params_prints_paths_values_units_and_meanings() {
         "{line}"
     );
     assert!(
-        stdout.contains("labs.meta.lines.llama.cadence_days.mean"),
+        stdout.contains("labs.meta.lines.llama.cadence_days.median"),
         "{stdout}"
     );
     assert!(!stdout.contains(".id "), "{stdout}");

@@ -7,7 +7,7 @@ use crate::common::{BASELINE, reviewsim};
 
 /// Writes the baseline with one edit into `dir` and returns its path.
 fn edited_baseline(dir: &Path, from: &str, to: &str) -> String {
-    let text = std::fs::read_to_string(BASELINE).unwrap();
+    let text = crate::common::baseline_text();
     assert!(
         text.contains(from),
         "the baseline no longer contains {from:?}"
@@ -74,14 +74,14 @@ fn an_unknown_key_inside_a_named_entry_is_refused_with_the_entry_id() {
     let dir = tempfile::tempdir().unwrap();
     let file = edited_baseline(
         dir.path(),
-        "mean = 96, cv = 0.3 }",
-        "mean = 96, cv = 0.3, shape = 2 }",
+        "low = 0, high = 1 }     # [estimate] API lines sit near the frontier\nincumbent_released = 2026-05-28",
+        "low = 0, high = 1, shape = 2 }\nincumbent_released = 2026-05-28",
     );
     assert_refused(
         &file,
         &[],
         &[
-            "labs.anthropic.lines.claude.cadence_days",
+            "labs.anthropic.lines.claude.capability_lag_months",
             "unknown field `shape`",
         ],
     );
@@ -138,8 +138,8 @@ fn a_negative_review_duration_is_refused() {
 fn a_negative_duration_given_by_set_is_refused() {
     assert_refused(
         BASELINE,
-        &["--set", "labs.openai.lines.gpt.cadence_days.mean=-90"],
-        &["labs.openai.lines.gpt.cadence_days.mean = -90"],
+        &["--set", "labs.anthropic.lines.claude.cadence_days.mean=-90"],
+        &["labs.anthropic.lines.claude.cadence_days.mean = -90"],
     );
 }
 
@@ -232,7 +232,11 @@ fn an_unwritable_output_directory_is_refused_without_a_panic() {
 fn ids_that_would_collide_in_the_outputs_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     // A lab called `all` would mix with the system rows of summary.csv.
-    let file = edited_baseline(dir.path(), "id = \"meta\"", "id = \"all\"");
+    let file = edited_baseline(
+        dir.path(),
+        "[[labs]]\nid = \"meta\"",
+        "[[labs]]\nid = \"all\"\n[[labs.lines]]\nid = \"x\"\naccess = \"api\"\ncadence_days = 100\n\n[[labs]]\nid = \"meta\"",
+    );
     assert_refused(&file, &[], &["labs.all.id = \"all\"", "is reserved"]);
     // A segment called `all` would give two share_all columns.
     let file = edited_baseline(dir.path(), "id = \"consumer\"", "id = \"all\"");
@@ -268,7 +272,7 @@ fn ids_that_would_collide_in_the_outputs_are_refused() {
 #[test]
 fn a_sweep_that_changes_which_labs_or_segments_exist_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(BASELINE).unwrap();
+    let text = crate::common::baseline_text();
     let file = dir.path().join("shape.toml");
     std::fs::write(
         &file,
@@ -293,7 +297,10 @@ fn unbounded_or_inexact_work_is_refused_before_anything_runs() {
     // A cadence whose spread makes a line produce ~10^8 models.
     assert_refused(
         BASELINE,
-        &["--set", "labs.meta.lines.llama.cadence_days.cv=1e4"],
+        &[
+            "--set",
+            "labs.meta.lines.llama.cadence_days={ dist = \"gamma\", mean = 129, cv = 1e4 }",
+        ],
         &[
             "labs.meta.lines.llama.cadence_days = gamma(mean 129, cv 10000)",
             "more than the limit of 100000 per replication",
@@ -311,7 +318,16 @@ fn unbounded_or_inexact_work_is_refused_before_anything_runs() {
     );
     assert_refused(
         BASELINE,
-        &["--set", "ecosystem.derivatives_per_day_initial=1e300"],
+        // (Ecosystems out of all measure would also swamp the calibrated
+        // market; the weights are zeroed so the count is what is refused.)
+        &[
+            "--set",
+            "ecosystem.derivatives_per_day_initial=1e300",
+            "--set",
+            "market.segments.consumer.ecosystem_weight=0",
+            "--set",
+            "market.segments.enterprise.ecosystem_weight=0",
+        ],
         &[
             "ecosystem.derivatives_per_day_initial = 1e300",
             "derivatives, more than the limit",
@@ -421,8 +437,13 @@ fn numbers_in_refusals_are_written_short_never_digit_by_digit() {
     // 1e-300 and 1e300 were once written out in full, three hundred digits.
     assert_refused(
         BASELINE,
-        &["--set", "labs.openai.lines.gpt.cadence_days.mean=1e-300"],
-        &["labs.openai.lines.gpt.cadence_days = gamma(mean 1e-300, cv 0.5): the mean cadence"],
+        &[
+            "--set",
+            "labs.anthropic.lines.claude.cadence_days.mean=1e-300",
+        ],
+        &[
+            "labs.anthropic.lines.claude.cadence_days = gamma(mean 1e-300, cv 0.3412): the mean cadence",
+        ],
     );
     assert_refused(
         BASELINE,
@@ -497,18 +518,18 @@ fn every_bad_value_of_a_line_or_a_track_is_listed_at_once() {
         BASELINE,
         &[
             "--set",
-            "labs.openai.lines.gpt.cadence_days.cv=-1",
+            "labs.anthropic.lines.claude.cadence_days.cv=-1",
             "--set",
             "labs.openai.lines.gpt.capability_lag_months.high=-1",
             "--set",
-            "labs.openai.lines.gpt.first_ready_days.low=-5",
+            "labs.openai.lines.gpt.first_ready_days={ dist = \"uniform\", low = -5, high = 1 }",
             "--set",
             "review.tracks.threat.duration_days.median=-1",
             "--set",
             "review.tracks.threat.detection_probability=2",
         ],
         &[
-            "labs.openai.lines.gpt.cadence_days.cv = -1",
+            "labs.anthropic.lines.claude.cadence_days.cv = -1",
             "labs.openai.lines.gpt.capability_lag_months.high = -1",
             "labs.openai.lines.gpt.first_ready_days.low = -5",
             "review.tracks.threat.duration_days.median = -1",

@@ -193,9 +193,12 @@ fn the_sensitivity_command_varies_every_assumption_with_a_plausible_range() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("meta share_all (mu_star"), "{stdout}");
     let params = reviewsim_ok(&["params", BASELINE, "--format", "csv"]);
+    // Assumptions and fitted parameters with a range (not those the
+    // market's calibration solves, which have none).
     let assumptions = csv_rows_of(&params.stdout)
         .iter()
-        .filter(|r| r["source"] == "assumption" && !r["plausible_low"].is_empty())
+        .filter(|r| matches!(r["source"].as_str(), "assumption" | "fitted"))
+        .filter(|r| !r["plausible_low"].is_empty())
         .count();
     assert!(assumptions >= 15, "{assumptions}");
     let points = csv_rows(&out.join("points.csv"));

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use reviewsim::experiment::{Experiment, Limits};
 use reviewsim::scenario::Override;
 
-use crate::common::{BASELINE, baseline_sweep, csv_rows, reviewsim, reviewsim_ok};
+use crate::common::{baseline_sweep, csv_rows, reviewsim, reviewsim_ok};
 
 const THREE_PARAMETER_GRID: &str = r#"
 [sweep]
@@ -119,7 +119,7 @@ fn experiment(sweep: &str) -> Result<Experiment, String> {
 }
 
 fn experiment_with(sweep: &str, overrides: &[&str]) -> Result<Experiment, String> {
-    let text = std::fs::read_to_string(BASELINE).unwrap();
+    let text = crate::common::baseline_text();
     let overrides: Vec<Override> = overrides.iter().map(|o| o.parse().unwrap()).collect();
     Experiment::from_toml(
         &format!("{text}\n{sweep}"),
@@ -145,7 +145,7 @@ fn a_latin_hypercube_of_n_samples_hits_each_of_the_n_equal_bins_of_every_paramet
             low = 5
             high = 45
             [[sweep.parameters]]
-            path = "labs.openai.lines.gpt.cadence_days.mean"
+            path = "labs.anthropic.lines.claude.cadence_days.mean"
             low = 30
             high = 300
             log = true
@@ -562,7 +562,7 @@ fn a_sweep_larger_than_a_block_runs_block_by_block_with_exact_pairs_and_mergeabl
 fn an_empty_swept_path_is_refused_against_the_sweep_not_each_point() {
     // An empty name once reached every point as an unknown field ``.
     for path in ["", " ", "review..window_days", "review.window_days."] {
-        let text = std::fs::read_to_string(BASELINE).unwrap();
+        let text = crate::common::baseline_text();
         let text =
             format!("{text}\n[sweep]\n[[sweep.parameters]]\npath = \"{path}\"\nvalues = [1]\n");
         let err = Experiment::from_toml(&text, "sweep.toml", &[], Limits::default())

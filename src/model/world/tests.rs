@@ -235,13 +235,9 @@ fn pooled_derivatives_leave_the_outcomes_unchanged_in_distribution() {
     // derivatives from different ones (the pools have their own), so the
     // differences between paired replications are the derivatives' noise
     // and what it moves, and have mean zero if the two agree.
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/baseline.toml"
-    ))
-    .unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/baseline.toml");
     let overrides = ["incidents.rate_per_exposure_day=1e-7".parse().unwrap()];
-    let scenario = Scenario::from_toml(&text, "baseline.toml", &overrides).unwrap();
+    let scenario = Scenario::load(path.as_ref(), &overrides).unwrap();
     let replications = 1_500;
     let run = |pooling: bool| -> Vec<WorldOutcomes> {
         crate::model::harm::POOLING.with(|cell| cell.set(pooling));

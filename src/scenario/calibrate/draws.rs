@@ -254,6 +254,13 @@ pub(crate) fn expected_derivatives(ecosystem: &Ecosystem, age: f64) -> f64 {
     if age <= 0.0 || rate <= 0.0 {
         return 0.0;
     }
-    rate * half_life / std::f64::consts::LN_2
-        * -(-age / half_life * std::f64::consts::LN_2).exp_m1()
+    // λ₀ a · (1 − e^−x)/x with x = a ln 2 / h, written so that no half-life
+    // overflows it (x → 0 gives λ₀ a).
+    let x = age / half_life * std::f64::consts::LN_2;
+    let factor = if x < 1e-8 {
+        1.0 - x / 2.0
+    } else {
+        -(-x).exp_m1() / x
+    };
+    (rate * age * factor).min(f64::MAX)
 }

@@ -188,9 +188,9 @@ pub(crate) fn solve(
             break;
         }
         let step = gauss(state.jacobian.clone(), &state.residuals).ok_or_else(|| {
-            "cannot be solved for: the open-weights share is fixed by the labs' targets \
-             (every lab with open-weights models on the market has nothing else there); \
-             drop open_weights_share_target"
+            "cannot be solved for: the open-weights utility does not move these shares \
+             (every lab with open-weights models on the market has nothing else there, or \
+             one kind of model takes each lab's whole share); drop open_weights_share_target"
                 .to_string()
         })?;
         let mut scale = 1.0;
