@@ -5,6 +5,7 @@
 
 mod describe;
 mod merge;
+mod observed;
 mod precision;
 mod run;
 mod sensitivity;
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 pub use describe::describe;
 pub use merge::{MergeError, MergeReport, merge};
+pub use observed::{ObservedReport, ObservedRequest, backtest, replay};
 pub use precision::{
     DEFAULT_MAX_REPLICATIONS, Precision, PrecisionReport, Target, Widest, describe_rule, slots_of,
 };

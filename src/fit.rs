@@ -77,6 +77,11 @@ pub struct FitRequest {
     /// Whether lines too short to fit take their access mode's pooled fit
     /// in the fragment.
     pub pool: bool,
+    /// With `pool`, the complete intervals a line needs for the fragment to
+    /// use its own fit rather than the pool's (at least
+    /// [`MIN_COMPLETE_INTERVALS`]): a line's own fit from a handful of
+    /// intervals is a point estimate with a spread too narrow to trust.
+    pub min_own_intervals: usize,
     /// Which releases count.
     pub selection: Selection,
     /// How the intervals' cut-off is chosen.
@@ -101,6 +106,9 @@ impl FitRequest {
         }
         if self.pool {
             words.push("--pool".into());
+            if self.min_own_intervals > MIN_COMPLETE_INTERVALS {
+                words.push(format!("--min-intervals {}", self.min_own_intervals));
+            }
         }
         if self.selection == Selection::AllModels {
             words.push("--all-models".into());

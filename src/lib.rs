@@ -52,6 +52,7 @@ pub mod experiment;
 pub mod fit;
 pub mod metrics;
 pub mod model;
+pub mod observed;
 pub mod output;
 pub mod params;
 pub mod progress;

@@ -53,6 +53,92 @@ enum Command {
     /// 95% intervals, per line and pooled per access mode; optionally a
     /// scenario fragment of the fits and a tidy CSV.
     Fit(FitArgs),
+    /// Run a scenario set up with what was known at its start (cadences
+    /// fitted before it, a market calibrated to its shares) and compare it
+    /// with what happened: each lab's observed flagship releases against
+    /// the simulated 90% prediction interval, and each observed market
+    /// share after the start against the simulated one; writes
+    /// backtest.csv.
+    Backtest(ObservedArgs),
+    /// Replay observed releases (a scenario whose lines have `dates`
+    /// cadences) through its review program as if it had been in force:
+    /// per release, the replayed release date, days in queue, in review and
+    /// after it, and how the review ended; per lab, the totals. Writes
+    /// replay_releases.csv and replay_labs.csv.
+    Replay(ObservedArgs),
+}
+
+#[derive(Debug, Args)]
+struct ObservedArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// The release history (names the replayed releases; the backtest
+    /// counts them).
+    #[arg(long, value_name = "CSV", default_value = "data/releases.csv")]
+    releases: PathBuf,
+    /// The observed market shares the backtest compares with.
+    #[arg(long, value_name = "CSV", default_value = "data/market_targets.csv")]
+    targets: PathBuf,
+    /// Output directory [default: out/<scenario file name>].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replications (overrides simulation.replications).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    replications: Option<u64>,
+    /// Master seed (overrides simulation.seed).
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    seed: Option<u64>,
+    /// Worker threads [default: every core]. Results do not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl ObservedArgs {
+    fn request(&self) -> anyhow::Result<app::ObservedRequest> {
+        let mut overrides = self.scenario.overrides()?;
+        if let Some(replications) = self.replications {
+            overrides.push(format!("simulation.replications={replications}").parse()?);
+        }
+        if let Some(seed) = self.seed {
+            overrides.push(format!("simulation.seed={seed}").parse()?);
+        }
+        Ok(app::ObservedRequest {
+            scenario: self.scenario.scenario.clone(),
+            overrides,
+            releases: self.releases.clone(),
+            targets: self.targets.clone(),
+            out: self
+                .out
+                .clone()
+                .unwrap_or_else(|| default_out(&self.scenario.scenario)),
+            threads: self.threads.map(|n| n as usize),
+        })
+    }
+}
+
+/// `out/<scenario file name>`.
+fn default_out(scenario: &std::path::Path) -> PathBuf {
+    let stem = scenario
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into());
+    PathBuf::from("out").join(stem)
+}
+
+/// Prints a report of `backtest` or `replay` and the files it wrote.
+fn print_observed(report: &app::ObservedReport, quiet: bool) -> anyhow::Result<()> {
+    if quiet {
+        return Ok(());
+    }
+    let mut text = report.text.clone();
+    text.push_str("wrote\n");
+    for file in &report.files {
+        text.push_str(&format!("  {}\n", file.display()));
+    }
+    print_stdout(&text)
 }
 
 #[derive(Debug, Args)]
@@ -89,6 +175,11 @@ struct FitArgs {
     /// access mode.
     #[arg(long)]
     pool: bool,
+    /// With --pool: the complete intervals a line needs of its own for the
+    /// fragment to use its own fit, not the pool's.
+    #[arg(long, value_name = "N", default_value_t = reviewsim::fit::MIN_COMPLETE_INTERVALS as u64,
+          value_parser = clap::value_parser!(u64).range(2..1000))]
+    min_intervals: u64,
     /// Count every release, not only flagship ones (releases of a line on
     /// one day count once).
     #[arg(long)]
@@ -436,6 +527,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run(args, Vec::new()).map(|_| ()),
         Command::Sensitivity(args) => sensitivity(*args),
         Command::Fit(args) => fit(&args),
+        Command::Backtest(args) => print_observed(&app::backtest(&args.request()?)?, args.quiet),
+        Command::Replay(args) => print_observed(&app::replay(&args.request()?)?, args.quiet),
     }
 }
 
@@ -449,6 +542,7 @@ fn fit(args: &FitArgs) -> anyhow::Result<()> {
         scenario: args.scenario.clone(),
         family: Family::from_name(&args.dist),
         pool: args.pool,
+        min_own_intervals: args.min_intervals as usize,
         selection: if args.all_models {
             Selection::AllModels
         } else {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes every figure of the README from a fresh clone: builds reviewsim if
-# needed, runs the scenarios the figures need, and draws them.
+# needed, runs the scenarios the figures need (and the backtest), and draws
+# them.
 #
 #   docs/plots/make_figures.sh [--docs] [--r] [--out DIR] [--replications N]
 #
@@ -89,3 +90,12 @@ for name in "${studies[@]}"; do
   "$reviewsim" run "scenarios/studies/$name.toml" --out "$run" --replace --quiet "${quick[@]}"
   draw "$name" "$run"
 done
+# The backtest has a command of its own, and a Python recipe only.
+run=$out/runs/backtest
+echo "running reviewsim backtest scenarios/backtest.toml into $run" >&2
+"$reviewsim" backtest scenarios/backtest.toml --out "$run" --quiet "${replications[@]}"
+if [[ $language == python ]]; then
+  draw backtest "$run"
+else
+  echo "make_figures.sh: backtest.png has a Python recipe only (docs/plots/backtest.py)" >&2
+fi

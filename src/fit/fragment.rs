@@ -70,7 +70,13 @@ fn entry<'a>(report: &'a FitReport, lab: &str, line: &str, access: Access) -> En
     let family = report.request.family;
     let own = (report.lines.iter())
         .find(|g| matches!(&g.scope, Scope::Line { lab: l, line: n } if l == lab && n == line));
-    if let Some((group, fit)) = own.and_then(|g| Some((g, g.chosen(family)?))) {
+    let enough = |g: &GroupFit| {
+        !report.request.pool || g.complete_intervals >= report.request.min_own_intervals
+    };
+    if let Some((group, fit)) = own
+        .filter(|g| enough(g))
+        .and_then(|g| Some((g, g.chosen(family)?)))
+    {
         return Entry::Own(group, fit);
     }
     let pool = (report.pools.iter()).find(|g| g.access == access);

@@ -13,6 +13,7 @@ mod fuzz;
 mod golden;
 mod hazards;
 mod market;
+mod observed;
 mod output_dir;
 mod params;
 mod politics;
