@@ -9,6 +9,7 @@ mod determinism;
 mod fuzz;
 mod golden;
 mod hazards;
+mod horizon;
 mod market;
 mod output_dir;
 mod params;
