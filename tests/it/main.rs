@@ -1,5 +1,6 @@
 //! Integration tests, one module per behaviour.
 
+mod adopter_days;
 mod aggregates;
 mod cli;
 mod common;
