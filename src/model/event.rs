@@ -28,4 +28,6 @@ pub enum Event {
     SuspensionEnds { lab: usize },
     /// U.S. API models become unavailable in the foreign region.
     ExportRestriction,
+    /// The horizon: the continuous processes are brought up to it.
+    Horizon,
 }

@@ -560,7 +560,8 @@ impl<'s> Harm<'s> {
         self.hazard.is_some() && days > 0.0 && !self.live.is_empty()
     }
 
-    /// A zeroed exposure per model, for the market to add its adopters to.
+    /// A zeroed exposure per model, for the market to add its adopters'
+    /// exposure-days over the step to.
     pub(crate) fn exposure_scratch(&mut self) -> &mut [f64] {
         self.exposure.clear();
         self.exposure.resize(self.models.len(), 0.0);
@@ -568,8 +569,9 @@ impl<'s> Harm<'s> {
     }
 
     /// Incidents over the `days` since the last step, from each hazardous
-    /// model's exposure (its adopters' exposure, filled in by
-    /// [`Harm::exposure_scratch`], plus its own and its derivatives').
+    /// model's exposure-days: its adopters', integrated over the step by
+    /// the market into [`Harm::exposure_scratch`], plus its own and its
+    /// derivatives' exposure (their count at the step's end) × `days`.
     pub(crate) fn incidents(&mut self, days: f64) -> &[Incident] {
         self.new_incidents.clear();
         let Some(hazard) = self.hazard else {
@@ -581,16 +583,17 @@ impl<'s> Harm<'s> {
             if !state.hazardous || !(state.on_market || state.open_weights) {
                 continue;
             }
-            let exposure = self.exposure[model]
-                + incidents.exposure_per_model
-                + incidents.exposure_per_derivative * state.derivatives as f64;
-            self.totals.hazardous_exposure_days += exposure * days;
+            let exposure_days = self.exposure[model]
+                + (incidents.exposure_per_model
+                    + incidents.exposure_per_derivative * state.derivatives as f64)
+                    * days;
+            self.totals.hazardous_exposure_days += exposure_days;
             let factor = if state.detected {
                 hazard.preparedness_factor
             } else {
                 1.0
             };
-            let expected = incidents.rate_per_exposure_day * exposure * factor * days;
+            let expected = incidents.rate_per_exposure_day * exposure_days * factor;
             let rng = stream(&mut state.rng, &mut self.streams, &self.seed, state.who);
             let count = state.incident_clock.advance(expected, rng);
             if count == 0 {

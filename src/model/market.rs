@@ -23,6 +23,12 @@
 //! `drop_share_below` leaves the segment's choice set, and its remaining
 //! adopters re-choose among the rest, so a step costs time in proportion to
 //! the models that matter, not to every model ever released.
+//!
+//! Each step also integrates every model's adopters over it: exactly in
+//! expected mode, where the step is the exact solution of the equations
+//! above and so has an exact integral (see [`integral`]); by the trapezoid
+//! rule in stochastic mode, where adopters jump by the step's draws. The
+//! integrals give each lab's adopter-days and each model's exposure.
 
 use rand_distr::{Binomial, Distribution};
 
@@ -58,6 +64,9 @@ struct Member {
     /// e^(utility − the segment's anchor): the unnormalised choice weight.
     weight: f64,
     adopters: f64,
+    /// Its adopters integrated over the last step (adopter-days), for
+    /// exposure; zero for a model that joined after it.
+    adopter_days: f64,
 }
 
 #[derive(Debug)]
@@ -76,8 +85,12 @@ struct SegmentState {
     adopted: f64,
     lab_adopter_days: Vec<f64>,
     lab_share_peak: Vec<Option<f64>>,
-    /// Adopters per lab after the last step.
+    /// Adopters per lab: kept equal to the sum over the lab's members
+    /// whenever adopters move, since a step reads it as the adopters
+    /// before the step.
     by_lab: Vec<f64>,
+    /// Scratch: `by_lab` before the step, while the step runs.
+    by_lab_before: Vec<f64>,
     /// Members that a step left below the threshold in both choice and
     /// adopters, to be dropped (counted by the expected-value step).
     below_threshold: usize,
@@ -125,22 +138,31 @@ impl SegmentState {
     }
 }
 
-/// The factors of a step of a given length: e^{−(p+q)Δ} and the probability
-/// 1 − e^{−sΔ} that an adopter re-chooses.
+/// The factors of a step of a given length: e^{−(p+q)Δ}, the probability
+/// 1 − e^{−sΔ} that an adopter re-chooses, and their means over the step,
+/// (1 − e^{−(p+q)Δ})/((p+q)Δ) and (1 − e^{−sΔ})/(sΔ), for the integrals of
+/// adopters (see [`integral`]).
 #[derive(Debug, Clone, Copy, Default)]
 struct StepRates {
     years: f64,
     bass_decay: f64,
     leave_probability: f64,
+    bass_decay_mean: f64,
+    stay_mean: f64,
 }
 
 impl StepRates {
     fn for_step(&mut self, segment: &crate::scenario::Segment, years: f64) -> StepRates {
         if self.years != years {
+            let bass =
+                integral::Decay::over((segment.bass_p_per_year + segment.bass_q_per_year) * years);
+            let switching = integral::Decay::over(segment.switching_per_year * years);
             *self = StepRates {
                 years,
-                bass_decay: (-(segment.bass_p_per_year + segment.bass_q_per_year) * years).exp(),
-                leave_probability: 1.0 - (-segment.switching_per_year * years).exp(),
+                bass_decay: bass.left,
+                leave_probability: switching.lost,
+                bass_decay_mean: bass.mean,
+                stay_mean: switching.mean,
             };
         }
         *self
@@ -224,6 +246,10 @@ pub struct Market<'s> {
     segments: Vec<SegmentState>,
     rng: StreamRng,
     last_step: SimTime,
+    /// Models dropped from a segment at the end of the last step, with
+    /// their exposure over it (the segment's weight × their adopter-days),
+    /// which [`Market::add_exposure`] still counts.
+    dropped_exposure: Vec<(usize, f64)>,
 }
 
 impl<'s> Market<'s> {
@@ -242,6 +268,7 @@ impl<'s> Market<'s> {
                 lab_adopter_days: vec![0.0; lab_count],
                 lab_share_peak: vec![None; lab_count],
                 by_lab: vec![0.0; lab_count],
+                by_lab_before: vec![0.0; lab_count],
                 below_threshold: 0,
                 rates: StepRates::default(),
                 stranded: 0.0,
@@ -255,6 +282,7 @@ impl<'s> Market<'s> {
             segments,
             rng,
             last_step: SimTime::ZERO,
+            dropped_exposure: Vec::new(),
         }
     }
 
@@ -339,12 +367,14 @@ impl<'s> Market<'s> {
         // Stranded adopters exist only while a segment has no model, so the
         // joining model is the only one they can choose.
         let stranded = std::mem::take(&mut state.stranded);
+        state.by_lab[offer.lab] += stranded;
         state.members.push(Member {
             offer,
             base_utility: utility,
             utility: utility + ecosystem - state.lab_penalty[offer.lab],
             weight: 0.0,
             adopters: stranded,
+            adopter_days: 0.0,
         });
         state.choice_stale = true;
     }
@@ -397,13 +427,18 @@ impl<'s> Market<'s> {
         }
     }
 
-    /// Adds each model's exposure, Σ over segments of the segment's weight ×
-    /// the model's adopters, to `exposure[model]`.
+    /// Adds each model's exposure-days over the last step, Σ over segments
+    /// of the segment's weight × the model's adopters integrated over the
+    /// step, to `exposure[model]`.
     pub fn add_exposure(&self, exposure: &mut [f64]) {
         for (state, segment) in self.segments.iter().zip(&self.spec.segments) {
+            let weight = segment.incident_exposure_weight;
             for member in &state.members {
-                exposure[member.offer.model] += segment.incident_exposure_weight * member.adopters;
+                exposure[member.offer.model] += weight * member.adopter_days;
             }
+        }
+        for &(model, exposure_days) in &self.dropped_exposure {
+            exposure[model] += exposure_days;
         }
     }
 
@@ -469,13 +504,15 @@ impl<'s> Market<'s> {
         }
     }
 
-    /// Advances every segment to `now`.
+    /// Advances every segment to `now`, integrating each lab's and each
+    /// model's adopters over the step.
     pub fn step(&mut self, now: SimTime) {
         let days = now.since(self.last_step).as_days();
         self.last_step = now;
         if days <= 0.0 {
             return;
         }
+        self.dropped_exposure.clear();
         let years = days / DAYS_PER_YEAR;
         for index in 0..self.segments.len() {
             if self.segments[index].members.is_empty() {
@@ -491,16 +528,14 @@ impl<'s> Market<'s> {
             } else {
                 bass_advance_with_decay(fraction, p, q, rates.bass_decay)
             };
-            let leave_probability = rates.leave_probability;
             if self.stochastic() {
-                self.step_stochastic(index, fraction, next, leave_probability);
+                self.step_stochastic(index, fraction, next, rates.leave_probability, days);
             } else {
-                self.step_expected(index, fraction, next, leave_probability);
+                self.step_expected(index, fraction, next, rates, days);
             }
             self.drop_negligible(index);
             let state = &mut self.segments[index];
             for (lab, &adopters) in state.by_lab.iter().enumerate() {
-                state.lab_adopter_days[lab] += adopters * days;
                 if state.adopted > 0.0 {
                     let share = adopters / state.adopted;
                     let peak = &mut state.lab_share_peak[lab];
@@ -513,14 +548,35 @@ impl<'s> Market<'s> {
     /// Expected values in one pass: everyone who leaves a model (a share
     /// `leave` of its adopters) joins the new adopters in a pool that is
     /// spread by choice probability, so each model ends the step with
-    /// a·(1 − leave) + pool·π.
-    fn step_expected(&mut self, index: usize, fraction: f64, next: f64, leave: f64) {
-        let population = self.spec.segments[index].population;
-        let threshold = self.spec.drop_share_below;
+    /// a·(1 − leave) + pool·π. This is the exact solution of the step's
+    /// equations, and so is each model's integral over the step,
+    /// days·(a·ψ + π·(Ā − A·ψ)), with Ā the segment's mean adopters over
+    /// the step (from its Bass fraction's mean gain over it) and ψ the mean
+    /// share of an adopter's choice that survives switching (see
+    /// [`integral`]).
+    fn step_expected(
+        &mut self,
+        index: usize,
+        fraction: f64,
+        next: f64,
+        rates: StepRates,
+        days: f64,
+    ) {
+        let spec = self.spec;
+        let segment = &spec.segments[index];
+        let (population, threshold) = (segment.population, spec.drop_share_below);
         let state = &mut self.segments[index];
+        let leave = rates.leave_probability;
         let new_adopters = (population * (next - fraction)).max(0.0);
-        let pool = new_adopters + leave * state.adopted;
+        let adopted = state.adopted;
+        let pool = new_adopters + leave * adopted;
+        let bass = (segment.bass_p_per_year, segment.bass_q_per_year);
+        let (decay, decay_mean) = (rates.bass_decay, rates.bass_decay_mean);
+        let gain = integral::mean_bass_gain(fraction, next, bass, rates.years, decay, decay_mean);
+        let kept_days = days * rates.stay_mean;
+        let chosen_days = days * (adopted + population * gain) - kept_days * adopted;
         state.adopted += new_adopters;
+        std::mem::swap(&mut state.by_lab, &mut state.by_lab_before);
         state.by_lab.fill(0.0);
         // Members left negligible are counted on the way (see
         // `drop_negligible`).
@@ -528,17 +584,35 @@ impl<'s> Market<'s> {
         let (mut below, total) = (0, state.total);
         for member in &mut state.members {
             let share = member.weight / total;
+            member.adopter_days = member.adopters * kept_days + share * chosen_days;
             member.adopters = member.adopters * (1.0 - leave) + pool * share;
             state.by_lab[member.offer.lab] += member.adopters;
             below += usize::from(share < threshold && member.adopters < floor);
         }
         state.below_threshold = state.count_negligible(below, threshold, floor);
+        // A lab's integral is the sum of its models', days·(Σa·ψ + Σπ·(Ā −
+        // A·ψ)), where Σπ·pool is the lab's adopters after the step less
+        // (1 − leave) times those before: so it comes from the lab's
+        // adopters before and after the step, with no sum per model.
+        let chosen_per_pooled = if pool > 0.0 { chosen_days / pool } else { 0.0 };
+        let before_factor = kept_days - chosen_per_pooled * (1.0 - leave);
+        let labs = state.lab_adopter_days.len();
+        let (before, after) = (&state.by_lab_before[..labs], &state.by_lab[..labs]);
+        for (lab, lab_days) in state.lab_adopter_days.iter_mut().enumerate() {
+            *lab_days += before_factor * before[lab] + chosen_per_pooled * after[lab];
+        }
     }
 
-    /// Binomial adoption and switching, multinomial choice.
-    fn step_stochastic(&mut self, index: usize, fraction: f64, next: f64, leave: f64) {
+    /// Binomial adoption and switching, multinomial choice. Adopters jump
+    /// by the draws at the step's end, so their integral over the step is
+    /// taken by the trapezoid rule.
+    fn step_stochastic(&mut self, index: usize, fraction: f64, next: f64, leave: f64, days: f64) {
         let population = self.spec.segments[index].population;
         let state = &mut self.segments[index];
+        // The adopters at the start, for the trapezoid below.
+        for member in &mut state.members {
+            member.adopter_days = member.adopters;
+        }
         let remaining = (population - state.adopted).max(0.0).round() as u64;
         let probability = if fraction < 1.0 {
             ((next - fraction) / (1.0 - fraction)).clamp(0.0, 1.0)
@@ -558,8 +632,10 @@ impl<'s> Market<'s> {
         self.allocate(index, pool);
         let state = &mut self.segments[index];
         state.by_lab.fill(0.0);
-        for member in &state.members {
+        for member in &mut state.members {
             state.by_lab[member.offer.lab] += member.adopters;
+            member.adopter_days = 0.5 * days * (member.adopter_days + member.adopters);
+            state.lab_adopter_days[member.offer.lab] += member.adopter_days;
         }
         let threshold = self.spec.drop_share_below;
         let floor = threshold * state.adopted;
@@ -661,9 +737,13 @@ impl<'s> Market<'s> {
         let dropped: Vec<bool> = (0..state.members.len())
             .map(|i| i != favourite && state.below(i, threshold, floor))
             .collect();
+        let weight = self.spec.segments[index].incident_exposure_weight;
         let mut freed = 0.0;
         for (member, _) in state.members.iter().zip(&dropped).filter(|(_, d)| **d) {
             freed += member.adopters;
+            let exposure_days = weight * member.adopter_days;
+            self.dropped_exposure
+                .push((member.offer.model, exposure_days));
         }
         let mut position = 0;
         state.members.retain(|_| {
@@ -699,7 +779,9 @@ impl<'s> Market<'s> {
             .collect()
     }
 
-    /// Per lab, per segment outcomes at the horizon (after a final step).
+    /// Per lab, per segment outcomes at the horizon (after a final step,
+    /// which does nothing when the world has brought the market up to the
+    /// horizon already).
     pub(crate) fn finish(
         &mut self,
         horizon: SimTime,
@@ -741,6 +823,8 @@ fn draw_binomial(rng: &mut StreamRng, trials: u64, probability: f64) -> f64 {
         Err(_) => 0.0,
     }
 }
+
+mod integral;
 
 #[cfg(test)]
 mod tests {

@@ -277,10 +277,13 @@ impl<'s> World<'s> {
     }
 
     /// Brings the continuous processes (adoption, derivatives, exposure and
-    /// incidents, signing) up to now with the rates that held since the last
-    /// advance. Called at every market step and before anything that changes
-    /// those rates (a release, a suspension, a patch, ...), so a change made
-    /// between two steps counts only from the moment it was made.
+    /// incidents, signing, pressure) up to now with the rates that held
+    /// since the last advance. Called at every market step, before anything
+    /// that changes those rates (a release, a suspension, a patch, ...), so
+    /// a change made between two steps counts only from the moment it was
+    /// made, and at the horizon, so every outcome integrates up to it. A
+    /// second call at the same time advances by nothing and changes
+    /// nothing.
     fn advance_to_now(&mut self, context: &mut Context<'_, Event>) {
         let now = context.now();
         if let Some(market) = &mut self.market {
@@ -396,6 +399,7 @@ impl Model for World<'_> {
                 self.advance_to_now(context);
                 self.restrict_exports(context.now());
             }
+            Event::Horizon => self.advance_to_now(context),
         }
     }
 }

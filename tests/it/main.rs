@@ -1,5 +1,6 @@
 //! Integration tests, one module per behaviour.
 
+mod adopter_days;
 mod aggregates;
 mod calibration;
 mod cli;
@@ -12,6 +13,7 @@ mod fit;
 mod fuzz;
 mod golden;
 mod hazards;
+mod horizon;
 mod market;
 mod observed;
 mod output_dir;

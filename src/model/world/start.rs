@@ -66,11 +66,15 @@ impl World<'_> {
     }
 
     /// The events that start a replication: an export restriction set for a
-    /// day, the first market step, the program becoming operational, and
-    /// each line's first model.
+    /// day, the first market step, the program becoming operational, each
+    /// line's first model, and the horizon, where the continuous processes
+    /// are brought up to date whether or not a market step falls on it
+    /// (whatever else happens at the horizon then advances them by
+    /// nothing).
     pub fn initial_events(&mut self) -> Vec<(SimTime, Event)> {
         let scenario = self.scenario;
-        let mut events = Vec::with_capacity(self.lines.len() + 3);
+        let mut events = Vec::with_capacity(self.lines.len() + 4);
+        events.push((scenario.horizon, Event::Horizon));
         if let Some(from) = scenario.export_restriction.from_at {
             events.push((from, Event::ExportRestriction));
         }
