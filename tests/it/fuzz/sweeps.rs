@@ -121,9 +121,25 @@ fn sweep(rng: &mut StreamRng, base: &Base, wild: bool) -> String {
         [1, 1, 2, 2, 3][rng.random_range(0..5)]
     };
     let others: Vec<String> = base.params.iter().map(|(_, v)| v.clone()).collect();
+    // A calibrated segment's targets hold together (they sum to 1) and
+    // solve its open-weights preference: a sweep of one of them alone is
+    // refused by design (tests/it/calibration.rs), so they are not swept
+    // here, where most sweeps should run.
+    let sweepable: Vec<&(String, String)> = (base.params.iter())
+        .filter(|(path, _)| {
+            !path.contains(".share_targets.")
+                && !path.ends_with(".open_weights_share_target")
+                && !(path.ends_with(".open_weights_preference")
+                    && base.params.iter().any(|(other, _)| {
+                        other.ends_with(".open_weights_share_target")
+                            && other.trim_end_matches("open_weights_share_target")
+                                == path.trim_end_matches("open_weights_preference")
+                    }))
+        })
+        .collect();
     for _ in 0..count {
         let (path, current) = if !wild || rng.random_bool(0.8) {
-            base.params[rng.random_range(0..base.params.len())].clone()
+            sweepable[rng.random_range(0..sweepable.len())].clone()
         } else if rng.random_bool(0.9) {
             (pick(rng, &ODD_PATHS).to_string(), String::new())
         } else {
