@@ -125,16 +125,18 @@ fn sweep(rng: &mut StreamRng, base: &Base, wild: bool) -> String {
     // solve its open-weights preference: a sweep of one of them alone is
     // refused by design (tests/it/calibration.rs), so they are not swept
     // here, where most sweeps should run.
+    let solved = |path: &str| {
+        path.strip_suffix("open_weights_preference").is_some_and(|segment| {
+            (base.params.iter()).any(|(other, _)| {
+                other.strip_suffix("open_weights_share_target") == Some(segment)
+            })
+        })
+    };
     let sweepable: Vec<&(String, String)> = (base.params.iter())
         .filter(|(path, _)| {
             !path.contains(".share_targets.")
                 && !path.ends_with(".open_weights_share_target")
-                && !(path.ends_with(".open_weights_preference")
-                    && base.params.iter().any(|(other, _)| {
-                        other.ends_with(".open_weights_share_target")
-                            && other.trim_end_matches("open_weights_share_target")
-                                == path.trim_end_matches("open_weights_preference")
-                    }))
+                && !solved(path)
         })
         .collect();
     for _ in 0..count {
