@@ -25,13 +25,21 @@ const MAX_CAPABILITY: f64 = 1e12;
 /// offer in a steady state; and of its incumbent on day 0.
 #[derive(Debug)]
 pub(crate) struct Sample {
-    /// `steady[line][draw * (EARLIER_MODELS + 1) + j]`; empty for a line
-    /// with no model on the market on day 0.
-    steady: Vec<Vec<f64>>,
-    /// `day0[line][draw]`.
-    day0: Vec<Vec<f64>>,
-    /// ln(1 + expected derivatives on day 0) per line.
-    ecosystem: Vec<f64>,
+    lines: Vec<Arc<LineSample>>,
+    /// What the lines' samples were drawn from.
+    key: String,
+}
+
+/// One line's part of the sample.
+#[derive(Debug, Default)]
+struct LineSample {
+    /// `steady[draw * (EARLIER_MODELS + 1) + j]`; empty for a line with no
+    /// model on the market on day 0.
+    steady: Vec<f64>,
+    /// `day0[draw]`.
+    day0: Vec<f64>,
+    /// ln(1 + expected derivatives on day 0).
+    ecosystem: f64,
 }
 
 /// Log choice weights, per draw and line: `weights[draw * lines + line]`,
@@ -53,120 +61,86 @@ impl LogWeights {
     }
 }
 
-/// The last sample drawn, with what it was drawn from: the points of a sweep
-/// that leave lines, frontier and ecosystem alone share one sample.
-static LAST: Mutex<Option<(String, Arc<Sample>)>> = Mutex::new(None);
+/// Lines' samples recently drawn, with what each was drawn from: the
+/// points of a sweep that leave a line alone reuse its sample, and only the
+/// lines a point changes are drawn again.
+static RECENT: Mutex<Vec<(String, Arc<LineSample>)>> = Mutex::new(Vec::new());
+
+/// How many lines' samples are kept.
+const KEPT: usize = 64;
 
 impl Sample {
-    /// The sample for these lines, drawn or taken from the last one drawn
-    /// from the same inputs.
+    /// The sample for these lines, each line's drawn or taken from a recent
+    /// one drawn from the same inputs (the draws depend on nothing else).
     pub(crate) fn cached(
         lines: &[LineView<'_>],
         capability: &Capability,
         ecosystem: &Ecosystem,
-    ) -> Arc<Sample> {
-        let key = format!(
-            "{:?}",
-            (
-                lines
-                    .iter()
-                    .map(|l| (
-                        &l.line.cadence,
-                        &l.line.capability_lag_months,
-                        l.incumbent_day
-                    ))
-                    .collect::<Vec<_>>(),
-                capability.frontier_rate_per_month,
-                ecosystem.derivatives_per_day_initial,
-                ecosystem.derivatives_half_life_days,
-                lines.iter().map(|l| l.open_weights).collect::<Vec<_>>(),
-            )
-        );
-        let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some((drawn_from, sample)) = last.as_ref()
-            && *drawn_from == key
-        {
-            return Arc::clone(sample);
-        }
-        let sample = Arc::new(Sample::draw(lines, capability, ecosystem));
-        *last = Some((key, Arc::clone(&sample)));
-        sample
+    ) -> Sample {
+        let seed = StreamSeed::new(MASTER, POINT, 0);
+        let mut keys = String::new();
+        let lines = (lines.iter().enumerate())
+            .map(|(index, view)| {
+                let key = format!(
+                    "{index} {:?} {:?} {:?} {} {} {} {}",
+                    view.line.cadence,
+                    view.line.capability_lag_months,
+                    view.incumbent_day,
+                    view.open_weights,
+                    capability.frontier_rate_per_month,
+                    ecosystem.derivatives_per_day_initial,
+                    ecosystem.derivatives_half_life_days,
+                );
+                keys.push_str(&key);
+                keys.push('\n');
+                let mut recent = RECENT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                if let Some(found) = recent.iter().position(|(drawn_from, _)| *drawn_from == key) {
+                    let entry = recent.remove(found);
+                    let sample = Arc::clone(&entry.1);
+                    recent.push(entry);
+                    return sample;
+                }
+                let sample = Arc::new(LineSample::draw(seed, index, view, capability, ecosystem));
+                if recent.len() >= KEPT {
+                    recent.remove(0);
+                }
+                recent.push((key, Arc::clone(&sample)));
+                sample
+            })
+            .collect();
+        Sample { lines, key: keys }
     }
 
-    pub(crate) fn draw(
-        lines: &[LineView<'_>],
-        capability: &Capability,
-        ecosystem: &Ecosystem,
-    ) -> Self {
-        Sample::draw_from(
-            StreamSeed::new(MASTER, POINT, 0),
-            lines,
-            capability,
-            ecosystem,
-        )
+    /// What the sample was drawn from.
+    pub(crate) fn key(&self) -> &str {
+        &self.key
     }
 
     /// The same from other streams (to measure the sample's own noise).
+    #[cfg(test)]
     pub(crate) fn draw_from(
         seed: StreamSeed,
         lines: &[LineView<'_>],
         capability: &Capability,
         ecosystem: &Ecosystem,
     ) -> Self {
-        let months = |days: f64| capability.frontier_rate_per_month * days / DAYS_PER_MONTH;
-        let mut sample = Sample {
-            steady: Vec::with_capacity(lines.len()),
-            day0: Vec::with_capacity(lines.len()),
-            ecosystem: Vec::with_capacity(lines.len()),
-        };
-        for (index, view) in lines.iter().enumerate() {
-            let Some(incumbent_day) = view.incumbent_day else {
-                sample.steady.push(Vec::new());
-                sample.day0.push(Vec::new());
-                sample.ecosystem.push(0.0);
-                continue;
-            };
-            let mut rng = seed.stream(0, index as u32);
-            let lag = &view.line.capability_lag_months;
-            let mut steady = Vec::with_capacity(DRAWS * (EARLIER_MODELS + 1));
-            let mut day0 = Vec::with_capacity(DRAWS);
-            // The age's uniform is stratified (a Latin hypercube over the
-            // lines): ages decide most of a draw's shares.
-            let mut strata: Vec<usize> = (0..DRAWS).collect();
-            shuffle(&mut strata, &mut rng);
-            for &stratum in &strata {
-                let u = (stratum as f64 + rng.random::<f64>()) / DRAWS as f64;
-                let mut age = stationary_age(&view.line.cadence, u, &mut rng);
-                for earlier in 0..=EARLIER_MODELS {
-                    if earlier > 0 {
-                        age += interval(&view.line.cadence, &mut rng);
-                    }
-                    steady.push(relative(-lag.sample(&mut rng) - months(age)));
-                }
-                day0.push(relative(months(incumbent_day) - lag.sample(&mut rng)));
-            }
-            sample.steady.push(steady);
-            sample.day0.push(day0);
-            sample.ecosystem.push(if view.open_weights {
-                expected_derivatives(ecosystem, -incumbent_day).ln_1p()
-            } else {
-                0.0
-            });
+        let lines = (lines.iter().enumerate())
+            .map(|(index, view)| Arc::new(LineSample::draw(seed, index, view, capability, ecosystem)))
+            .collect();
+        Sample {
+            lines,
+            key: format!("{seed:?}"),
         }
-        sample
     }
 
     /// Log weights in a steady state: each line's current and earlier
     /// models, summed, with the segment's capability and ecosystem weights.
     pub(crate) fn log_weights(&self, segment: &Segment) -> LogWeights {
-        let lines = self.steady.len();
+        let lines = self.lines.len();
         let mut weights = vec![f64::NEG_INFINITY; DRAWS * lines];
-        for (line, values) in self.steady.iter().enumerate() {
-            if values.is_empty() {
-                continue;
-            }
-            let ecosystem = segment.ecosystem_weight * self.ecosystem[line];
-            for (draw, models) in values.chunks_exact(EARLIER_MODELS + 1).enumerate() {
+        for (line, sample) in self.lines.iter().enumerate() {
+            let ecosystem = segment.ecosystem_weight * sample.ecosystem;
+            for (draw, models) in sample.steady.chunks_exact(EARLIER_MODELS + 1).enumerate() {
                 weights[draw * lines + line] =
                     line_log_weight(models, segment.capability_weight) + ecosystem;
             }
@@ -176,15 +150,59 @@ impl Sample {
 
     /// Log weights on day 0: the incumbents as they are.
     pub(crate) fn day0_log_weights(&self, segment: &Segment) -> LogWeights {
-        let lines = self.day0.len();
+        let lines = self.lines.len();
         let mut weights = vec![f64::NEG_INFINITY; DRAWS * lines];
-        for (line, values) in self.day0.iter().enumerate() {
-            let ecosystem = segment.ecosystem_weight * self.ecosystem[line];
-            for (draw, &capability) in values.iter().enumerate() {
+        for (line, sample) in self.lines.iter().enumerate() {
+            let ecosystem = segment.ecosystem_weight * sample.ecosystem;
+            for (draw, &capability) in sample.day0.iter().enumerate() {
                 weights[draw * lines + line] = segment.capability_weight * capability + ecosystem;
             }
         }
         LogWeights { lines, weights }
+    }
+}
+
+impl LineSample {
+    /// One line's draws, from its own stream of `seed` (keyed by its place).
+    fn draw(
+        seed: StreamSeed,
+        index: usize,
+        view: &LineView<'_>,
+        capability: &Capability,
+        ecosystem: &Ecosystem,
+    ) -> LineSample {
+        let Some(incumbent_day) = view.incumbent_day else {
+            return LineSample::default();
+        };
+        let months = |days: f64| capability.frontier_rate_per_month * days / DAYS_PER_MONTH;
+        let mut rng = seed.stream(0, index as u32);
+        let lag = &view.line.capability_lag_months;
+        let mut steady = Vec::with_capacity(DRAWS * (EARLIER_MODELS + 1));
+        let mut day0 = Vec::with_capacity(DRAWS);
+        // The age's uniform is stratified (a Latin hypercube over the
+        // lines): ages decide most of a draw's shares.
+        let mut strata: Vec<usize> = (0..DRAWS).collect();
+        shuffle(&mut strata, &mut rng);
+        for &stratum in &strata {
+            let u = (stratum as f64 + rng.random::<f64>()) / DRAWS as f64;
+            let mut age = stationary_age(&view.line.cadence, u, &mut rng);
+            for earlier in 0..=EARLIER_MODELS {
+                if earlier > 0 {
+                    age += interval(&view.line.cadence, &mut rng);
+                }
+                steady.push(relative(-lag.sample(&mut rng) - months(age)));
+            }
+            day0.push(relative(months(incumbent_day) - lag.sample(&mut rng)));
+        }
+        LineSample {
+            steady,
+            day0,
+            ecosystem: if view.open_weights {
+                expected_derivatives(ecosystem, -incumbent_day).ln_1p()
+            } else {
+                0.0
+            },
+        }
     }
 }
 

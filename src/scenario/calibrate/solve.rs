@@ -128,15 +128,6 @@ enum Set {
     OpenWeights,
 }
 
-impl Set {
-    fn holds(self, line: &LineView<'_>) -> bool {
-        match self {
-            Set::Lab(lab) => line.lab == lab,
-            Set::OpenWeights => line.open_weights,
-        }
-    }
-}
-
 /// Solves for the constants, or says why they cannot be found.
 pub(crate) fn solve(
     weights: &LogWeights,
@@ -181,6 +172,30 @@ pub(crate) fn solve(
             .map(|l| constants[l.lab] + if l.open_weights { *open } else { 0.0 })
             .collect::<Vec<f64>>()
     };
+    let start = utilities(&theta, &mut constants, &mut open_utility);
+    // A first step of the fixed-point iteration of discrete-choice practice,
+    // δ ← δ + ln t − ln S, starts Newton close to the solution.
+    let first = Shares::at(weights, lines, constants.len(), &start);
+    for (value, set) in theta.iter_mut().zip(&unknowns) {
+        if let Set::Lab(lab) = *set
+            && let Some(target) = problem.targets[lab]
+            && first.by_lab[lab] > 0.0
+        {
+            *value = (target.ln() - first.by_lab[lab].ln()).clamp(-MAX_UTILITY, MAX_UTILITY);
+        }
+    }
+    if problem.every_lab_targeted
+        && let Some(&anchor) = targeted.first()
+        && let (Some(target), true) = (problem.targets[anchor], first.by_lab[anchor] > 0.0)
+    {
+        // The first targeted lab stays at 0: take its step off the others.
+        let shift = target.ln() - first.by_lab[anchor].ln();
+        for value in theta.iter_mut().zip(&unknowns).filter_map(|(v, s)| {
+            matches!(s, Set::Lab(_)).then_some(v)
+        }) {
+            *value -= shift;
+        }
+    }
     let start = utilities(&theta, &mut constants, &mut open_utility);
     let mut state = evaluate(weights, lines, &equations, &unknowns, &start);
     for _ in 0..MAX_ITERATIONS {
@@ -270,29 +285,41 @@ fn evaluate(
     utilities: &[f64],
 ) -> State {
     let (m, n) = (equations.len(), unknowns.len());
+    let labs = lines.iter().map(|l| l.lab + 1).max().unwrap_or(0);
     let mut shares = vec![0.0; lines.len()];
+    // Per draw: each lab's share and its open-weights part, and the
+    // open-weights total; a set's share and the share of two sets' common
+    // lines follow from these without another pass over the lines.
+    let (mut lab, mut lab_open) = (vec![0.0; labs], vec![0.0; labs]);
     let mut mean = vec![0.0; m];
     let mut cross = vec![vec![0.0; n]; m];
-    let sum_over = |set: Set, shares: &[f64]| -> f64 {
-        (lines.iter().zip(shares))
-            .filter(|(line, _)| set.holds(line))
-            .map(|(_, s)| s)
-            .sum()
-    };
-    let both = |a: Set, b: Set, shares: &[f64]| -> f64 {
-        (lines.iter().zip(shares))
-            .filter(|(line, _)| a.holds(line) && b.holds(line))
-            .map(|(_, s)| s)
-            .sum()
-    };
     for draw in 0..weights.draws() {
         softmax(weights.draw(draw), utilities, &mut shares);
-        let of_unknowns: Vec<f64> = unknowns.iter().map(|&p| sum_over(p, &shares)).collect();
+        lab.fill(0.0);
+        lab_open.fill(0.0);
+        let mut open = 0.0;
+        for (line, share) in lines.iter().zip(&shares) {
+            lab[line.lab] += share;
+            if line.open_weights {
+                lab_open[line.lab] += share;
+                open += share;
+            }
+        }
+        let of = |set: Set| match set {
+            Set::Lab(l) => lab[l],
+            Set::OpenWeights => open,
+        };
+        let both = |a: Set, b: Set| match (a, b) {
+            (Set::Lab(x), Set::Lab(y)) if x == y => lab[x],
+            (Set::Lab(_), Set::Lab(_)) => 0.0,
+            (Set::Lab(x), Set::OpenWeights) | (Set::OpenWeights, Set::Lab(x)) => lab_open[x],
+            (Set::OpenWeights, Set::OpenWeights) => open,
+        };
         for (q, &(set, _)) in equations.iter().enumerate() {
-            let share = sum_over(set, &shares);
+            let share = of(set);
             mean[q] += share;
             for (p, &unknown) in unknowns.iter().enumerate() {
-                cross[q][p] += both(set, unknown, &shares) - share * of_unknowns[p];
+                cross[q][p] += both(set, unknown) - share * of(unknown);
             }
         }
     }
