@@ -156,7 +156,9 @@ impl<'a> Calibrator<'a> {
             segment.open_weights_preference,
             problem.every_lab_targeted
         );
-        let solved = SOLVED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let solved = SOLVED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some((_, found)) = solved.iter().find(|(k, _)| *k == key) {
             return Ok(found.clone());
         }
@@ -165,7 +167,9 @@ impl<'a> Calibrator<'a> {
         let solution = solve::solve(&weights, &self.lines, &problem, segment)
             .map_err(|message| vec![refusal("share_targets", self.shown(segment), message)])?;
         let found = self.result(segment, &problem, &weights, solution);
-        let mut solved = SOLVED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut solved = SOLVED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if solved.len() >= 16 {
             solved.remove(0);
         }

@@ -93,7 +93,9 @@ impl Sample {
                 );
                 keys.push_str(&key);
                 keys.push('\n');
-                let mut recent = RECENT.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut recent = RECENT
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
                 if let Some(found) = recent.iter().position(|(drawn_from, _)| *drawn_from == key) {
                     let entry = recent.remove(found);
                     let sample = Arc::clone(&entry.1);
@@ -125,7 +127,9 @@ impl Sample {
         ecosystem: &Ecosystem,
     ) -> Self {
         let lines = (lines.iter().enumerate())
-            .map(|(index, view)| Arc::new(LineSample::draw(seed, index, view, capability, ecosystem)))
+            .map(|(index, view)| {
+                Arc::new(LineSample::draw(seed, index, view, capability, ecosystem))
+            })
             .collect();
         Sample {
             lines,

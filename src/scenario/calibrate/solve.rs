@@ -190,9 +190,11 @@ pub(crate) fn solve(
     {
         // The first targeted lab stays at 0: take its step off the others.
         let shift = target.ln() - first.by_lab[anchor].ln();
-        for value in theta.iter_mut().zip(&unknowns).filter_map(|(v, s)| {
-            matches!(s, Set::Lab(_)).then_some(v)
-        }) {
+        for value in theta
+            .iter_mut()
+            .zip(&unknowns)
+            .filter_map(|(v, s)| matches!(s, Set::Lab(_)).then_some(v))
+        {
             *value -= shift;
         }
     }

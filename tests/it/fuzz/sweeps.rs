@@ -126,11 +126,12 @@ fn sweep(rng: &mut StreamRng, base: &Base, wild: bool) -> String {
     // refused by design (tests/it/calibration.rs), so they are not swept
     // here, where most sweeps should run.
     let solved = |path: &str| {
-        path.strip_suffix("open_weights_preference").is_some_and(|segment| {
-            (base.params.iter()).any(|(other, _)| {
-                other.strip_suffix("open_weights_share_target") == Some(segment)
+        path.strip_suffix("open_weights_preference")
+            .is_some_and(|segment| {
+                (base.params.iter()).any(|(other, _)| {
+                    other.strip_suffix("open_weights_share_target") == Some(segment)
+                })
             })
-        })
     };
     let sweepable: Vec<&(String, String)> = (base.params.iter())
         .filter(|(path, _)| {
