@@ -558,16 +558,31 @@ fn fit(args: &FitArgs) -> anyhow::Result<()> {
     };
     let report = fit::run(&request)?;
     let mut text = fit::render_text(&report);
+    // Each file is written whole beside its place and renamed into it, so
+    // that a failure leaves no partial table or fragment.
+    let write_whole = |path: &PathBuf, what: &str, bytes: &[u8]| -> anyhow::Result<()> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let mut file = tempfile::NamedTempFile::new_in(&dir)
+            .with_context(|| format!("{}: cannot write the {what}", path.display()))?;
+        file.write_all(bytes)
+            .and_then(|()| file.flush())
+            .with_context(|| format!("{}: cannot write the {what}", path.display()))?;
+        file.persist(path)
+            .with_context(|| format!("{}: cannot write the {what}", path.display()))?;
+        Ok(())
+    };
     if let Some(path) = &args.table {
-        let file = std::fs::File::create(path)
-            .with_context(|| format!("{}: cannot create the table", path.display()))?;
-        fit::write_table(&report, std::io::BufWriter::new(file))
+        let mut table = Vec::new();
+        fit::write_table(&report, &mut table)
             .with_context(|| format!("{}: cannot write the table", path.display()))?;
+        write_whole(path, "table", &table)?;
         text.push_str(&format!("wrote {}\n", path.display()));
     }
     if let Some(path) = &args.fragment {
-        std::fs::write(path, fit::render_fragment(&report))
-            .with_context(|| format!("{}: cannot write the fragment", path.display()))?;
+        write_whole(path, "fragment", fit::render_fragment(&report).as_bytes())?;
         text.push_str(&format!("wrote {}\n", path.display()));
     }
     print_stdout(&text)

@@ -269,6 +269,15 @@ fn labs(text: &mut String, scenario: &Scenario) {
                 name_of(&line.access),
                 name_of(&line.next_cycle_starts),
             );
+            if let Dist::Residual(residual) = &line.first_ready {
+                line!(
+                    text,
+                    "               first model after the time left in the cycle begun {} days before \
+                     the start (its cadence runs that long with probability {:.2})",
+                    residual.elapsed(),
+                    residual.survival()
+                );
+            }
         }
     }
 }
