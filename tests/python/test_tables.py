@@ -117,8 +117,9 @@ def check_parquet(csv_dirs, parquet_dirs):
 def check_parquet_merge(binary, scratch):
     """Parquet shards merged hold the unsharded run's rows."""
     sweep = scratch / "sweep.toml"
-    sweep.write_text((ROOT / "scenarios" / "baseline.toml").read_text()
-                     + '\n[sweep]\nbaseline = 0\n[[sweep.parameters]]\n'
+    baseline = (ROOT / "scenarios" / "baseline.toml").resolve()
+    sweep.write_text(f'extends = "{baseline}"\n'
+                     '\n[sweep]\nbaseline = 0\n[[sweep.parameters]]\n'
                      'path = "review.window_days"\nvalues = [15, 30]\n')
     args = [str(sweep), "--replications", "5", "--events", "--timeseries", "30",
             "--format", "parquet"]
