@@ -673,15 +673,7 @@ fn run_request(args: &RunArgs, extra: Vec<Override>) -> anyhow::Result<RunReques
         overrides.push(format!("simulation.seed={seed}").parse()?);
     }
     overrides.extend(extra);
-    let out = args.out.clone().unwrap_or_else(|| {
-        let stem = args
-            .scenario
-            .scenario
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "run".into());
-        PathBuf::from("out").join(stem)
-    });
+    let out = (args.out.clone()).unwrap_or_else(|| default_out(&args.scenario.scenario));
     Ok(RunRequest {
         scenario: args.scenario.scenario.clone(),
         overrides,
