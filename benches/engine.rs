@@ -238,12 +238,11 @@ fn bench_written_series(
         let sink = Box::new(Tallied(Tally::default()));
         Some(reviewsim::output::open(Format::Csv, sink, &schema).expect("a CSV table"))
     };
-    let tables = Tables {
-        timeseries: table(OutputKind::Timeseries),
-        queue_timeseries: table(OutputKind::QueueTimeseries),
-        pressure_timeseries: table(OutputKind::PressureTimeseries),
-        ..Tables::default()
-    };
+    let tables = Tables::open(|kind: OutputKind| {
+        let series = kind.table().is_some_and(|table| table.is_series());
+        Ok::<_, ()>(series.then(|| table(kind)).flatten())
+    })
+    .expect("tables opened");
     let mut writer = UnitTables::new(scenario, &swept, tables);
     let mut replication = 0u64;
     group.bench_function("baseline_writing_timeseries", |b| {

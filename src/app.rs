@@ -151,13 +151,12 @@ fn outputs_for(request: &RunRequest, experiment: &Experiment) -> Result<Outputs,
         )
     });
     if request.events {
-        outputs = outputs.with(OutputKind::Events);
+        outputs = outputs.with(OutputKind::events());
     }
     if request.timeseries_every_days.is_some() {
-        outputs = outputs
-            .with(OutputKind::Timeseries)
-            .with(OutputKind::QueueTimeseries)
-            .with(OutputKind::PressureTimeseries);
+        for kind in OutputKind::series() {
+            outputs = outputs.with(kind);
+        }
     }
     if outputs.has(OutputKind::Compare) && !compare {
         return Err(AppError::Request(format!(

@@ -11,8 +11,8 @@
 //! `world.rs`) keeps the models, routes each [`Event`] (in `event.rs`) to the
 //! component it concerns, and links the components in one place.
 //! `outcomes.rs` counts outcomes and holds the records; `log.rs` and
-//! `series.rs` keep the optional event log and time series, in batches
-//! (`record.rs`).
+//! `series.rs` keep the optional event log and time series, each a table
+//! whose row is declared once (`record.rs`); `series::TABLES` lists them.
 //!
 //! Adding a mechanism: a module with its state and operations, its events
 //! in `event.rs`, one arm in the world's routing, and the links it needs.
@@ -25,7 +25,7 @@ mod log;
 pub mod market;
 mod outcomes;
 mod politics;
-mod record;
+pub mod record;
 mod review;
 mod series;
 mod spare;
@@ -35,8 +35,8 @@ pub use event::Event;
 pub use log::{EventKind, EventRecord, ModelRef, ReleaseHow};
 pub use market::LabSegmentOutcome;
 pub use outcomes::{LabOutcome, SystemOutcome, TrackOutcome, WorldOutcomes};
-pub use record::{SPILL_BATCH, Spill};
-pub use series::{AdoptionSample, PressureSample, QueueSample, Recording, Spills};
+pub use record::{Recording, Row, Rows, SPILL_BATCH, Spill, Spills};
+pub use series::{AdoptionSample, PressureSample, QueueSample, Recorded, RecordedTable, TABLES};
 pub use world::World;
 
 /// Purposes of the random streams. Each (purpose, entity) pair is its own

@@ -44,7 +44,7 @@ pub mod files {
     /// holding one holds a run's results.
     pub fn is_output(name: &str) -> bool {
         [SUMMARY_STATE, DATAPACKAGE, MANIFEST].contains(&name)
-            || OutputKind::ALL.iter().any(|kind| {
+            || OutputKind::all().any(|kind| {
                 [Format::Csv, Format::Parquet]
                     .iter()
                     .any(|f| kind.file(*f) == name)

@@ -23,10 +23,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 pub use schedule::{Schedule, UnitPlan};
-use spill::{SpillFile, SpilledTables};
+use spill::{SpillFiles, SpilledTables};
 
 use crate::engine::StreamSeed;
-use crate::model::{Recording, Spills, World, WorldOutcomes};
+use crate::model::{Recording, World, WorldOutcomes};
 use crate::scenario::Scenario;
 
 /// Units simulated between two hand-overs to the sink.
@@ -99,31 +99,18 @@ pub fn simulate_unit_spilling(
     recording: Recording,
     dir: &Path,
 ) -> std::io::Result<UnitResult> {
-    let mut events = SpillFile::new(dir);
-    let mut adoption = SpillFile::new(dir);
-    let mut queue = SpillFile::new(dir);
-    let mut pressure = SpillFile::new(dir);
+    let mut files = SpillFiles::new(dir);
     let outcomes = World::simulate_with_spills(
         scenario,
         unit_seed(scenario, point, replication),
         recording,
-        Spills {
-            events: Some(&mut events),
-            adoption: Some(&mut adoption),
-            queue: Some(&mut queue),
-            pressure: Some(&mut pressure),
-        },
+        files.spills(),
     );
     Ok(UnitResult {
         point,
         replication,
         outcomes,
-        spilled: SpilledTables {
-            events: events.finish()?,
-            adoption: adoption.finish()?,
-            queue: queue.finish()?,
-            pressure: pressure.finish()?,
-        },
+        spilled: files.finish()?,
         pairing_only: false,
     })
 }

@@ -282,7 +282,7 @@ pub fn merge(
     let outputs: Vec<OutputKind> = (first.manifest["outputs"].as_array().into_iter())
         .flatten()
         .filter_map(Value::as_str)
-        .filter_map(|name| OutputKind::ALL.into_iter().find(|k| k.name() == name))
+        .filter_map(OutputKind::named)
         .collect();
     let format: Format = serde_json::from_value(first.manifest["format"].clone()).map_err(|_| {
         read_error(

@@ -31,7 +31,7 @@ pub fn run(
 ) -> Result<RunReport, AppError> {
     let started = Instant::now();
     let logged =
-        request.events || (request.outputs.as_ref()).is_some_and(|o| o.has(OutputKind::Events));
+        request.events || (request.outputs.as_ref()).is_some_and(|o| o.has(OutputKind::events()));
     let limits = limits(request.allow_large).logging(logged);
     let experiment = Experiment::load(&request.scenario, &request.overrides, limits)?;
     let outputs = outputs_for(request, &experiment)?;
@@ -232,15 +232,9 @@ fn schedule(experiment: &Experiment, outputs: &Outputs, layout: &Layout) -> Sche
 
 /// What the units record besides their outcomes.
 fn recording(request: &RunRequest, outputs: &Outputs) -> Recording {
-    let series = [
-        OutputKind::Timeseries,
-        OutputKind::QueueTimeseries,
-        OutputKind::PressureTimeseries,
-    ]
-    .iter()
-    .any(|kind| outputs.has(*kind));
+    let series = OutputKind::series().any(|kind| outputs.has(kind));
     Recording {
-        events: outputs.has(OutputKind::Events),
+        events: outputs.has(OutputKind::events()),
         timeseries_every_days: series.then_some(request.timeseries_every_days.unwrap_or(7)),
     }
 }
@@ -255,21 +249,12 @@ fn open_sinks<'e>(
     staging: &mut Staging,
 ) -> Result<RunSink<'e>, AppError> {
     let base = &experiment.base;
-    let mut table = |kind: OutputKind| {
+    let tables = Tables::open(|kind: OutputKind| {
         (outputs.has(kind))
             .then(|| staging.table(kind, schema(kind, base, swept)))
             .transpose()
-    };
-    let tables = Tables {
-        labs: table(OutputKind::LabOutcomes)?,
-        system: table(OutputKind::SystemOutcomes)?,
-        events: table(OutputKind::Events)?,
-        timeseries: table(OutputKind::Timeseries)?,
-        queue_timeseries: table(OutputKind::QueueTimeseries)?,
-        pressure_timeseries: table(OutputKind::PressureTimeseries)?,
-    };
-    let tables = (outputs.kinds().iter().any(|k| k.is_per_replication()))
-        .then(|| UnitTables::new(base, swept, tables));
+    })?;
+    let tables = tables.any().then(|| UnitTables::new(base, swept, tables));
     let aggregates = if !outputs.needs_aggregates() {
         None
     } else if request.shard.is_some() {

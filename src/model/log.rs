@@ -1,5 +1,6 @@
 //! The optional event log: one record per thing that happened to a model.
 
+use super::record::{Field, FieldType, Ids, Recorder, Role, Row, Rows, Spill, Value};
 use crate::engine::SimTime;
 
 /// Which model: lab index, global line index, and the model's number within
@@ -211,20 +212,106 @@ pub struct EventRecord {
     pub track: Option<u32>,
 }
 
+impl Row for EventRecord {
+    const NAME: &'static str = "events";
+    const FIELDS: &'static [Field] = &[
+        Field {
+            name: "time_days",
+            role: Role::Time {
+                date: "when, as a date",
+            },
+            about: "when, in days from the start",
+        },
+        Field {
+            name: "kind",
+            role: Role::Text,
+            about: "what happened",
+        },
+        Field {
+            name: "lab",
+            role: Role::Id(Ids::Lab),
+            about: "lab id",
+        },
+        Field {
+            name: "line",
+            role: Role::Id(Ids::Line),
+            about: "line id (events of one model)",
+        },
+        Field {
+            name: "model",
+            role: Role::Integer,
+            about: "the model's number in its line (0: the incumbent)",
+        },
+        Field {
+            name: "track",
+            role: Role::Id(Ids::Track),
+            about: "track id (track events)",
+        },
+        Field {
+            name: "detail",
+            role: Role::Text,
+            about: "how released, whether mitigation removed the hazard, ...",
+        },
+    ];
+    const SIZE: usize = 8 + 1 + 4 * 5;
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        self.time.put(out);
+        out.push(self.kind.code());
+        for index in [
+            self.model.map(|m| m.lab),
+            self.model.map(|m| m.line),
+            self.model.map(|m| m.number),
+            self.lab,
+            self.track,
+        ] {
+            // `None` as `u32::MAX`, which no index reaches.
+            index.unwrap_or(u32::MAX).put(out);
+        }
+    }
+
+    fn decode(bytes: &[u8]) -> Self {
+        let mut bytes = bytes;
+        let time = SimTime::take(&mut bytes);
+        let kind = EventKind::from_code(u8::take(&mut bytes)).unwrap_or(EventKind::Operational);
+        let mut index = || Some(u32::take(&mut bytes)).filter(|i| *i != u32::MAX);
+        let (lab, line, number) = (index(), index(), index());
+        EventRecord {
+            time,
+            kind,
+            model: match (lab, line, number) {
+                (Some(lab), Some(line), Some(number)) => Some(ModelRef { lab, line, number }),
+                _ => None,
+            },
+            lab: index(),
+            track: index(),
+        }
+    }
+
+    fn values(&self, out: &mut Vec<Value>) {
+        out.extend([
+            Value::Time(self.time),
+            Value::Text(self.kind.as_str()),
+            Value::Id(Ids::Lab, self.lab),
+            Value::Id(Ids::Line, self.model.map(|m| m.line)),
+            Value::Integer(self.model.map(|m| u64::from(m.number))),
+            Value::Id(Ids::Track, self.track),
+            Value::Text(self.kind.detail()),
+        ]);
+    }
+}
+
 /// The event log of one replication: records in batches, spilled as they
 /// fill when the runner gives a spill.
-#[derive(Default)]
 pub(crate) struct EventLog<'a> {
-    records: super::record::Recorder<'a, EventRecord>,
+    records: Recorder<'a>,
 }
 
 impl<'a> EventLog<'a> {
-    pub(crate) fn new(
-        enabled: bool,
-        spill: Option<&'a mut dyn super::record::Spill<EventRecord>>,
-    ) -> Self {
+    /// A log, kept when `enabled`; full batches go to `spill`.
+    pub(crate) fn new(enabled: bool, spill: Option<&'a mut dyn Spill>) -> Self {
         EventLog {
-            records: super::record::Recorder::new(enabled, spill),
+            records: Recorder::new(enabled, EventRecord::SIZE, spill),
         }
     }
 
@@ -256,7 +343,7 @@ impl<'a> EventLog<'a> {
     }
 
     /// The records not spilled, in order.
-    pub(crate) fn into_records(self) -> Vec<EventRecord> {
-        self.records.into_records()
+    pub(crate) fn into_rows(self) -> Rows {
+        self.records.into_rows()
     }
 }

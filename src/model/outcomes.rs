@@ -1,11 +1,11 @@
 //! Per-lab and system outcomes of one replication.
 
 use super::harm::HarmTotals;
-use super::log::{EventRecord, ReleaseHow};
+use super::log::ReleaseHow;
 use super::market::LabSegmentOutcome;
 use super::politics::Politics;
 use super::review::{ReviewProgram, TrackStats};
-use super::series::{AdoptionSample, PressureSample, QueueSample};
+use super::series::Recorded;
 use crate::engine::SimTime;
 use crate::scenario::{Participation, Scenario};
 
@@ -193,14 +193,9 @@ pub struct WorldOutcomes {
     pub labs: Vec<LabOutcome>,
     /// System-wide.
     pub system: SystemOutcome,
-    /// The event log (empty unless asked for; what was not spilled).
-    pub events: Vec<EventRecord>,
-    /// Adoption samples (empty unless asked for; what was not spilled).
-    pub adoption_series: Vec<AdoptionSample>,
-    /// Queue samples (the same).
-    pub queue_series: Vec<QueueSample>,
-    /// Pressure samples (the same).
-    pub pressure_series: Vec<PressureSample>,
+    /// The rows of the event log and time series (empty unless asked
+    /// for; what was not spilled): `recorded.rows::<EventRecord>()`.
+    pub recorded: Recorded,
 }
 
 /// What the components hold at the horizon, to be closed into outcomes.
@@ -221,13 +216,7 @@ pub(crate) struct Books<'w, 's> {
 
 impl Books<'_, '_> {
     /// The outcomes of the replication, with what it recorded.
-    pub(crate) fn close(
-        mut self,
-        events: Vec<EventRecord>,
-        adoption_series: Vec<AdoptionSample>,
-        queue_series: Vec<QueueSample>,
-        pressure_series: Vec<PressureSample>,
-    ) -> WorldOutcomes {
+    pub(crate) fn close(mut self, recorded: Recorded) -> WorldOutcomes {
         let system = self.system();
         let adopters_of = |lab: &[LabSegmentOutcome]| lab.iter().map(|s| s.adopters).sum::<f64>();
         let all_adopters: f64 = self.segments.iter().map(|lab| adopters_of(lab)).sum();
@@ -255,10 +244,7 @@ impl Books<'_, '_> {
         WorldOutcomes {
             labs,
             system,
-            events,
-            adoption_series,
-            queue_series,
-            pressure_series,
+            recorded,
         }
     }
 

@@ -19,8 +19,9 @@ use super::log::{EventKind, EventLog, ModelRef, ReleaseHow};
 use super::market::{Market, Offer};
 use super::outcomes::{Books, Tallies, WorldOutcomes};
 use super::politics::{Change, Politics};
+use super::record::{Recording, Spills};
 use super::review::{ReviewProgram, Route, Submission, Verdict, route};
-use super::series::{Recording, Sampler, Spills};
+use super::series::{RecordedTable, Sampler, View};
 use super::spare;
 use super::streams;
 use crate::engine::{Context, Model, SimDuration, SimTime, Simulation, StreamSeed};
@@ -75,7 +76,7 @@ impl<'s> World<'s> {
         scenario: &'s Scenario,
         seed: StreamSeed,
         recording: Recording,
-        spills: Spills<'s>,
+        mut spills: Spills<'s>,
     ) -> Self {
         let lines = Lines::new(scenario, &seed);
         let lab_count = scenario.labs.len();
@@ -99,8 +100,11 @@ impl<'s> World<'s> {
             market,
             lead: CapabilityLead::new(lab_count),
             tallies: Tallies::new(lab_count),
-            log: EventLog::new(recording.events, spills.events),
-            sampler: Sampler::new(recording, spills.adoption, spills.queue, spills.pressure),
+            log: EventLog::new(
+                recording.events,
+                spills.take(RecordedTable::index_of::<super::log::EventRecord>()),
+            ),
+            sampler: Sampler::new(recording, &mut spills),
             last_advance: SimTime::ZERO,
         };
         world.place_incumbents();
@@ -307,11 +311,13 @@ impl<'s> World<'s> {
 
     fn on_tick(&mut self, context: &mut Context<'_, Event>) {
         self.advance_to_now(context);
-        let lab_count = self.scenario.labs.len();
-        let market = self.market.as_ref();
-        let now = context.now();
-        self.sampler
-            .sample(now, market, &self.program, &self.politics, lab_count);
+        self.sampler.sample(&View {
+            now: context.now(),
+            market: self.market.as_ref(),
+            program: &self.program,
+            politics: &self.politics,
+            lab_count: self.scenario.labs.len(),
+        });
         let step = match &self.market {
             Some(market) => market.step_length(),
             None => SimDuration::from_days(1.0),
@@ -340,7 +346,7 @@ impl<'s> World<'s> {
             Some(market) => market.finish(horizon, lab_count),
             None => vec![Vec::new(); lab_count],
         };
-        let (adoption_series, queue_series, pressure_series) = self.sampler.into_samples();
+        let recorded = self.sampler.into_recorded(self.log.into_rows());
         Books {
             scenario: self.scenario,
             horizon,
@@ -352,12 +358,7 @@ impl<'s> World<'s> {
             politics: &self.politics,
             harm: self.harm.totals(),
         }
-        .close(
-            self.log.into_records(),
-            adoption_series,
-            queue_series,
-            pressure_series,
-        )
+        .close(recorded)
     }
 }
 

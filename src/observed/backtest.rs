@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use super::{MarketTarget, ObservedError, each_replication, spread};
 use crate::fit::Release;
-use crate::model::Recording;
+use crate::model::{AdoptionSample, Recording};
 use crate::output::date_of;
 use crate::scenario::Scenario;
 
@@ -103,7 +103,8 @@ pub fn backtest(
     };
     let per_replication = each_replication(scenario, recording, threads, |unit| {
         let releases: Vec<f64> = unit.labs.iter().map(|lab| lab.releases as f64).collect();
-        let shares: Vec<f64> = probes.iter().map(|probe| read(&unit, probe)).collect();
+        let samples = unit.recorded.rows::<AdoptionSample>();
+        let shares: Vec<f64> = probes.iter().map(|probe| read(&samples, probe)).collect();
         (releases, shares)
     })?;
     let mut release_checks = Vec::new();
@@ -202,8 +203,8 @@ fn share_checks(
 /// A probe's share in one replication: the lab's share of the segment's
 /// adopters on that day, or the open-weights share; NaN when the segment
 /// has no adopters then.
-fn read(unit: &crate::runner::UnitResult, probe: &Probe) -> f64 {
-    let samples = (unit.adoption_series.iter())
+fn read(samples: &[AdoptionSample], probe: &Probe) -> f64 {
+    let samples = (samples.iter())
         .filter(|s| s.segment as usize == probe.segment && s.time.whole_days() == probe.day);
     let (mut part, mut total) = (0.0, 0.0);
     for sample in samples {

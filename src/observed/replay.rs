@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::{ObservedError, each_replication, spread};
 use crate::fit::Release;
 use crate::model::Recording;
-use crate::model::{EventKind, ReleaseHow};
+use crate::model::{EventKind, EventRecord, ReleaseHow};
 use crate::output::date_of;
 use crate::scenario::{Cadence, Scenario};
 
@@ -135,7 +135,7 @@ pub fn replay(
     }
     let fates = each_replication(scenario, Recording::EVENTS, threads, |unit| {
         let mut fates = vec![Fate::default(); models.len()];
-        for event in &unit.events {
+        for event in unit.recorded.rows::<EventRecord>() {
             let Some(model) = event.model.filter(|m| m.number > 0) else {
                 continue;
             };

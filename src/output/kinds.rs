@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::table::Format;
+use crate::model::{EventRecord, RecordedTable, Row, TABLES};
 
 /// One selectable output file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -12,14 +13,9 @@ pub enum OutputKind {
     LabOutcomes,
     /// `system_outcomes.csv`
     SystemOutcomes,
-    /// `events.csv`
-    Events,
-    /// `timeseries.csv`
-    Timeseries,
-    /// `queue_timeseries.csv`
-    QueueTimeseries,
-    /// `pressure_timeseries.csv`
-    PressureTimeseries,
+    /// A recorded table, by its number in [`TABLES`]: `events.csv` and the
+    /// time series.
+    Recorded(usize),
     /// `points.csv`
     Points,
     /// `summary.csv`
@@ -32,32 +28,59 @@ pub enum OutputKind {
 
 impl OutputKind {
     /// Every kind, in the order files are written.
-    pub const ALL: [OutputKind; 10] = [
-        OutputKind::LabOutcomes,
-        OutputKind::SystemOutcomes,
-        OutputKind::Events,
-        OutputKind::Timeseries,
-        OutputKind::QueueTimeseries,
-        OutputKind::PressureTimeseries,
-        OutputKind::Points,
-        OutputKind::Summary,
-        OutputKind::Compare,
-        OutputKind::Sensitivity,
-    ];
+    pub fn all() -> impl Iterator<Item = OutputKind> {
+        let recorded = (0..TABLES.len()).map(OutputKind::Recorded);
+        [OutputKind::LabOutcomes, OutputKind::SystemOutcomes]
+            .into_iter()
+            .chain(recorded)
+            .chain([
+                OutputKind::Points,
+                OutputKind::Summary,
+                OutputKind::Compare,
+                OutputKind::Sensitivity,
+            ])
+    }
+
+    /// The recorded table of rows `T`.
+    pub fn recorded<T: Row>() -> OutputKind {
+        OutputKind::Recorded(RecordedTable::index_of::<T>())
+    }
+
+    /// The event log, `events.csv`.
+    pub fn events() -> OutputKind {
+        OutputKind::recorded::<EventRecord>()
+    }
+
+    /// Every time series.
+    pub fn series() -> impl Iterator<Item = OutputKind> {
+        (TABLES.iter().enumerate())
+            .filter(|(_, table)| table.is_series())
+            .map(|(index, _)| OutputKind::Recorded(index))
+    }
+
+    /// The kind named `name` in `--outputs`.
+    pub fn named(name: &str) -> Option<OutputKind> {
+        OutputKind::all().find(|kind| kind.name() == name)
+    }
 
     /// The name used in `--outputs`.
     pub fn name(self) -> &'static str {
         match self {
             OutputKind::LabOutcomes => "lab_outcomes",
             OutputKind::SystemOutcomes => "system_outcomes",
-            OutputKind::Events => "events",
-            OutputKind::Timeseries => "timeseries",
-            OutputKind::QueueTimeseries => "queue_timeseries",
-            OutputKind::PressureTimeseries => "pressure_timeseries",
+            OutputKind::Recorded(index) => TABLES.get(index).map_or("", RecordedTable::name),
             OutputKind::Points => "points",
             OutputKind::Summary => "summary",
             OutputKind::Compare => "compare",
             OutputKind::Sensitivity => "sensitivity",
+        }
+    }
+
+    /// The recorded table it writes, if it is one.
+    pub fn table(self) -> Option<&'static RecordedTable> {
+        match self {
+            OutputKind::Recorded(index) => TABLES.get(index),
+            _ => None,
         }
     }
 
@@ -72,12 +95,7 @@ impl OutputKind {
     pub fn is_per_replication(self) -> bool {
         matches!(
             self,
-            OutputKind::LabOutcomes
-                | OutputKind::SystemOutcomes
-                | OutputKind::Events
-                | OutputKind::Timeseries
-                | OutputKind::QueueTimeseries
-                | OutputKind::PressureTimeseries
+            OutputKind::LabOutcomes | OutputKind::SystemOutcomes | OutputKind::Recorded(_)
         )
     }
 }
@@ -146,18 +164,15 @@ impl FromStr for Outputs {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, String> {
-        let names: Vec<&str> = OutputKind::ALL.iter().map(|k| k.name()).collect();
+        let names: Vec<&str> = OutputKind::all().map(|k| k.name()).collect();
         let mut kinds = Vec::new();
         for word in text.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-            let kind = OutputKind::ALL
-                .into_iter()
-                .find(|k| k.name() == word)
-                .ok_or_else(|| {
-                    format!(
-                        "`{word}` is not an output; choose from {}",
-                        names.join(", ")
-                    )
-                })?;
+            let kind = OutputKind::named(word).ok_or_else(|| {
+                format!(
+                    "`{word}` is not an output; choose from {}",
+                    names.join(", ")
+                )
+            })?;
             kinds.push(kind);
         }
         if kinds.is_empty() {

@@ -10,7 +10,8 @@ use super::kinds::OutputKind;
 use super::table::{Swept, Table, unit_columns};
 use crate::engine::SimTime;
 use crate::metrics::{self, Kind};
-use crate::model::{AdoptionSample, EventRecord, PressureSample, QueueSample};
+use crate::model::TABLES;
+use crate::model::record::{Field, Ids, Role, Value};
 use crate::runner::{UnitResult, UnitSink};
 use crate::scenario::Scenario;
 
@@ -32,12 +33,6 @@ fn metric_column(name: String, kind: Kind, about: &str) -> Column {
 /// The columns of a per-replication table after `point`, the swept values
 /// and `replication`.
 pub fn columns(kind: OutputKind, scenario: &Scenario) -> Vec<Column> {
-    let day = || {
-        vec![
-            Column::number("day", "sample time, in days from the start"),
-            Column::date("date", "sample time as a date"),
-        ]
-    };
     match kind {
         OutputKind::LabOutcomes => {
             let mut columns = vec![Column::string("lab", "lab id")];
@@ -52,58 +47,32 @@ pub fn columns(kind: OutputKind, scenario: &Scenario) -> Vec<Column> {
             .into_iter()
             .map(|(name, kind, about)| metric_column(name, kind, &about))
             .collect(),
-        OutputKind::Events => vec![
-            Column::number("time_days", "when, in days from the start"),
-            Column::date("date", "when, as a date"),
-            Column::string("kind", "what happened"),
-            Column::string("lab", "lab id"),
-            Column::string("line", "line id (events of one model)"),
-            Column::integer("model", "the model's number in its line (0: the incumbent)"),
-            Column::string("track", "track id (track events)"),
-            Column::string(
-                "detail",
-                "how released, whether mitigation removed the hazard, ...",
-            ),
-        ],
-        OutputKind::Timeseries => [
-            day(),
-            vec![
-                Column::string("segment", "segment id"),
-                Column::string("lab", "lab id"),
-                Column::number("adopters", "the lab's adopters in the segment"),
-                Column::number("adopters_api", "of those, on its API models"),
-                Column::number(
-                    "adopters_open_weights",
-                    "of those, on its open-weights models",
-                ),
-                Column::number("share", "the lab's share of the segment's adopters"),
-            ],
-        ]
-        .concat(),
-        OutputKind::QueueTimeseries => [
-            day(),
-            vec![
-                Column::string("track", "track id"),
-                Column::integer("queue_length", "models waiting for a team"),
-                Column::integer("busy_teams", "teams at work"),
-            ],
-        ]
-        .concat(),
-        OutputKind::PressureTimeseries => [
-            day(),
-            vec![
-                Column::string("lab", "lab id"),
-                Column::number("pressure", "pressure on the lab, after decay"),
-                Column::integer(
-                    "escalation_level",
-                    "escalation in force: 0 none, 1 public pressure, 2 directive",
-                ),
-                Column::boolean("participating", "whether the lab takes part"),
-            ],
-        ]
-        .concat(),
+        OutputKind::Recorded(_) => kind
+            .table()
+            .map(|table| recorded_columns(table.fields()))
+            .unwrap_or_default(),
         _ => Vec::new(),
     }
+}
+
+/// The columns of a recorded table's fields, as each field's role writes
+/// them: a time as its days and its date, an index as the id it names.
+fn recorded_columns(fields: &[Field]) -> Vec<Column> {
+    let mut columns = Vec::new();
+    for field in fields {
+        let (name, about) = (field.name, field.about);
+        match field.role {
+            Role::Time { date } => {
+                columns.push(Column::number(name, about));
+                columns.push(Column::date("date", date));
+            }
+            Role::Id(_) | Role::Text => columns.push(Column::string(name, about)),
+            Role::Number => columns.push(Column::number(name, about)),
+            Role::Integer => columns.push(Column::integer(name, about)),
+            Role::Boolean => columns.push(Column::boolean(name, about)),
+        }
+    }
+    columns
 }
 
 /// The full schema of a per-replication table: `point`, the swept values,
@@ -125,14 +94,35 @@ pub struct Tables {
     pub labs: Option<Table>,
     /// `system_outcomes`.
     pub system: Option<Table>,
-    /// `events`.
-    pub events: Option<Table>,
-    /// `timeseries`.
-    pub timeseries: Option<Table>,
-    /// `queue_timeseries`.
-    pub queue_timeseries: Option<Table>,
-    /// `pressure_timeseries`.
-    pub pressure_timeseries: Option<Table>,
+    /// The recorded tables, by their number in [`TABLES`].
+    pub recorded: Vec<Option<Table>>,
+}
+
+impl Tables {
+    /// Every table `open` gives for the per-replication kinds.
+    pub fn open<E>(
+        mut open: impl FnMut(OutputKind) -> Result<Option<Table>, E>,
+    ) -> Result<Self, E> {
+        Ok(Tables {
+            labs: open(OutputKind::LabOutcomes)?,
+            system: open(OutputKind::SystemOutcomes)?,
+            recorded: (0..TABLES.len())
+                .map(|index| open(OutputKind::Recorded(index)))
+                .collect::<Result<_, E>>()?,
+        })
+    }
+
+    /// Whether any table is written.
+    pub fn any(&self) -> bool {
+        self.labs.is_some() || self.system.is_some() || self.recorded.iter().any(Option::is_some)
+    }
+
+    fn all_mut(&mut self) -> impl Iterator<Item = &mut Table> {
+        [&mut self.labs, &mut self.system]
+            .into_iter()
+            .chain(self.recorded.iter_mut())
+            .flatten()
+    }
 }
 
 /// Writes unit results as rows of the per-replication tables.
@@ -140,11 +130,52 @@ pub struct UnitTables<'s> {
     scenario: &'s Scenario,
     swept: &'s Swept,
     tables: Tables,
-    line_ids: Vec<(&'s str, &'s str)>,
+    ids: RowIds<'s>,
     /// Scratch: one row's metric values.
     values: Vec<Option<f64>>,
+    /// Scratch: one recorded row's values.
+    fields: Vec<Value>,
     /// Scratch: the row being written, reused from row to row.
     row: Vec<Cell<'s>>,
+}
+
+/// The ids a recorded row's indices name.
+struct RowIds<'s> {
+    labs: Vec<&'s str>,
+    lines: Vec<&'s str>,
+    segments: Vec<&'s str>,
+    tracks: Vec<&'s str>,
+}
+
+impl<'s> RowIds<'s> {
+    fn new(scenario: &'s Scenario) -> Self {
+        RowIds {
+            labs: scenario.labs.iter().map(|lab| lab.id.as_str()).collect(),
+            lines: (scenario.labs.iter())
+                .flat_map(|lab| lab.lines.iter().map(|line| line.id.as_str()))
+                .collect(),
+            segments: (scenario.market.iter())
+                .flat_map(|market| market.segments.iter().map(|s| s.id.as_str()))
+                .collect(),
+            tracks: (scenario.review.tracks.iter())
+                .map(|track| track.id.as_str())
+                .collect(),
+        }
+    }
+
+    /// The id an index names (empty for none).
+    fn of(&self, ids: Ids, index: Option<u32>) -> &'s str {
+        let list = match ids {
+            Ids::Lab => &self.labs,
+            Ids::Line => &self.lines,
+            Ids::Segment => &self.segments,
+            Ids::Track => &self.tracks,
+        };
+        index
+            .and_then(|i| list.get(i as usize))
+            .copied()
+            .unwrap_or_default()
+    }
 }
 
 fn io(error: FormatError) -> std::io::Error {
@@ -166,190 +197,104 @@ fn metric_cell(value: Option<f64>, kind: Kind) -> Cell<'static> {
 impl<'s> UnitTables<'s> {
     /// The tables of a run of `scenario`'s points with `swept` values.
     pub fn new(scenario: &'s Scenario, swept: &'s Swept, tables: Tables) -> Self {
-        let line_ids = scenario
-            .labs
-            .iter()
-            .flat_map(|lab| {
-                lab.lines
-                    .iter()
-                    .map(move |line| (lab.id.as_str(), line.id.as_str()))
-            })
-            .collect();
         UnitTables {
             scenario,
             swept,
             tables,
-            line_ids,
+            ids: RowIds::new(scenario),
             values: Vec::new(),
+            fields: Vec::new(),
             row: Vec::new(),
         }
     }
 
     /// Finishes every table (footers, flushes).
     pub fn finish(mut self) -> std::io::Result<()> {
-        for table in self.all_mut().into_iter().flatten() {
+        for table in self.tables.all_mut() {
             table.finish().map_err(io)?;
         }
         Ok(())
     }
 
-    fn all_mut(&mut self) -> [&mut Option<Table>; 6] {
-        let t = &mut self.tables;
-        [
-            &mut t.labs,
-            &mut t.system,
-            &mut t.events,
-            &mut t.timeseries,
-            &mut t.queue_timeseries,
-            &mut t.pressure_timeseries,
-        ]
-    }
-
     fn outcome_rows(&mut self, unit: &UnitResult) -> std::io::Result<()> {
         let scenario = self.scenario;
         let lab_kinds = metrics::lab_metric_kinds(scenario);
-        if self.tables.labs.is_some() {
+        if let Some(table) = &mut self.tables.labs {
             for (lab, outcome) in scenario.labs.iter().zip(&unit.labs) {
                 self.values.clear();
                 metrics::lab_values(outcome, &mut self.values);
                 let mut cells = vec![Cell::String(&lab.id)];
                 cells
                     .extend((self.values.iter().zip(&lab_kinds)).map(|(v, k)| metric_cell(*v, *k)));
-                self.write(|t| &mut t.labs, unit, &cells)?;
+                write(&mut self.row, self.swept, table, unit, &cells)?;
             }
         }
-        if self.tables.system.is_some() {
+        if let Some(table) = &mut self.tables.system {
             self.values.clear();
             metrics::system_values(&unit.system, &mut self.values);
             let kinds = metrics::system_metric_kinds(scenario);
             let cells: Vec<Cell> = (self.values.iter().zip(&kinds))
                 .map(|(v, k)| metric_cell(*v, *k))
                 .collect();
-            self.write(|t| &mut t.system, unit, &cells)?;
+            write(&mut self.row, self.swept, table, unit, &cells)?;
         }
         Ok(())
     }
 
-    fn adoption_rows(
+    /// Writes the rows in `bytes` of recorded table `index`.
+    fn recorded_rows(
         &mut self,
+        index: usize,
         unit: &UnitResult,
-        samples: &[AdoptionSample],
+        bytes: &[u8],
     ) -> std::io::Result<()> {
-        let scenario = self.scenario;
-        let mut dates = Dates::from(scenario.start_date);
-        let segments = (scenario.market.as_ref())
-            .map(|m| m.segments.as_slice())
-            .unwrap_or_default();
-        for sample in samples {
-            let cells = [
-                Cell::Number(sample.time.as_days()),
-                Cell::Date(dates.of(sample.time)),
-                Cell::String(&segments[sample.segment as usize].id),
-                Cell::String(&scenario.labs[sample.lab as usize].id),
-                Cell::Number(sample.adopters),
-                Cell::Number(sample.adopters_api),
-                Cell::Number(sample.adopters_open_weights),
-                Cell::from(sample.share),
-            ];
-            self.write(|t| &mut t.timeseries, unit, &cells)?;
-        }
-        Ok(())
-    }
-
-    fn pressure_rows(
-        &mut self,
-        unit: &UnitResult,
-        samples: &[PressureSample],
-    ) -> std::io::Result<()> {
-        let scenario = self.scenario;
-        let mut dates = Dates::from(scenario.start_date);
-        for sample in samples {
-            let cells = [
-                Cell::Number(sample.time.as_days()),
-                Cell::Date(dates.of(sample.time)),
-                Cell::String(&scenario.labs[sample.lab as usize].id),
-                Cell::Number(sample.pressure),
-                Cell::Integer(sample.escalation_level as i64),
-                Cell::Boolean(sample.participating),
-            ];
-            self.write(|t| &mut t.pressure_timeseries, unit, &cells)?;
-        }
-        Ok(())
-    }
-
-    fn queue_rows(&mut self, unit: &UnitResult, samples: &[QueueSample]) -> std::io::Result<()> {
-        let scenario = self.scenario;
-        let mut dates = Dates::from(scenario.start_date);
-        for sample in samples {
-            let cells = [
-                Cell::Number(sample.time.as_days()),
-                Cell::Date(dates.of(sample.time)),
-                Cell::String(&scenario.review.tracks[sample.track as usize].id),
-                Cell::Integer(sample.queue_length as i64),
-                Cell::Integer(sample.busy_teams as i64),
-            ];
-            self.write(|t| &mut t.queue_timeseries, unit, &cells)?;
-        }
-        Ok(())
-    }
-
-    fn event_rows(&mut self, unit: &UnitResult, events: &[EventRecord]) -> std::io::Result<()> {
-        let scenario = self.scenario;
-        let mut dates = Dates::from(scenario.start_date);
-        for event in events {
-            let (lab, line, model) = match event.model {
-                Some(who) => {
-                    let (lab, line) = self.line_ids[who.line as usize];
-                    (lab, line, Cell::Integer(i64::from(who.number)))
-                }
-                None => (
-                    event
-                        .lab
-                        .map_or("", |lab| scenario.labs[lab as usize].id.as_str()),
-                    "",
-                    Cell::Null,
-                ),
-            };
-            let track = event
-                .track
-                .map_or("", |t| scenario.review.tracks[t as usize].id.as_str());
-            let cells = [
-                Cell::Number(event.time.as_days()),
-                Cell::Date(dates.of(event.time)),
-                Cell::String(event.kind.as_str()),
-                text(lab),
-                text(line),
-                model,
-                text(track),
-                text(event.kind.detail()),
-            ];
-            self.write(|t| &mut t.events, unit, &cells)?;
-        }
-        Ok(())
-    }
-
-    /// Writes a row to the table `pick` chooses, if it is written: `point`,
-    /// the swept values, `replication`, then `cells`, through one reused
-    /// row.
-    fn write(
-        &mut self,
-        pick: fn(&mut Tables) -> &mut Option<Table>,
-        unit: &UnitResult,
-        cells: &[Cell<'s>],
-    ) -> std::io::Result<()> {
-        let Some(table) = pick(&mut self.tables) else {
+        let Some(Some(table)) = self.tables.recorded.get_mut(index) else {
             return Ok(());
         };
-        let row = &mut self.row;
-        row.clear();
-        row.push(Cell::Integer(unit.point as i64));
-        row.extend(self.swept.cells(unit.point));
-        row.push(Cell::Integer(unit.replication as i64));
-        row.extend_from_slice(cells);
-        table.write_row(row).map_err(io)
+        let recorded = &TABLES[index];
+        let mut dates = Dates::from(self.scenario.start_date);
+        let mut cells = Vec::with_capacity(recorded.fields().len() + 1);
+        for row in bytes.chunks_exact(recorded.size()) {
+            self.fields.clear();
+            recorded.values(row, &mut self.fields);
+            cells.clear();
+            for value in &self.fields {
+                match *value {
+                    Value::Time(time) => {
+                        cells.push(Cell::Number(time.as_days()));
+                        cells.push(Cell::Date(dates.of(time)));
+                    }
+                    Value::Id(ids, index) => cells.push(text(self.ids.of(ids, index))),
+                    Value::Number(number) => cells.push(Cell::from(number)),
+                    Value::Integer(count) => {
+                        cells.push(count.map_or(Cell::Null, |c| Cell::Integer(c as i64)))
+                    }
+                    Value::Boolean(flag) => cells.push(Cell::Boolean(flag)),
+                    Value::Text(name) => cells.push(text(name)),
+                }
+            }
+            write(&mut self.row, self.swept, table, unit, &cells)?;
+        }
+        Ok(())
     }
 }
 
+/// Writes a row to `table`: `point`, the swept values, `replication`, then
+/// `cells`, through one reused row.
+fn write<'s>(
+    row: &mut Vec<Cell<'s>>,
+    swept: &'s Swept,
+    table: &mut Table,
+    unit: &UnitResult,
+    cells: &[Cell<'s>],
+) -> std::io::Result<()> {
+    row.clear();
+    row.push(Cell::Integer(unit.point as i64));
+    row.extend(swept.cells(unit.point));
+    row.push(Cell::Integer(unit.replication as i64));
+    row.extend_from_slice(cells);
+    table.write_row(row).map_err(io)
+}
 /// Calendar dates of simulated times, the last one kept: rows come in runs
 /// of the same day.
 struct Dates {
@@ -392,30 +337,17 @@ impl UnitSink for UnitTables<'_> {
             return Ok(());
         }
         self.outcome_rows(unit)?;
-        let spilled = &unit.spilled;
-        if self.tables.timeseries.is_some() {
-            if let Some(records) = &spilled.adoption {
-                records.for_each_batch(|batch| self.adoption_rows(unit, batch))?;
+        for index in 0..TABLES.len() {
+            if !matches!(self.tables.recorded.get(index), Some(Some(_))) {
+                continue;
             }
-            self.adoption_rows(unit, &unit.adoption_series)?;
-        }
-        if self.tables.pressure_timeseries.is_some() {
-            if let Some(records) = &spilled.pressure {
-                records.for_each_batch(|batch| self.pressure_rows(unit, batch))?;
+            // What was spilled comes before what was kept in memory.
+            if let Some(spilled) = unit.spilled.table(index) {
+                spilled.for_each_batch(|bytes| self.recorded_rows(index, unit, bytes))?;
             }
-            self.pressure_rows(unit, &unit.pressure_series)?;
-        }
-        if self.tables.queue_timeseries.is_some() {
-            if let Some(records) = &spilled.queue {
-                records.for_each_batch(|batch| self.queue_rows(unit, batch))?;
+            if let Some(rows) = unit.recorded.table(index) {
+                self.recorded_rows(index, unit, rows.bytes())?;
             }
-            self.queue_rows(unit, &unit.queue_series)?;
-        }
-        if self.tables.events.is_some() {
-            if let Some(records) = &spilled.events {
-                records.for_each_batch(|batch| self.event_rows(unit, batch))?;
-            }
-            self.event_rows(unit, &unit.events)?;
         }
         Ok(())
     }

@@ -1,8 +1,8 @@
 //! Adopter-days and the exposure-days of adopters: the integral of adopters
 //! over time, exact with any market step and up to an off-grid horizon.
 
-use reviewsim::model::Recording;
 use reviewsim::model::market::DAYS_PER_YEAR;
+use reviewsim::model::{AdoptionSample, Recording};
 use reviewsim::runner::simulate_unit;
 use reviewsim::scenario::Scenario;
 
@@ -242,7 +242,7 @@ fn stochastic_adopter_days_are_the_trapezoid_over_the_market_steps() {
     };
     let unit = simulate_unit(&scenario, 0, 0, recording);
     for lab in 0..2 {
-        let samples: Vec<f64> = (unit.adoption_series.iter())
+        let samples: Vec<f64> = (unit.recorded.rows::<AdoptionSample>().iter())
             .filter(|s| s.lab == lab)
             .map(|s| s.adopters)
             .collect();

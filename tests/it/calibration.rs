@@ -2,7 +2,7 @@
 //! the solved constants keep the labs winning adopters in the targets'
 //! proportions over a long run, and targets that cannot hold are refused.
 
-use reviewsim::model::Recording;
+use reviewsim::model::{AdoptionSample, Recording};
 use reviewsim::runner::simulate_unit;
 use reviewsim::scenario::Scenario;
 
@@ -77,7 +77,8 @@ fn shares_from(scenario: &Scenario, replication: u64, every: u32, from_day: f64)
     let unit = simulate_unit(scenario, 0, replication, recording);
     let mut by_time: std::collections::BTreeMap<i64, [f64; 5]> = Default::default();
     for sample in unit
-        .adoption_series
+        .recorded
+        .rows::<AdoptionSample>()
         .iter()
         .filter(|s| s.time.as_days() >= from_day)
     {

@@ -100,7 +100,10 @@ fn recorded_tables(spill_dir: Option<&Path>) -> Vec<Vec<u8>> {
         "incidents.rate_per_exposure_day=2e-6",
         "simulation.replications=6",
     ]);
-    let writers: Vec<Shared> = (0..6).map(|_| Shared::default()).collect();
+    let kinds: Vec<OutputKind> = OutputKind::all()
+        .filter(|kind| kind.is_per_replication())
+        .collect();
+    let writers: Vec<Shared> = kinds.iter().map(|_| Shared::default()).collect();
     let swept = Swept::default();
     let table = |kind: OutputKind, writer: &Shared| {
         Some(
@@ -112,14 +115,11 @@ fn recorded_tables(spill_dir: Option<&Path>) -> Vec<Vec<u8>> {
             .unwrap(),
         )
     };
-    let tables = Tables {
-        labs: table(OutputKind::LabOutcomes, &writers[0]),
-        system: table(OutputKind::SystemOutcomes, &writers[1]),
-        events: table(OutputKind::Events, &writers[2]),
-        timeseries: table(OutputKind::Timeseries, &writers[3]),
-        queue_timeseries: table(OutputKind::QueueTimeseries, &writers[4]),
-        pressure_timeseries: table(OutputKind::PressureTimeseries, &writers[5]),
-    };
+    let tables = Tables::open(|kind| {
+        let index = kinds.iter().position(|k| *k == kind);
+        Ok::<_, ()>(index.and_then(|i| table(kind, &writers[i])))
+    })
+    .unwrap();
     let mut sink = UnitTables::new(&scenario, &swept, tables);
     let config = RunConfig {
         threads: Some(2),

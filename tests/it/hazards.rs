@@ -1,7 +1,7 @@
 //! Hazards, detection, the open-weights ecosystem, incidents and the
 //! response: why open weights and API models differ.
 
-use reviewsim::model::{EventKind, Recording};
+use reviewsim::model::{EventKind, EventRecord, Recording};
 use reviewsim::runner::{UnitResult, simulate_unit};
 use reviewsim::scenario::Scenario;
 
@@ -177,14 +177,13 @@ fn an_api_model_stops_causing_incidents_after_suspension_while_open_weights_cont
     let mut checked = 0;
     for replication in 0..20 {
         let unit = simulate_unit(&scenario, 0, replication, Recording::EVENTS);
-        let suspended = unit
-            .events
+        let events = unit.recorded.rows::<EventRecord>();
+        let suspended = events
             .iter()
             .find(|e| e.kind == EventKind::Suspended)
             .map(|e| e.time)
             .expect("the API model is suspended after its first incident");
-        let first_api_incident = unit
-            .events
+        let first_api_incident = events
             .iter()
             .find(|e| e.kind == EventKind::Incident && e.model.unwrap().lab == 0)
             .unwrap()
@@ -192,7 +191,7 @@ fn an_api_model_stops_causing_incidents_after_suspension_while_open_weights_cont
         // The response comes exactly 3 days after the first incident.
         assert_eq!((suspended - first_api_incident).as_days(), 3.0);
         let after = |lab: u32| {
-            unit.events
+            events
                 .iter()
                 .filter(|e| {
                     e.kind == EventKind::Incident
@@ -211,7 +210,7 @@ fn an_api_model_stops_causing_incidents_after_suspension_while_open_weights_cont
             "the open-weights model stopped causing incidents"
         );
         assert!(
-            unit.events
+            events
                 .iter()
                 .all(|e| !(e.kind == EventKind::Suspended && e.model.unwrap().lab == 1))
         );

@@ -1,8 +1,8 @@
 //! Capability, coverage by capability, and adoption: checked against closed
 //! forms, and in the baseline with paired replications.
 
-use reviewsim::model::Recording;
 use reviewsim::model::market::{bass_closed_form, logit_shares};
+use reviewsim::model::{AdoptionSample, Recording};
 use reviewsim::runner::{UnitResult, simulate_unit};
 use reviewsim::scenario::Scenario;
 
@@ -45,8 +45,7 @@ fn lab_released_on(id: &str, day: u32) -> String {
 }
 
 fn sampled(unit: &UnitResult, lab: u32) -> Vec<(f64, f64, Option<f64>)> {
-    unit.adoption_series
-        .iter()
+    (unit.recorded.rows::<AdoptionSample>().iter())
         .filter(|s| s.lab == lab)
         .map(|s| (s.time.as_days(), s.adopters, s.share))
         .collect()

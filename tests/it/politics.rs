@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use reviewsim::engine::SimTime;
-use reviewsim::model::{EventKind, Recording, ReleaseHow};
+use reviewsim::model::{AdoptionSample, EventKind, EventRecord, Recording, ReleaseHow};
 use reviewsim::runner::{UnitResult, simulate_unit};
 use reviewsim::scenario::{Override, Scenario};
 
@@ -68,7 +68,7 @@ fn a_carve_out_leaves_the_open_weights_line_uncovered() {
     let (llama, muse) = (line_of("llama"), line_of("muse"));
     let mut reviewed_muse = 0;
     for unit in units(&carved, Recording::EVENTS) {
-        for event in &unit.events {
+        for event in &unit.recorded.rows::<EventRecord>() {
             let (EventKind::Released(how), Some(who)) = (event.kind, event.model) else {
                 continue;
             };
@@ -130,7 +130,12 @@ fn a_suspension_directive_removes_api_adopters_in_the_named_regions_only() {
         assert!(
             (unit.labs[meta as usize].suspended_days - 60.0f64.min(730.0 - directive)).abs() < 1e-9
         );
-        for sample in unit.adoption_series.iter().filter(|s| s.lab == meta) {
+        for sample in unit
+            .recorded
+            .rows::<AdoptionSample>()
+            .iter()
+            .filter(|s| s.lab == meta)
+        {
             let day = sample.time.as_days();
             if day <= directive || day >= directive + 60.0 {
                 continue;
@@ -175,7 +180,7 @@ fn after_a_mandatory_review_directive_covered_releases_wait_for_completed_review
         };
         let directive = SimTime::from_days(directive);
         let mut completed: HashMap<(u32, u32), SimTime> = HashMap::new();
-        for event in &unit.events {
+        for event in &unit.recorded.rows::<EventRecord>() {
             let Some(who) = event.model.filter(|who| who.lab == meta) else {
                 continue;
             };

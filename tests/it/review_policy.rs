@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use reviewsim::engine::SimTime;
-use reviewsim::model::{EventKind, ModelRef, ReleaseHow};
+use reviewsim::model::{EventKind, EventRecord, ModelRef, ReleaseHow};
 use reviewsim::runner::UnitResult;
 
 use crate::common::{baseline_with, lab_index, mean_and_se, replications};
@@ -82,7 +82,7 @@ struct ModelTimes {
 
 fn model_times(unit: &UnitResult) -> HashMap<(u32, u32), ModelTimes> {
     let mut models: HashMap<(u32, u32), ModelTimes> = HashMap::new();
-    for event in &unit.events {
+    for event in &unit.recorded.rows::<EventRecord>() {
         let Some(ModelRef { line, number, .. }) = event.model else {
             continue;
         };
@@ -250,7 +250,7 @@ fn a_lab_that_joins_later_is_reviewed_only_after_it_joins() {
     let joined = SimTime::from_days(365.0);
     let mut reviewed = 0;
     for unit in replications(&scenario, true) {
-        for event in &unit.events {
+        for event in &unit.recorded.rows::<EventRecord>() {
             if let (EventKind::Submitted, Some(who)) = (event.kind, event.model)
                 && who.lab == meta
             {

@@ -1,7 +1,7 @@
 //! Exact checks of the world: windows, holds, clocks and work fractions.
 
 use super::*;
-use crate::model::LabOutcome;
+use crate::model::{EventRecord, LabOutcome};
 
 /// One lab, one track with one team and reviews of exactly 20 days, and
 /// two models ready on days 0 and 1, so the second queues behind the
@@ -46,7 +46,9 @@ fn run(scenario: &Scenario) -> (World<'_>, Vec<(f64, EventKind, u32)>) {
     }
     simulation.run_until(scenario.horizon);
     let mut world = simulation.into_model();
-    let records = std::mem::take(&mut world.log).into_records();
+    let records = std::mem::replace(&mut world.log, EventLog::new(false, None))
+        .into_rows()
+        .decode::<EventRecord>();
     let events = records
         .iter()
         .filter_map(|e| e.model.map(|who| (e.time.as_days(), e.kind, who.number)))

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use reviewsim::experiment::Experiment;
 use reviewsim::metrics;
-use reviewsim::model::Recording;
+use reviewsim::model::{RecordedTable, Recording, TABLES};
 use reviewsim::output::{
     Aggregates, CompareTable, Format, Layout, OutputKind, SummaryTable, Swept, Table, Tables,
     UnitTables, compare_schema, open, schema, summary_schema,
@@ -103,17 +103,9 @@ pub fn run(experiment: &Experiment, recording: Recording) -> Result<Verdict, Fai
         experiment.plan().cloned(),
     );
     let run = points_to_run(experiment);
-    let buffers: [Buffer; 8] = Default::default();
-    let [
-        labs,
-        system,
-        events,
-        timeseries,
-        queue,
-        pressure,
-        summary,
-        compare,
-    ] = &buffers;
+    let buffers: [Buffer; 4] = Default::default();
+    let [labs, system, summary, compare] = &buffers;
+    let recorded: Vec<Buffer> = TABLES.iter().map(|_| Buffer::default()).collect();
     let aggregate_tables = (
         SummaryTable::new(
             open(
@@ -133,18 +125,16 @@ pub fn run(experiment: &Experiment, recording: Recording) -> Result<Verdict, Fai
         ),
     );
     let mut aggregates = Aggregates::new(layout, values, aggregate_tables);
-    let series = recording.timeseries_every_days.is_some();
-    let tables = Tables {
-        labs: Some(table(OutputKind::LabOutcomes, base, &swept, labs)),
-        system: Some(table(OutputKind::SystemOutcomes, base, &swept, system)),
-        events: recording
-            .events
-            .then(|| table(OutputKind::Events, base, &swept, events)),
-        timeseries: series.then(|| table(OutputKind::Timeseries, base, &swept, timeseries)),
-        queue_timeseries: series.then(|| table(OutputKind::QueueTimeseries, base, &swept, queue)),
-        pressure_timeseries: series
-            .then(|| table(OutputKind::PressureTimeseries, base, &swept, pressure)),
-    };
+    let tables = Tables::open(|kind| {
+        Ok::<_, ()>(match kind {
+            OutputKind::LabOutcomes => Some(table(kind, base, &swept, labs)),
+            OutputKind::SystemOutcomes => Some(table(kind, base, &swept, system)),
+            OutputKind::Recorded(index) => (recording.keeps(&TABLES[index]))
+                .then(|| table(kind, base, &swept, &recorded[index])),
+            _ => None,
+        })
+    })
+    .unwrap_or_default();
     let mut sink = UnitTables::new(base, &swept, tables);
     for &point in &run {
         let scenario = experiment.point_scenario(point).or_else(|e| {
@@ -172,18 +162,12 @@ pub fn run(experiment: &Experiment, recording: Recording) -> Result<Verdict, Fai
     }
     sink.finish()
         .or_else(|e| fail("bad cell", format!("flushing the tables: {e}")))?;
-    let names = [
-        "lab_outcomes.csv",
-        "system_outcomes.csv",
-        "events.csv",
-        "timeseries.csv",
-        "queue_timeseries.csv",
-        "pressure_timeseries.csv",
-        "summary.csv",
-        "compare.csv",
-    ];
-    for (name, buffer) in names.iter().zip(&buffers) {
-        cells_are_finite(name, &buffer.bytes(), &columns)?;
+    let names = ["lab_outcomes", "system_outcomes", "summary", "compare"];
+    let names = names
+        .into_iter()
+        .chain(TABLES.iter().map(RecordedTable::name));
+    for (name, buffer) in names.zip(buffers.iter().chain(&recorded)) {
+        cells_are_finite(&format!("{name}.csv"), &buffer.bytes(), &columns)?;
     }
     Ok(Verdict::Ran(run.len()))
 }
