@@ -12,7 +12,7 @@ mod sensitivity;
 mod sinks;
 mod staging;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 pub use describe::describe;
 pub use merge::{MergeError, MergeReport, merge};
@@ -20,7 +20,7 @@ pub use observed::{ObservedReport, ObservedRequest, backtest, replay};
 pub use precision::{
     DEFAULT_MAX_REPLICATIONS, Precision, PrecisionReport, Target, Widest, describe_rule, slots_of,
 };
-pub use run::{run, swept_of};
+pub use run::{run, sensitivity, swept_of};
 pub use sensitivity::{
     DEFAULT_BASE_ROWS, DEFAULT_TRAJECTORIES, HEADLINE_METRICS, SensitivityRequest, ranked_text,
     sensitivity_sweep,
@@ -69,13 +69,58 @@ impl AppError {
     }
 }
 
+/// The scenario a command runs: its file, read once, with the command
+/// line's overrides and typed settings.
+#[derive(Debug, Clone, Default)]
+pub struct ScenarioSource {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// `--set` overrides, in order.
+    pub overrides: Vec<Override>,
+    /// Replications (`--replications`), over the file's.
+    pub replications: Option<u64>,
+    /// Master seed (`--seed`), over the file's.
+    pub seed: Option<u64>,
+}
+
+impl ScenarioSource {
+    /// The scenario `file` with no overrides.
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        ScenarioSource {
+            file: file.into(),
+            ..ScenarioSource::default()
+        }
+    }
+
+    /// Every override, in order: `--set`, then the typed settings.
+    pub fn overrides(&self) -> Vec<Override> {
+        let integer = |n: u64| toml::Value::Integer(n.min(i64::MAX as u64) as i64);
+        let mut overrides = self.overrides.clone();
+        if let Some(count) = self.replications {
+            overrides.push(Override::typed("simulation.replications", integer(count)));
+        }
+        if let Some(seed) = self.seed {
+            overrides.push(Override::typed("simulation.seed", integer(seed)));
+        }
+        overrides
+    }
+
+    /// Reads the file once and validates it with its sweep.
+    pub fn experiment(&self, limits: Limits) -> Result<Experiment, ExperimentError> {
+        Experiment::load(&self.file, &self.overrides(), limits)
+    }
+
+    /// Reads the file once and validates it (without a sweep).
+    pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
+        Scenario::load(&self.file, &self.overrides())
+    }
+}
+
 /// A `run` request.
 #[derive(Debug, Clone)]
 pub struct RunRequest {
-    /// The scenario file.
-    pub scenario: PathBuf,
-    /// Overrides, in order.
-    pub overrides: Vec<Override>,
+    /// The scenario.
+    pub scenario: ScenarioSource,
     /// The output directory.
     pub out: PathBuf,
     /// Worker threads (`None`: every core).
@@ -118,18 +163,12 @@ pub struct RunReport {
     pub precision: Option<PrecisionReport>,
 }
 
-/// Loads and validates a scenario with overrides.
-pub fn load(scenario: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
-    Scenario::load(scenario, overrides)
-}
-
 /// Loads a scenario and its sweep, every point validated.
 pub fn load_experiment(
-    scenario: &Path,
-    overrides: &[Override],
+    scenario: &ScenarioSource,
     allow_large: bool,
 ) -> Result<Experiment, ExperimentError> {
-    Experiment::load(scenario, overrides, limits(allow_large))
+    scenario.experiment(limits(allow_large))
 }
 
 fn limits(allow_large: bool) -> Limits {
@@ -162,7 +201,7 @@ fn outputs_for(request: &RunRequest, experiment: &Experiment) -> Result<Outputs,
         return Err(AppError::Request(format!(
             "--outputs {outputs}: compare needs a [sweep] with at least two points \
              ({} has {})",
-            request.scenario.display(),
+            request.scenario.file.display(),
             experiment.points.len()
         )));
     }
@@ -170,7 +209,7 @@ fn outputs_for(request: &RunRequest, experiment: &Experiment) -> Result<Outputs,
         return Err(AppError::Request(format!(
             "--outputs {outputs}: sensitivity needs a [sweep] with method = \"sobol\" or \"morris\" \
              (or the sensitivity command); {} has none",
-            request.scenario.display()
+            request.scenario.file.display()
         )));
     }
     Ok(outputs)

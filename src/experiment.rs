@@ -191,10 +191,7 @@ impl Experiment {
         limits: Limits,
     ) -> Result<Experiment, ExperimentError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-            file: file.clone(),
-            source,
-        })?;
+        let text = crate::scenario::read_file(path)?;
         Experiment::from_toml(&text, &file, overrides, limits)
     }
 
@@ -231,6 +228,48 @@ impl Experiment {
             experiment.add_sweep(&raw_sweep, limits)?;
         }
         Ok(experiment)
+    }
+
+    /// The same experiment with `raw` as its sweep (one it has not got):
+    /// the study a command builds in memory, as `sensitivity` does, every
+    /// point validated now.
+    pub fn with_sweep(mut self, raw: &RawSweep, limits: Limits) -> Result<Self, ExperimentError> {
+        if self.sweep.is_some() {
+            return Err(ExperimentError::Sweep {
+                file: self.file.clone(),
+                path: "sweep".into(),
+                message: "the scenario has a [sweep] already".into(),
+            });
+        }
+        self.add_sweep(raw, limits)?;
+        Ok(self)
+    }
+
+    /// The same experiment with `count` replications per point, as a run to
+    /// a precision needs: the points stay as they are (their values do not
+    /// depend on it), and only the size is checked again.
+    pub fn with_replications(&self, count: u64, limits: Limits) -> Result<Self, ExperimentError> {
+        let value = Value::Integer(count.min(i64::MAX as u64) as i64);
+        let set = Override::typed("simulation.replications", value);
+        let mut table = self.base_table.clone();
+        apply_override(&mut table, &set)?;
+        let base = base_scenario(&table, std::slice::from_ref(&set), &self.file, limits)?;
+        let work_units = (self.points.len() as u64).saturating_mul(base.replications());
+        if self.sweep.is_some() && work_units > limits.max_work_units {
+            return Err(ExperimentError::TooLarge {
+                file: self.file.clone(),
+                what: format!(
+                    "{work_units} work units ({} points x {count} replications)",
+                    self.points.len()
+                ),
+                limit: limits.max_work_units,
+            });
+        }
+        Ok(Experiment {
+            base,
+            base_table: table,
+            ..self.clone()
+        })
     }
 
     /// Expands the sweep into points, each validated now, before anything

@@ -47,6 +47,7 @@
 extern crate self as reviewsim;
 
 pub mod app;
+pub mod cli;
 pub mod engine;
 pub mod experiment;
 pub mod fit;

@@ -96,11 +96,7 @@ impl Scenario {
     /// Reads, overrides and validates a scenario file.
     pub fn load(path: &Path, overrides: &[Override]) -> Result<Scenario, ScenarioError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-            file: file.clone(),
-            source,
-        })?;
-        Scenario::from_toml(&text, &file, overrides)
+        Scenario::from_toml(&read_file(path)?, &file, overrides)
     }
 
     /// The same from text; `file` names it in messages.
@@ -158,6 +154,29 @@ impl Scenario {
     pub fn line_count(&self) -> usize {
         self.labs.iter().map(|lab| lab.lines.len()).sum()
     }
+}
+
+thread_local! {
+    /// Scenario files read on this thread (see [`files_read`]).
+    static FILES_READ: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Reads a scenario file's text: the one place a command reads its
+/// scenario, which it does once, then derives every variant it runs
+/// (replications, seed, sweep points, study designs, precision batches)
+/// in memory. Fragments it `extends` are read as it is resolved.
+pub fn read_file(path: &Path) -> Result<String, ScenarioError> {
+    FILES_READ.with(|count| count.set(count.get() + 1));
+    std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        file: path.display().to_string(),
+        source,
+    })
+}
+
+/// How many scenario files [`read_file`] has read on this thread: a
+/// test's way to see that a command reads its scenario once.
+pub fn files_read() -> u64 {
+    FILES_READ.with(std::cell::Cell::get)
 }
 
 /// Parses TOML, applies overrides, and deserializes into settings,

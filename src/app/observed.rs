@@ -3,17 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use super::AppError;
+use super::{AppError, ScenarioSource};
 use crate::observed::{self, ObservedError};
-use crate::scenario::{Override, Scenario};
 
 /// A `backtest` or `replay` request.
 #[derive(Debug, Clone)]
 pub struct ObservedRequest {
-    /// The scenario file.
-    pub scenario: PathBuf,
-    /// Overrides, in order.
-    pub overrides: Vec<Override>,
+    /// The scenario.
+    pub scenario: ScenarioSource,
     /// The release history.
     pub releases: PathBuf,
     /// The observed market shares (backtest).
@@ -41,7 +38,7 @@ impl From<ObservedError> for AppError {
 
 /// Runs the backtest and writes `backtest.csv`.
 pub fn backtest(request: &ObservedRequest) -> Result<ObservedReport, AppError> {
-    let scenario = Scenario::load(&request.scenario, &request.overrides)?;
+    let scenario = request.scenario.scenario()?;
     let releases = crate::fit::read_releases(&request.releases).map_err(ObservedError::from)?;
     let targets = observed::read_market_targets(&request.targets)?;
     let report = observed::backtest(&scenario, &releases, &targets, request.threads)?;
@@ -56,7 +53,7 @@ pub fn backtest(request: &ObservedRequest) -> Result<ObservedReport, AppError> {
 
 /// Runs the replay and writes `replay_releases.csv` and `replay_labs.csv`.
 pub fn replay(request: &ObservedRequest) -> Result<ObservedReport, AppError> {
-    let scenario = Scenario::load(&request.scenario, &request.overrides)?;
+    let scenario = request.scenario.scenario()?;
     let releases = crate::fit::read_releases(&request.releases).map_err(ObservedError::from)?;
     let report = observed::replay(&scenario, &releases, request.threads)?;
     let files = vec![

@@ -9,6 +9,7 @@ use toml::Value;
 use super::precision::{Precision, PrecisionReport, replications_needed, slots_of};
 use super::sinks::{AggregateOutput, RunSink, Writer};
 use super::staging::Staging;
+use super::sensitivity::{SensitivityRequest, sensitivity_sweep};
 use super::{AppError, RunReport, RunRequest, limits, outputs_for};
 use crate::experiment::Experiment;
 use crate::model::Recording;
@@ -30,10 +31,42 @@ pub fn run(
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<RunReport, AppError> {
     let started = Instant::now();
-    let logged =
-        request.events || (request.outputs.as_ref()).is_some_and(|o| o.has(OutputKind::events()));
-    let limits = limits(request.allow_large).logging(logged);
-    let experiment = Experiment::load(&request.scenario, &request.overrides, limits)?;
+    let limits = run_limits(request);
+    let experiment = request.scenario.experiment(limits)?;
+    run_experiment(request, experiment, started, progress)
+}
+
+/// `sensitivity`: the scenario, read once, with the study `study` asks for
+/// as its sweep, run like any sweep.
+pub fn sensitivity(
+    request: &RunRequest,
+    study: &SensitivityRequest,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<RunReport, AppError> {
+    let started = Instant::now();
+    let limits = run_limits(request);
+    let experiment = request.scenario.experiment(limits)?;
+    let sweep = sensitivity_sweep(&experiment, study)?;
+    let experiment = experiment.with_sweep(&sweep, limits)?;
+    run_experiment(request, experiment, started, progress)
+}
+
+/// The limits of a request's run: none with `--allow-large`; the event
+/// log's bounded when it is written.
+fn run_limits(request: &RunRequest) -> crate::experiment::Limits {
+    let logged = request.events
+        || (request.outputs.as_ref()).is_some_and(|o| o.has(OutputKind::events()));
+    limits(request.allow_large).logging(logged)
+}
+
+/// Runs a loaded experiment as `request` asks.
+fn run_experiment(
+    request: &RunRequest,
+    experiment: Experiment,
+    started: Instant,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<RunReport, AppError> {
+    let limits = run_limits(request);
     let outputs = outputs_for(request, &experiment)?;
     let threads = request.threads.unwrap_or_else(rayon::current_num_threads);
     let (experiment, precision) = with_precision(request, experiment, limits, threads, progress)?;
@@ -113,19 +146,8 @@ fn with_precision(
         return Ok((experiment, None));
     };
     let report = to_precision(request, &experiment, precision, threads, progress)?;
-    let mut overrides = request.overrides.clone();
-    overrides.push(replications(report.replications));
-    let experiment = Experiment::load(&request.scenario, &overrides, limits)?;
+    let experiment = experiment.with_replications(report.replications, limits)?;
     Ok((experiment, Some(report)))
-}
-
-/// `simulation.replications=N`, as an override.
-fn replications(count: u64) -> crate::scenario::Override {
-    crate::scenario::Override {
-        path: "simulation.replications".into(),
-        value: Value::Integer(count.min(i64::MAX as u64) as i64),
-        arg: format!("simulation.replications={count}"),
-    }
 }
 
 /// Runs batches of the experiment's replications until the precision is
@@ -157,9 +179,8 @@ fn to_precision(
     for target in &precision.targets {
         slots_of(target, &layout).map_err(AppError::Request)?;
     }
-    let mut overrides = request.overrides.clone();
-    overrides.push(replications(precision.max_replications.max(batch)));
-    let pilot = Experiment::load(&request.scenario, &overrides, limits(request.allow_large))?;
+    let most = precision.max_replications.max(batch);
+    let pilot = experiment.with_replications(most, limits(request.allow_large))?;
     replications_needed(
         &pilot,
         &layout,
@@ -179,7 +200,9 @@ fn manifest<'e>(
     rounds: Option<Range<u64>>,
 ) -> Manifest<'e> {
     let mut manifest = Manifest::new(&experiment.base, experiment.points.len() as u64);
-    manifest.overrides = request.overrides.iter().map(|ov| ov.arg.clone()).collect();
+    manifest.overrides = (request.scenario.overrides().into_iter())
+        .map(|ov| ov.arg)
+        .collect();
     manifest.sweep = experiment.sweep.as_ref().map(|s| &s.raw);
     manifest.format = request.format;
     manifest.outputs = (outputs.kinds().iter())

@@ -2,15 +2,10 @@
 //! run like any sweep (so it shards and merges), and the top-ranked
 //! parameters of each headline output.
 
-use std::path::Path;
-
-use toml::Value;
-
 use super::AppError;
-use crate::experiment::{Experiment, Limits, Method, RawContrast, RawParameter, RawSweep};
+use crate::experiment::{Experiment, Method, RawContrast, RawParameter, RawSweep};
 use crate::output::IndexRow;
 use crate::params::{Param, list};
-use crate::scenario::Override;
 use crate::scenario::declare::Source;
 
 /// What to analyse, as the command line asks.
@@ -52,16 +47,14 @@ pub fn matches(pattern: &str, path: &str) -> bool {
     }
 }
 
-/// The `--set sweep=…` that turns the scenario into the study asked for:
-/// the parameters chosen from the scenario's declarations, each over its
+/// The sweep that turns the scenario into the study asked for: the
+/// parameters chosen from the scenario's declarations, each over its
 /// plausible range.
 pub fn sensitivity_sweep(
-    scenario: &Path,
-    overrides: &[Override],
+    experiment: &Experiment,
     request: &SensitivityRequest,
-) -> Result<Override, AppError> {
-    let experiment = Experiment::load(scenario, overrides, Limits::none())?;
-    let file = scenario.display();
+) -> Result<RawSweep, AppError> {
+    let file = &experiment.base.file;
     if experiment.sweep.is_some() {
         return Err(AppError::Request(format!(
             "{file} has a [sweep]; the sensitivity command makes its own: run a copy \
@@ -75,7 +68,7 @@ pub fn sensitivity_sweep(
     let params: Vec<Param> = (list(experiment.base.resolved()).into_iter())
         .filter(|p| !solved.contains(&p.path))
         .collect();
-    let mut chosen = choose(&params, &request.parameters, &file.to_string())?;
+    let mut chosen = choose(&params, &request.parameters, file)?;
     if let Some(contrast) = &request.contrast {
         // The parameter contrasted is not also varied.
         chosen.retain(|p| p.path != contrast.path);
@@ -123,17 +116,7 @@ pub fn sensitivity_sweep(
         metrics: (!request.metrics.is_empty()).then(|| request.metrics.clone()),
         contrast: request.contrast.clone(),
     };
-    let value = Value::try_from(&sweep)
-        .map_err(|err| AppError::Request(format!("cannot build the sweep: {err}")))?;
-    Ok(Override {
-        path: "sweep".into(),
-        value,
-        arg: format!(
-            "sweep=<{} over {} parameters>",
-            method.as_str(),
-            sweep.parameters.len()
-        ),
-    })
+    Ok(sweep)
 }
 
 /// The parameters to analyse: those the patterns name, or every

@@ -20,6 +20,19 @@ pub struct Override {
     pub arg: String,
 }
 
+impl Override {
+    /// An override of `path` with a typed value (from a typed option such
+    /// as `--replications`, not from text); its argument, for messages and
+    /// the manifest, is the value rendered.
+    pub fn typed(path: &str, value: Value) -> Override {
+        Override {
+            arg: format!("{path}={}", render(&value)),
+            path: path.to_string(),
+            value,
+        }
+    }
+}
+
 impl FromStr for Override {
     type Err = ScenarioError;
 
