@@ -17,8 +17,8 @@ A rate is work over the wall time of the whole process, interpreter or
 binary start-up and output included, the same clock for both sides. The
 table shows medians over rounds; the ratio is reviewsim's rate over SimPy's.
 
-Not part of `cargo test` or CI: a timing run, for the README's performance
-section.
+Not part of `cargo test` or CI: a timing run, for the performance figures
+in benches/README.md.
 
 Usage: compare.py [REVIEWSIM=target/release/reviewsim] [--rounds 3]
          [--rs-mmc N] [--py-mmc N] [--rs-review N] [--py-review N]

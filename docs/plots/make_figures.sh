@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes every figure of the README from a fresh clone: builds reviewsim if
+# Makes every figure in docs/ from a fresh clone: builds reviewsim if
 # needed, runs the scenarios the figures need (and the backtest), and draws
 # them.
 #

@@ -14,6 +14,7 @@ mod fuzz;
 mod golden;
 mod hazards;
 mod horizon;
+mod links;
 mod market;
 mod observed;
 mod output_dir;
