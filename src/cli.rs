@@ -633,8 +633,8 @@ fn merge(out: &mut dyn Write, args: &MergeArgs) -> anyhow::Result<()> {
 
 /// `fit`: the fits printed, and written where asked.
 fn fit(out: &mut dyn Write, args: &FitArgs) -> anyhow::Result<()> {
-    use anyhow::Context;
     use crate::fit::{self, Cutoff, Selection};
+    use anyhow::Context;
     let request = fit::FitRequest {
         releases: args.releases.clone(),
         as_of: args.as_of,
@@ -921,4 +921,37 @@ impl Write for StdoutUnlessClosed {
             other => other,
         }
     }
+}
+
+/// `docs/cli.md`: every subcommand's `--help`, generated from these
+/// definitions (a test keeps the file current).
+pub fn reference() -> String {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    command.build();
+    let mut text = String::from(
+        "# Command line\n\n\
+         <!-- Generated from the clap definitions in src/cli.rs: do not edit by hand. \
+         After changing an option, run\n     \
+         REVIEWSIM_BLESS=1 cargo test --release --test it cli_reference -->\n\n\
+         Every subcommand's `--help`, as `reviewsim help <command>` prints it. What the \
+         options do in practice is in [running.md](running.md), the files they write in \
+         [outputs.md](outputs.md).\n\n",
+    );
+    let names: Vec<String> = (command.get_subcommands())
+        .map(|sub| sub.get_name().to_string())
+        .filter(|name| name != "help")
+        .collect();
+    text.push_str("## reviewsim\n\n```text\n");
+    text.push_str(command.render_long_help().to_string().trim_end());
+    text.push_str("\n```\n");
+    for name in names {
+        if let Some(sub) = command.find_subcommand_mut(&name) {
+            let help = sub.render_long_help().to_string();
+            text.push_str(&format!("\n## reviewsim {name}\n\n```text\n"));
+            text.push_str(help.trim_end());
+            text.push_str("\n```\n");
+        }
+    }
+    text
 }

@@ -7,9 +7,9 @@ use std::time::Instant;
 use toml::Value;
 
 use super::precision::{Precision, PrecisionReport, replications_needed, slots_of};
+use super::sensitivity::{SensitivityRequest, sensitivity_sweep};
 use super::sinks::{AggregateOutput, RunSink, Writer};
 use super::staging::Staging;
-use super::sensitivity::{SensitivityRequest, sensitivity_sweep};
 use super::{AppError, RunReport, RunRequest, limits, outputs_for};
 use crate::experiment::Experiment;
 use crate::model::Recording;
@@ -54,8 +54,8 @@ pub fn sensitivity(
 /// The limits of a request's run: none with `--allow-large`; the event
 /// log's bounded when it is written.
 fn run_limits(request: &RunRequest) -> crate::experiment::Limits {
-    let logged = request.events
-        || (request.outputs.as_ref()).is_some_and(|o| o.has(OutputKind::events()));
+    let logged =
+        request.events || (request.outputs.as_ref()).is_some_and(|o| o.has(OutputKind::events()));
     limits(request.allow_large).logging(logged)
 }
 

@@ -9,7 +9,17 @@ use toml::Value;
 use super::format::{Cell, Column, ColumnType, CsvTableWriter, FormatError, Schema, TableWriter};
 
 /// The file format of the tables.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Format {
     /// CSV with a header row, read by anything.
