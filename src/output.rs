@@ -25,7 +25,7 @@ pub use points::{points_schema, write_points};
 pub use sensitivity::{IndexRow, NOISE_TARGET, SensitivityTable, sensitivity_schema};
 pub use summary::{SUMMARY_STATISTICS, SummaryTable, cell, summary_schema};
 pub use table::{Format, Swept, SweptValue, Table, open};
-pub use tables::{Tables, UnitTables, columns, date_of, schema};
+pub use tables::{Tables, UnitTables, columns, date_of, recorded_tables_markdown, schema};
 
 /// Files inside the output directory besides the tables (whose names are
 /// [`OutputKind::file`]).

@@ -214,6 +214,7 @@ pub struct EventRecord {
 
 impl Row for EventRecord {
     const NAME: &'static str = "events";
+    const ROW: &'static str = "one row per event";
     const FIELDS: &'static [Field] = &[
         Field {
             name: "time_days",

@@ -85,6 +85,8 @@ pub enum Value {
 pub trait Row: Copy + 'static {
     /// The table's name: its file is `NAME.csv` or `NAME.parquet`.
     const NAME: &'static str;
+    /// What one row is, for the documentation: "one row per event".
+    const ROW: &'static str;
     /// The fields, in column order.
     const FIELDS: &'static [Field];
     /// Bytes per row.
@@ -222,7 +224,7 @@ impl FieldType for bool {
 ///
 /// reviewsim::declare_row! {
 ///     /// One lab's head count at a sample time.
-///     pub struct StaffSample in "staff_timeseries" {
+///     pub struct StaffSample in "staff_timeseries", "one row per sample × lab" {
 ///         /// When.
 ///         pub time: SimTime => "day", Role::Time { date: "sample time as a date" },
 ///             "sample time, in days from the start";
@@ -247,7 +249,7 @@ impl FieldType for bool {
 macro_rules! declare_row {
     (
         $(#[$meta:meta])*
-        $vis:vis struct $name:ident in $table:literal {
+        $vis:vis struct $name:ident in $table:literal, $row:literal {
             $(
                 $(#[$field_meta:meta])*
                 $field_vis:vis $field:ident : $ty:ty => $column:literal, $role:expr, $about:literal;
@@ -265,6 +267,7 @@ macro_rules! declare_row {
 
         impl $crate::model::record::Row for $name {
             const NAME: &'static str = $table;
+            const ROW: &'static str = $row;
             const FIELDS: &'static [$crate::model::record::Field] = &[
                 $(
                     $crate::model::record::Field {

@@ -32,6 +32,7 @@ pub static TABLES: [RecordedTable; 4] = [
 /// One recorded table: its row's declaration, seen without its type.
 pub struct RecordedTable {
     name: &'static str,
+    row: &'static str,
     fields: &'static [Field],
     size: usize,
     values: fn(&[u8], &mut Vec<Value>),
@@ -71,6 +72,7 @@ impl RecordedTable {
     const fn logged<T: Row>() -> RecordedTable {
         RecordedTable {
             name: T::NAME,
+            row: T::ROW,
             fields: T::FIELDS,
             size: T::SIZE,
             values: values_of::<T>,
@@ -89,6 +91,11 @@ impl RecordedTable {
     /// The table's name, and its file's.
     pub fn name(&self) -> &'static str {
         self.name
+    }
+
+    /// What one row is: "one row per event".
+    pub fn row(&self) -> &'static str {
+        self.row
     }
 
     /// Its fields, in column order.

@@ -75,6 +75,35 @@ fn recorded_columns(fields: &[Field]) -> Vec<Column> {
     columns
 }
 
+/// The recorded tables' columns as Markdown, for `docs/outputs.md`: made
+/// from the rows' declarations, like the files themselves.
+pub fn recorded_tables_markdown() -> String {
+    let mut text = String::new();
+    for table in &TABLES {
+        let option = if table.is_series() {
+            "--timeseries K"
+        } else {
+            "--events"
+        };
+        text.push_str(&format!(
+            "**`{}.csv`** (with `{option}`): {}.\n\n| column | type | meaning |\n|---|---|---|\n\
+             | `point`, `replication` | integer | work unit (after `point`, a sweep's swept values) |\n",
+            table.name(),
+            table.row()
+        ));
+        for column in recorded_columns(table.fields()) {
+            text.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                column.name,
+                column.column_type.name(),
+                column.description
+            ));
+        }
+        text.push('\n');
+    }
+    text
+}
+
 /// The full schema of a per-replication table: `point`, the swept values,
 /// `replication`, then its own columns.
 pub fn schema(kind: OutputKind, scenario: &Scenario, swept: &Swept) -> Schema {

@@ -23,6 +23,7 @@ mod params;
 mod politics;
 mod precision;
 mod reads;
+mod recorded_tables;
 mod review_policy;
 mod scenario_errors;
 mod sensitivity;

@@ -6,7 +6,7 @@ use crate::model::record::{Ids, Recorder, Role};
 
 crate::declare_row! {
     /// One lab's adopters in one segment at a sample time.
-    pub struct AdoptionSample in "timeseries" {
+    pub struct AdoptionSample in "timeseries", "one row per sample × segment × lab" {
         /// When.
         pub time: SimTime => "day", Role::Time { date: "sample time as a date" },
             "sample time, in days from the start";

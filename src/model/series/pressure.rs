@@ -6,7 +6,7 @@ use crate::model::record::{Ids, Recorder, Role};
 
 crate::declare_row! {
     /// One lab's political state at a sample time.
-    pub struct PressureSample in "pressure_timeseries" {
+    pub struct PressureSample in "pressure_timeseries", "one row per sample × lab" {
         /// When.
         pub time: SimTime => "day", Role::Time { date: "sample time as a date" },
             "sample time, in days from the start";

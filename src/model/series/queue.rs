@@ -6,7 +6,7 @@ use crate::model::record::{Ids, Recorder, Role};
 
 crate::declare_row! {
     /// One track's queue at a sample time.
-    pub struct QueueSample in "queue_timeseries" {
+    pub struct QueueSample in "queue_timeseries", "one row per sample × track" {
         /// When.
         pub time: SimTime => "day", Role::Time { date: "sample time as a date" },
             "sample time, in days from the start";
