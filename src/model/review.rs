@@ -18,7 +18,7 @@
 use std::cell::Cell;
 use std::collections::VecDeque;
 
-use super::event::Event;
+use super::event::{Event, ReviewEvent};
 use super::log::{EventKind, EventLog, ModelRef, ReleaseHow};
 use super::spare;
 use crate::engine::{Context, SimDuration, SimTime};
@@ -99,17 +99,6 @@ impl TrackState {
         self.capacity_area += u128::from(operating) * u128::from(self.capacity);
         self.last_change = self.last_change.max(now);
     }
-}
-
-/// The review program's own events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewEvent {
-    /// A track finishes a review task.
-    TrackDone { task: usize },
-    /// A review's window ends.
-    WindowExpired { review: usize },
-    /// A track's teams change, as its capacity schedule says.
-    CapacityChange { track: usize, capacity: u32 },
 }
 
 /// What happens to a model when it is ready.
