@@ -20,7 +20,7 @@ use std::collections::VecDeque;
 
 use super::event::{Event, ReviewEvent};
 use super::log::{EventKind, EventLog, ModelRef, ReleaseHow};
-use super::spare;
+use super::spare::Kept;
 use crate::engine::{Context, SimDuration, SimTime};
 use crate::scenario::{BeforeOperational, ClockStart, Review as Policy, Scenario};
 
@@ -172,8 +172,8 @@ pub(crate) struct ReviewProgram {
 
     operational: SimTime,
     tracks: Vec<TrackState>,
-    tasks: Vec<Task>,
-    reviews: Vec<ReviewState>,
+    tasks: Kept<Task>,
+    reviews: Kept<ReviewState>,
     /// Per lab: total days models waited between submission and a track
     /// starting, and the number of track starts.
     lab_waits: Vec<(f64, u64)>,
@@ -210,8 +210,8 @@ impl ReviewProgram {
                     last_change: SimTime::ZERO,
                 })
                 .collect(),
-            tasks: spare::take(&TASKS),
-            reviews: spare::take(&REVIEWS),
+            tasks: Kept::new(&TASKS),
+            reviews: Kept::new(&REVIEWS),
             lab_waits: vec![(0.0, 0); lab_count],
             schedule: (policy.tracks.iter().enumerate())
                 .flat_map(|(track, spec)| {
@@ -526,15 +526,6 @@ impl ReviewProgram {
 thread_local! {
     static TASKS: Cell<Vec<Task>> = const { Cell::new(Vec::new()) };
     static REVIEWS: Cell<Vec<ReviewState>> = const { Cell::new(Vec::new()) };
-}
-
-impl Drop for ReviewProgram {
-    /// The per-model lists go back to the thread's pool for the next
-    /// replication.
-    fn drop(&mut self) {
-        spare::give_back(&TASKS, &mut self.tasks);
-        spare::give_back(&REVIEWS, &mut self.reviews);
-    }
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use super::outcomes::{Books, Tallies, WorldOutcomes};
 use super::politics::{Change, Politics};
 use super::review::{ReviewProgram, Route, Submission, Verdict, route};
 use super::series::{Recording, Sampler, Spills};
-use super::spare;
+use super::spare::Kept;
 use super::streams;
 use crate::engine::{Context, Model, SimDuration, SimTime, Simulation, StreamSeed};
 use crate::scenario::{CycleStart, OnExpiry, Scenario};
@@ -46,9 +46,9 @@ struct ModelState {
 pub struct World<'s> {
     scenario: &'s Scenario,
     lines: Lines<'s>,
-    models: Vec<ModelState>,
+    models: Kept<ModelState>,
     /// Every model's review time on each track, in one list.
-    durations: Vec<SimDuration>,
+    durations: Kept<SimDuration>,
     awaiting_program: Vec<usize>,
     program: ReviewProgram,
     market: Option<Market<'s>>,
@@ -92,8 +92,8 @@ impl<'s> World<'s> {
             politics: Politics::new(scenario, &seed),
             lines,
             scenario,
-            models: spare::take(&MODELS),
-            durations: spare::take(&DURATIONS),
+            models: Kept::new(&MODELS),
+            durations: Kept::new(&DURATIONS),
             awaiting_program: Vec::new(),
             program: ReviewProgram::new(scenario),
             market,
@@ -334,8 +334,6 @@ impl<'s> World<'s> {
                 unreleased[model.who.lab as usize] += 1;
             }
         }
-        spare::give_back(&MODELS, &mut self.models);
-        spare::give_back(&DURATIONS, &mut self.durations);
         let segments = match &mut self.market {
             Some(market) => market.finish(horizon, lab_count),
             None => vec![Vec::new(); lab_count],
