@@ -44,7 +44,7 @@ pub use market::LabSegmentOutcome;
 pub use outcomes::{LabOutcome, SystemOutcome, TrackOutcome, WorldOutcomes};
 pub use record::{SPILL_BATCH, Spill};
 pub use series::{AdoptionSample, PressureSample, QueueSample, Recording, Spills};
-pub use world::World;
+pub use world::{Records, World};
 
 /// Purposes of the random streams. Each (purpose, entity) pair is its own
 /// stream, so drawing more from one never shifts another: changing the

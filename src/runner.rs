@@ -26,7 +26,7 @@ pub use schedule::{Schedule, UnitPlan};
 use spill::{SpillFile, SpilledTables};
 
 use crate::engine::StreamSeed;
-use crate::model::{Recording, Spills, World, WorldOutcomes};
+use crate::model::{Recording, Records, Spills, World, WorldOutcomes};
 use crate::scenario::Scenario;
 
 /// Units simulated between two hand-overs to the sink.
@@ -103,16 +103,16 @@ pub fn simulate_unit_spilling(
     let mut adoption = SpillFile::new(dir);
     let mut queue = SpillFile::new(dir);
     let mut pressure = SpillFile::new(dir);
-    let outcomes = World::simulate_with_spills(
+    let spills = Spills {
+        events: Some(&mut events),
+        adoption: Some(&mut adoption),
+        queue: Some(&mut queue),
+        pressure: Some(&mut pressure),
+    };
+    let outcomes = World::simulate(
         scenario,
         unit_seed(scenario, point, replication),
-        recording,
-        Spills {
-            events: Some(&mut events),
-            adoption: Some(&mut adoption),
-            queue: Some(&mut queue),
-            pressure: Some(&mut pressure),
-        },
+        Records { recording, spills },
     );
     Ok(UnitResult {
         point,
