@@ -89,31 +89,53 @@ fn table(kind: OutputKind, scenario: &Scenario, swept: &Swept, buffer: &Buffer) 
     .unwrap()
 }
 
+/// The tables written, in the order of their buffers.
+const NAMES: [&str; 8] = [
+    "lab_outcomes.csv",
+    "system_outcomes.csv",
+    "events.csv",
+    "timeseries.csv",
+    "queue_timeseries.csv",
+    "pressure_timeseries.csv",
+    "summary.csv",
+    "compare.csv",
+];
+
+/// The summary and comparison, aggregated over the points.
+type Aggregated = Aggregates<(SummaryTable, CompareTable)>;
+
 /// Runs the first points (and the baseline) at replication 0 through the
 /// aggregates and the tables, as CSV.
 pub fn run(experiment: &Experiment, recording: Recording) -> Result<Verdict, Failure> {
     let base = &experiment.base;
     let columns = experiment.columns();
     let swept = reviewsim::app::swept_of(experiment);
+    let run = points_to_run(experiment);
+    let buffers: [Buffer; 8] = Default::default();
+    let mut aggregates = aggregates(experiment, &swept, &buffers);
+    let tables = unit_tables(base, &swept, recording, &buffers);
+    let mut sink = UnitTables::new(base, &swept, tables);
+    for &point in &run {
+        run_point(experiment, point, recording, &mut aggregates, &mut sink)?;
+    }
+    finish(experiment, aggregates, sink)?;
+    for (name, buffer) in NAMES.iter().zip(&buffers) {
+        cells_are_finite(name, &buffer.bytes(), &columns)?;
+    }
+    Ok(Verdict::Ran(run.len()))
+}
+
+/// The aggregates of every point, writing the summary and the comparison
+/// into the last two `buffers`.
+fn aggregates(experiment: &Experiment, swept: &Swept, buffers: &[Buffer; 8]) -> Aggregated {
+    let [.., summary, compare] = buffers;
     let values: Vec<Vec<String>> = experiment.points.iter().map(|p| p.values.clone()).collect();
     let layout = Layout::new(
-        base,
-        &swept,
+        &experiment.base,
+        swept,
         experiment.baseline(),
         experiment.plan().cloned(),
     );
-    let run = points_to_run(experiment);
-    let buffers: [Buffer; 8] = Default::default();
-    let [
-        labs,
-        system,
-        events,
-        timeseries,
-        queue,
-        pressure,
-        summary,
-        compare,
-    ] = &buffers;
     let aggregate_tables = (
         SummaryTable::new(
             open(
@@ -132,35 +154,63 @@ pub fn run(experiment: &Experiment, recording: Recording) -> Result<Verdict, Fai
             .unwrap(),
         ),
     );
-    let mut aggregates = Aggregates::new(layout, values, aggregate_tables);
+    Aggregates::new(layout, values, aggregate_tables)
+}
+
+/// The per-unit tables `recording` asks for, writing into the first six
+/// `buffers`.
+fn unit_tables(
+    base: &Scenario,
+    swept: &Swept,
+    recording: Recording,
+    buffers: &[Buffer; 8],
+) -> Tables {
+    let [labs, system, events, timeseries, queue, pressure, ..] = buffers;
     let series = recording.timeseries_every_days.is_some();
-    let tables = Tables {
-        labs: Some(table(OutputKind::LabOutcomes, base, &swept, labs)),
-        system: Some(table(OutputKind::SystemOutcomes, base, &swept, system)),
+    Tables {
+        labs: Some(table(OutputKind::LabOutcomes, base, swept, labs)),
+        system: Some(table(OutputKind::SystemOutcomes, base, swept, system)),
         events: recording
             .events
-            .then(|| table(OutputKind::Events, base, &swept, events)),
-        timeseries: series.then(|| table(OutputKind::Timeseries, base, &swept, timeseries)),
-        queue_timeseries: series.then(|| table(OutputKind::QueueTimeseries, base, &swept, queue)),
+            .then(|| table(OutputKind::Events, base, swept, events)),
+        timeseries: series.then(|| table(OutputKind::Timeseries, base, swept, timeseries)),
+        queue_timeseries: series.then(|| table(OutputKind::QueueTimeseries, base, swept, queue)),
         pressure_timeseries: series
-            .then(|| table(OutputKind::PressureTimeseries, base, &swept, pressure)),
-    };
-    let mut sink = UnitTables::new(base, &swept, tables);
-    for &point in &run {
-        let scenario = experiment.point_scenario(point).or_else(|e| {
-            fail(
-                "bad cell",
-                format!("point {point} no longer validates: {e}"),
-            )
-        })?;
-        let unit = simulate_unit(&scenario, point, 0, recording);
-        metrics_are_finite(&scenario, &unit)?;
-        aggregates
-            .accept(&unit)
-            .or_else(|e| fail("aggregates refused", format!("point {point}: {e}")))?;
-        sink.accept(&unit)
-            .or_else(|e| fail("bad cell", format!("point {point}: {e}")))?;
+            .then(|| table(OutputKind::PressureTimeseries, base, swept, pressure)),
     }
+}
+
+/// Simulates replication 0 of `point`: its metrics finite, accepted by the
+/// aggregates and written to the tables.
+fn run_point(
+    experiment: &Experiment,
+    point: usize,
+    recording: Recording,
+    aggregates: &mut Aggregated,
+    sink: &mut UnitTables,
+) -> Result<(), Failure> {
+    let scenario = experiment.point_scenario(point).or_else(|e| {
+        fail(
+            "bad cell",
+            format!("point {point} no longer validates: {e}"),
+        )
+    })?;
+    let unit = simulate_unit(&scenario, point, 0, recording);
+    metrics_are_finite(&scenario, &unit)?;
+    aggregates
+        .accept(&unit)
+        .or_else(|e| fail("aggregates refused", format!("point {point}: {e}")))?;
+    sink.accept(&unit)
+        .or_else(|e| fail("bad cell", format!("point {point}: {e}")))?;
+    Ok(())
+}
+
+/// Closes the aggregates' block of every point and flushes every table.
+fn finish(
+    experiment: &Experiment,
+    mut aggregates: Aggregated,
+    sink: UnitTables,
+) -> Result<(), Failure> {
     aggregates
         .block_done(0..experiment.points.len())
         .or_else(|e| fail("aggregates refused", e.to_string()))?;
@@ -172,20 +222,7 @@ pub fn run(experiment: &Experiment, recording: Recording) -> Result<Verdict, Fai
     }
     sink.finish()
         .or_else(|e| fail("bad cell", format!("flushing the tables: {e}")))?;
-    let names = [
-        "lab_outcomes.csv",
-        "system_outcomes.csv",
-        "events.csv",
-        "timeseries.csv",
-        "queue_timeseries.csv",
-        "pressure_timeseries.csv",
-        "summary.csv",
-        "compare.csv",
-    ];
-    for (name, buffer) in names.iter().zip(&buffers) {
-        cells_are_finite(name, &buffer.bytes(), &columns)?;
-    }
-    Ok(Verdict::Ran(run.len()))
+    Ok(())
 }
 
 /// The first points, and the sweep's baseline.
