@@ -25,4 +25,5 @@ mod scenario_errors;
 mod sensitivity;
 mod sharding;
 mod sources;
+mod structure;
 mod sweeps;
