@@ -8,14 +8,22 @@
 //! owns tracks, queues and windows, `harm.rs` hazards, derivatives and
 //! incidents, `politics.rs` participation, pressure and escalation,
 //! `market.rs` adoption, `lead.rs` the capability lead. [`World`] (in
-//! `world.rs`) keeps the models, routes each [`Event`] (in `event.rs`) to the
-//! component it concerns, and links the components in one place.
-//! `outcomes.rs` counts outcomes and holds the records; `log.rs` and
-//! `series.rs` keep the optional event log and time series, each a table
-//! whose row is declared once (`record.rs`); `series::TABLES` lists them.
+//! `world.rs`) keeps the models, routes each [`Event`] to the component it
+//! concerns, and links the components in one place. `outcomes.rs` counts
+//! outcomes and holds the records; `log.rs` and `series.rs` keep the
+//! optional event log and time series, each a table whose row is declared
+//! once (`record.rs`); `series::TABLES` lists them.
+//!
+//! Imports run downward only. `world.rs` is at the top; `outcomes.rs` and
+//! `series.rs` read the components' state; a component imports no other
+//! component, only the leaves below them all, which import no component:
+//! `event.rs` (the world's [`Event`] and the components' own events it
+//! wraps), `log.rs`, `record.rs`, `spare.rs` (lists kept per thread) and
+//! [`streams`]. `tests/it/structure.rs` fails on a cycle.
 //!
 //! Adding a mechanism: a module with its state and operations, its events
-//! in `event.rs`, one arm in the world's routing, and the links it needs.
+//! (if it schedules its own) in `event.rs`, one arm in the world's routing,
+//! and the links it needs, in the world.
 
 mod event;
 mod harm;
@@ -37,7 +45,7 @@ pub use market::LabSegmentOutcome;
 pub use outcomes::{LabOutcome, SystemOutcome, TrackOutcome, WorldOutcomes};
 pub use record::{Recording, Row, Rows, SPILL_BATCH, Spill, Spills};
 pub use series::{AdoptionSample, PressureSample, QueueSample, Recorded, RecordedTable, TABLES};
-pub use world::World;
+pub use world::{Records, World};
 
 /// Purposes of the random streams. Each (purpose, entity) pair is its own
 /// stream, so drawing more from one never shifts another: changing the

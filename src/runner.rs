@@ -26,7 +26,7 @@ pub use schedule::{Schedule, UnitPlan};
 use spill::{SpillFiles, SpilledTables};
 
 use crate::engine::StreamSeed;
-use crate::model::{Recording, World, WorldOutcomes};
+use crate::model::{Recording, Records, World, WorldOutcomes};
 use crate::scenario::Scenario;
 
 /// Units simulated between two hand-overs to the sink.
@@ -100,11 +100,13 @@ pub fn simulate_unit_spilling(
     dir: &Path,
 ) -> std::io::Result<UnitResult> {
     let mut files = SpillFiles::new(dir);
-    let outcomes = World::simulate_with_spills(
+    let outcomes = World::simulate(
         scenario,
         unit_seed(scenario, point, replication),
-        recording,
-        files.spills(),
+        Records {
+            recording,
+            spills: files.spills(),
+        },
     );
     Ok(UnitResult {
         point,

@@ -1,8 +1,9 @@
 //! The model's events: what the engine queues and the world routes to the
-//! component they concern. A component with events of its own defines them
-//! beside its state, and the world's event wraps them.
-
-pub use super::review::ReviewEvent;
+//! component they concern. A component with events of its own has them
+//! defined here, beside the world's event that wraps them.
+//!
+//! A leaf: it imports no other module of the model, so every component can
+//! schedule events through it without reaching up to the world.
 
 /// The model's events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,4 +31,15 @@ pub enum Event {
     ExportRestriction,
     /// The horizon: the continuous processes are brought up to it.
     Horizon,
+}
+
+/// The review program's own events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewEvent {
+    /// A track finishes a review task.
+    TrackDone { task: usize },
+    /// A review's window ends.
+    WindowExpired { review: usize },
+    /// A track's teams change, as its capacity schedule says.
+    CapacityChange { track: usize, capacity: u32 },
 }

@@ -20,7 +20,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp1, Poisson};
 
 use super::log::{ModelRef, ReleaseHow};
-use super::spare;
+use super::spare::Kept;
 use crate::engine::{StreamRng, StreamSeed};
 use crate::scenario::{Ecosystem, Hazard, Incidents, Track};
 
@@ -215,9 +215,9 @@ pub(crate) struct Harm<'s> {
     incidents: &'s Incidents,
     tracks: &'s [Track],
     seed: StreamSeed,
-    models: Vec<ModelHarm>,
+    models: Kept<ModelHarm>,
     /// The models' own streams, in the order they were created.
-    streams: Vec<StreamRng>,
+    streams: Kept<StreamRng>,
     /// Released models that can harm, now or once their safeguards are
     /// stripped.
     live: Vec<usize>,
@@ -256,8 +256,8 @@ impl<'s> Harm<'s> {
             incidents: &scenario.incidents,
             tracks: &scenario.review.tracks,
             seed,
-            models: spare::take(&MODELS),
-            streams: spare::take(&STREAMS),
+            models: Kept::new(&MODELS),
+            streams: Kept::new(&STREAMS),
             live: Vec::new(),
             pools: vec![LinePool::default(); line_count],
             pool_derivatives: pooling(),
@@ -651,15 +651,6 @@ thread_local! {
 thread_local! {
     static MODELS: Cell<Vec<ModelHarm>> = const { Cell::new(Vec::new()) };
     static STREAMS: Cell<Vec<StreamRng>> = const { Cell::new(Vec::new()) };
-}
-
-impl Drop for Harm<'_> {
-    /// The per-model lists go back to the thread's pool for the next
-    /// replication.
-    fn drop(&mut self) {
-        spare::give_back(&MODELS, &mut self.models);
-        spare::give_back(&STREAMS, &mut self.streams);
-    }
 }
 
 #[cfg(test)]

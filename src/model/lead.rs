@@ -2,7 +2,7 @@
 
 use std::cell::Cell;
 
-use super::spare;
+use super::spare::Kept;
 use crate::engine::SimTime;
 
 /// A model on the market, as the lead sees it.
@@ -19,7 +19,7 @@ struct Entry {
 /// equals) takes over.
 #[derive(Debug, Clone)]
 pub(crate) struct CapabilityLead {
-    available: Vec<Entry>,
+    available: Kept<Entry>,
     holder: Option<Entry>,
     since: SimTime,
     lead_days: Vec<f64>,
@@ -28,7 +28,7 @@ pub(crate) struct CapabilityLead {
 impl CapabilityLead {
     pub(crate) fn new(lab_count: usize) -> Self {
         CapabilityLead {
-            available: spare::take(&AVAILABLE),
+            available: Kept::new(&AVAILABLE),
             holder: None,
             since: SimTime::ZERO,
             lead_days: vec![0.0; lab_count],
@@ -94,14 +94,6 @@ impl CapabilityLead {
 
 thread_local! {
     static AVAILABLE: Cell<Vec<Entry>> = const { Cell::new(Vec::new()) };
-}
-
-impl Drop for CapabilityLead {
-    /// The list of models goes back to the thread's pool for the next
-    /// replication.
-    fn drop(&mut self) {
-        spare::give_back(&AVAILABLE, &mut self.available);
-    }
 }
 
 #[cfg(test)]

@@ -18,9 +18,9 @@
 use std::cell::Cell;
 use std::collections::VecDeque;
 
-use super::event::Event;
+use super::event::{Event, ReviewEvent};
 use super::log::{EventKind, EventLog, ModelRef, ReleaseHow};
-use super::spare;
+use super::spare::Kept;
 use crate::engine::{Context, SimDuration, SimTime};
 use crate::scenario::{BeforeOperational, ClockStart, Review as Policy, Scenario};
 
@@ -101,17 +101,6 @@ impl TrackState {
     }
 }
 
-/// The review program's own events.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReviewEvent {
-    /// A track finishes a review task.
-    TrackDone { task: usize },
-    /// A review's window ends.
-    WindowExpired { review: usize },
-    /// A track's teams change, as its capacity schedule says.
-    CapacityChange { track: usize, capacity: u32 },
-}
-
 /// What happens to a model when it is ready.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Route {
@@ -183,8 +172,8 @@ pub(crate) struct ReviewProgram {
 
     operational: SimTime,
     tracks: Vec<TrackState>,
-    tasks: Vec<Task>,
-    reviews: Vec<ReviewState>,
+    tasks: Kept<Task>,
+    reviews: Kept<ReviewState>,
     /// Per lab: total days models waited between submission and a track
     /// starting, and the number of track starts.
     lab_waits: Vec<(f64, u64)>,
@@ -221,8 +210,8 @@ impl ReviewProgram {
                     last_change: SimTime::ZERO,
                 })
                 .collect(),
-            tasks: spare::take(&TASKS),
-            reviews: spare::take(&REVIEWS),
+            tasks: Kept::new(&TASKS),
+            reviews: Kept::new(&REVIEWS),
             lab_waits: vec![(0.0, 0); lab_count],
             schedule: (policy.tracks.iter().enumerate())
                 .flat_map(|(track, spec)| {
@@ -537,15 +526,6 @@ impl ReviewProgram {
 thread_local! {
     static TASKS: Cell<Vec<Task>> = const { Cell::new(Vec::new()) };
     static REVIEWS: Cell<Vec<ReviewState>> = const { Cell::new(Vec::new()) };
-}
-
-impl Drop for ReviewProgram {
-    /// The per-model lists go back to the thread's pool for the next
-    /// replication.
-    fn drop(&mut self) {
-        spare::give_back(&TASKS, &mut self.tasks);
-        spare::give_back(&REVIEWS, &mut self.reviews);
-    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use super::politics::{Change, Politics};
 use super::record::{Recording, Spills};
 use super::review::{ReviewProgram, Route, Submission, Verdict, route};
 use super::series::{RecordedTable, Sampler, View};
-use super::spare;
+use super::spare::Kept;
 use super::streams;
 use crate::engine::{Context, Model, SimDuration, SimTime, Simulation, StreamSeed};
 use crate::scenario::{CycleStart, OnExpiry, Scenario};
@@ -47,9 +47,9 @@ struct ModelState {
 pub struct World<'s> {
     scenario: &'s Scenario,
     lines: Lines<'s>,
-    models: Vec<ModelState>,
+    models: Kept<ModelState>,
     /// Every model's review time on each track, in one list.
-    durations: Vec<SimDuration>,
+    durations: Kept<SimDuration>,
     awaiting_program: Vec<usize>,
     program: ReviewProgram,
     market: Option<Market<'s>>,
@@ -63,21 +63,35 @@ pub struct World<'s> {
     last_advance: SimTime,
 }
 
+/// What a replication records, and where full batches of it go. A bare
+/// [`Recording`] converts to one that spills nothing: the outcomes then
+/// hold every record.
+#[derive(Default)]
+pub struct Records<'s> {
+    /// What to record.
+    pub recording: Recording,
+    /// Where full batches of the event log and time series are handed as
+    /// they fill.
+    pub spills: Spills<'s>,
+}
+
+impl From<Recording> for Records<'_> {
+    fn from(recording: Recording) -> Self {
+        Records {
+            recording,
+            spills: Spills::default(),
+        }
+    }
+}
+
 impl<'s> World<'s> {
     /// A world at time zero with every stream derived from `seed`, and the
     /// lines' incumbent models on the market.
-    pub fn new(scenario: &'s Scenario, seed: StreamSeed, recording: Recording) -> Self {
-        World::with_spills(scenario, seed, recording, Spills::default())
-    }
-
-    /// The same, with full batches of the event log and time series handed
-    /// to `spills` as they fill.
-    pub fn with_spills(
-        scenario: &'s Scenario,
-        seed: StreamSeed,
-        recording: Recording,
-        mut spills: Spills<'s>,
-    ) -> Self {
+    pub fn new(scenario: &'s Scenario, seed: StreamSeed, records: impl Into<Records<'s>>) -> Self {
+        let Records {
+            recording,
+            mut spills,
+        } = records.into();
         let lines = Lines::new(scenario, &seed);
         let lab_count = scenario.labs.len();
         let market = scenario.market.as_ref().map(|spec| {
@@ -93,8 +107,8 @@ impl<'s> World<'s> {
             politics: Politics::new(scenario, &seed),
             lines,
             scenario,
-            models: spare::take(&MODELS),
-            durations: spare::take(&DURATIONS),
+            models: Kept::new(&MODELS),
+            durations: Kept::new(&DURATIONS),
             awaiting_program: Vec::new(),
             program: ReviewProgram::new(scenario),
             market,
@@ -111,24 +125,14 @@ impl<'s> World<'s> {
         world
     }
 
-    /// Runs one replication to the scenario's horizon.
+    /// Runs one replication to the scenario's horizon. With spills, the
+    /// outcomes hold only the records that were not spilled.
     pub fn simulate(
         scenario: &'s Scenario,
         seed: StreamSeed,
-        recording: Recording,
+        records: impl Into<Records<'s>>,
     ) -> WorldOutcomes {
-        World::simulate_with_spills(scenario, seed, recording, Spills::default())
-    }
-
-    /// The same, with full batches of the recorded tables handed to
-    /// `spills`; the outcomes then hold only what was not spilled.
-    pub fn simulate_with_spills(
-        scenario: &'s Scenario,
-        seed: StreamSeed,
-        recording: Recording,
-        spills: Spills<'s>,
-    ) -> WorldOutcomes {
-        let mut world = World::with_spills(scenario, seed, recording, spills);
+        let mut world = World::new(scenario, seed, records);
         let initial = world.initial_events();
         let mut simulation = Simulation::new(world);
         // Nothing after the horizon is handled: do not queue it.
@@ -340,8 +344,6 @@ impl<'s> World<'s> {
                 unreleased[model.who.lab as usize] += 1;
             }
         }
-        spare::give_back(&MODELS, &mut self.models);
-        spare::give_back(&DURATIONS, &mut self.durations);
         let segments = match &mut self.market {
             Some(market) => market.finish(horizon, lab_count),
             None => vec![Vec::new(); lab_count],

@@ -50,7 +50,12 @@ fn run_writes_the_documented_files_and_columns() {
          adopters_government,share_government,share_peak_government,adopter_days_government"
     );
     assert_eq!(labs.lines().count(), 1 + 20 * 6);
+    system_outcomes_have_the_documented_columns(&out);
+}
 
+/// `system_outcomes.csv` of a run of 20 replications: the system metrics,
+/// then every track's, and a row per replication.
+fn system_outcomes_have_the_documented_columns(out: &std::path::Path) {
     let system = std::fs::read_to_string(out.join("system_outcomes.csv")).unwrap();
     let header: Vec<&str> = system.lines().next().unwrap().split(',').collect();
     assert_eq!(

@@ -29,4 +29,5 @@ mod scenario_errors;
 mod sensitivity;
 mod sharding;
 mod sources;
+mod structure;
 mod sweeps;

@@ -290,6 +290,14 @@ fn timeseries_every_seven_days_is_well_formed() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    adoption_series_is_well_formed(&out);
+    queue_series_is_well_formed(&out);
+    pressure_series_is_well_formed(&out);
+}
+
+/// `timeseries.csv` of the baseline, 3 replications sampled every 7 days:
+/// its columns, and every row's day, segment, adopters and share.
+fn adoption_series_is_well_formed(out: &std::path::Path) {
     let mut reader = csv::Reader::from_path(out.join("timeseries.csv")).unwrap();
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
@@ -324,6 +332,11 @@ fn timeseries_every_seven_days_is_well_formed() {
     }
     // Days 0, 7, ..., 728: 105 samples × 3 segments × 6 labs × 3 replications.
     assert_eq!(rows, 105 * 3 * 6 * 3);
+}
+
+/// `queue_timeseries.csv`: its columns, and a row per sample, track and
+/// replication.
+fn queue_series_is_well_formed(out: &std::path::Path) {
     let mut queues = csv::Reader::from_path(out.join("queue_timeseries.csv")).unwrap();
     assert_eq!(
         queues.headers().unwrap().iter().collect::<Vec<_>>(),
@@ -338,6 +351,11 @@ fn timeseries_every_seven_days_is_well_formed() {
         ]
     );
     assert_eq!(queues.records().count(), 105 * 3 * 3);
+}
+
+/// `pressure_timeseries.csv`: its columns, a row per sample, lab and
+/// replication, and who participates.
+fn pressure_series_is_well_formed(out: &std::path::Path) {
     let mut pressure = csv::Reader::from_path(out.join("pressure_timeseries.csv")).unwrap();
     assert_eq!(
         pressure.headers().unwrap().iter().collect::<Vec<_>>(),

@@ -2,6 +2,7 @@
 //! do what they promise, and clear refusals.
 
 use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
 
 use reviewsim::experiment::{Experiment, Limits};
 use reviewsim::scenario::Override;
@@ -24,6 +25,13 @@ path = "review.on_expiry"
 values = ["release", "hold"]
 "#;
 
+/// The columns swept by [`THREE_PARAMETER_GRID`].
+const GRID_SWEPT: [&str; 3] = [
+    "review.window_days",
+    "review.tracks.threat.capacity",
+    "review.on_expiry",
+];
+
 #[test]
 fn a_three_parameter_grid_writes_points_swept_columns_and_summary_rows_for_every_point() {
     let scratch = tempfile::tempdir().unwrap();
@@ -38,12 +46,13 @@ fn a_three_parameter_grid_writes_points_swept_columns_and_summary_rows_for_every
         "20",
         "--quiet",
     ]);
-    let swept = [
-        "review.window_days",
-        "review.tracks.threat.capacity",
-        "review.on_expiry",
-    ];
+    let point_values = grid_points(&out);
+    grid_outcomes_carry_their_points_values(&out, &point_values);
+    grid_summary_has_every_metric_at_every_point(&out, &point_values);
+}
 
+/// Checks the grid's `points.csv`, and returns each point's swept values.
+fn grid_points(out: &Path) -> HashMap<String, Vec<String>> {
     let points = std::fs::read_to_string(out.join("points.csv")).unwrap();
     assert_eq!(
         points,
@@ -51,19 +60,26 @@ fn a_three_parameter_grid_writes_points_swept_columns_and_summary_rows_for_every
          0,15.0,1,release\n1,15.0,1,hold\n2,15.0,2,release\n3,15.0,2,hold\n\
          4,30.0,1,release\n5,30.0,1,hold\n6,30.0,2,release\n7,30.0,2,hold\n"
     );
-    let point_values: HashMap<String, Vec<String>> = csv_rows(&out.join("points.csv"))
+    csv_rows(&out.join("points.csv"))
         .into_iter()
         .map(|row| {
-            let values = swept.iter().map(|c| row[*c].clone()).collect();
+            let values = GRID_SWEPT.iter().map(|c| row[*c].clone()).collect();
             (row["point"].clone(), values)
         })
-        .collect();
+        .collect()
+}
 
+/// Every outcome row of the grid's 8 points × 20 replications, with its
+/// point's swept values after `point`.
+fn grid_outcomes_carry_their_points_values(
+    out: &Path,
+    point_values: &HashMap<String, Vec<String>>,
+) {
     for file in ["lab_outcomes.csv", "system_outcomes.csv"] {
         let text = std::fs::read_to_string(out.join(file)).unwrap();
         let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
         assert_eq!(header[0], "point");
-        assert_eq!(header[1..4], swept, "{file}");
+        assert_eq!(header[1..4], GRID_SWEPT, "{file}");
         assert_eq!(header[4], "replication", "{file}");
         let rows = csv_rows(&out.join(file));
         let per_point = if file == "lab_outcomes.csv" {
@@ -73,11 +89,18 @@ fn a_three_parameter_grid_writes_points_swept_columns_and_summary_rows_for_every
         };
         assert_eq!(rows.len(), 8 * per_point, "{file}");
         for row in &rows {
-            let values: Vec<String> = swept.iter().map(|c| row[*c].clone()).collect();
+            let values: Vec<String> = GRID_SWEPT.iter().map(|c| row[*c].clone()).collect();
             assert_eq!(values, point_values[&row["point"]], "{file}");
         }
     }
+}
 
+/// Every metric of the grid's summary at every point, with the point's
+/// swept values; hold waits for every review.
+fn grid_summary_has_every_metric_at_every_point(
+    out: &Path,
+    point_values: &HashMap<String, Vec<String>>,
+) {
     let summary = csv_rows(&out.join("summary.csv"));
     // 6 labs × (28 lab metrics + 3 segments × 4 market metrics), then 8
     // system metrics and 3 tracks × 7 track metrics under lab `all`.
@@ -90,7 +113,7 @@ fn a_three_parameter_grid_writes_points_swept_columns_and_summary_rows_for_every
             .collect();
         assert_eq!(rows.len(), metrics_per_point, "point {point}");
         assert!(rows.iter().all(|r| {
-            swept.iter().map(|c| r[*c].clone()).collect::<Vec<_>>()
+            GRID_SWEPT.iter().map(|c| r[*c].clone()).collect::<Vec<_>>()
                 == point_values[&point.to_string()]
         }));
         let releases = rows
@@ -464,27 +487,42 @@ fn a_sweep_larger_than_a_block_runs_block_by_block_with_exact_pairs_and_mergeabl
                  [[sweep.parameters]]\npath = \"review.window_days\"\nlow = 0\nhigh = 60\n";
     let scenario = baseline_sweep(scratch.path(), sweep);
     let whole = scratch.path().join("whole");
-    let run = |out: &std::path::Path, extra: &[&str]| {
-        let out = out.display().to_string();
-        let mut args = vec![
-            "run",
-            &scenario,
-            "--out",
-            &out,
-            "--replications",
-            "3",
-            "--quiet",
-        ];
-        args.extend(extra);
-        reviewsim_ok(&args);
-    };
-    run(&whole, &[]);
+    run_three_replications(&scenario, &whole, &[]);
     let manifest: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(whole.join("manifest.json")).unwrap())
             .unwrap();
     assert_eq!(manifest["block_points"], 256);
-    // Rows: block by block, replication by replication within a block.
     let rows = csv_rows(&whole.join("system_outcomes.csv"));
+    rows_come_block_by_block(&rows);
+    pairs_across_blocks_are_the_rows_differences(&whole, &rows);
+    let summary = csv_rows(&whole.join("summary.csv"));
+    let points: BTreeSet<usize> = summary
+        .iter()
+        .map(|r| r["point"].parse().unwrap())
+        .collect();
+    assert_eq!(points, (0..300).collect());
+    four_shards_merge_to_the_same_bytes(scratch.path(), &scenario, &whole);
+}
+
+/// Runs `scenario` with 3 replications into `out`, with `extra` arguments.
+fn run_three_replications(scenario: &str, out: &Path, extra: &[&str]) {
+    let out = out.display().to_string();
+    let mut args = vec![
+        "run",
+        scenario,
+        "--out",
+        &out,
+        "--replications",
+        "3",
+        "--quiet",
+    ];
+    args.extend(extra);
+    reviewsim_ok(&args);
+}
+
+/// Rows of the 300-point sweep: block by block (256 + 44 points),
+/// replication by replication within a block.
+fn rows_come_block_by_block(rows: &[HashMap<String, String>]) {
     let order: Vec<(usize, u64)> = rows
         .iter()
         .map(|r| {
@@ -499,8 +537,11 @@ fn a_sweep_larger_than_a_block_runs_block_by_block_with_exact_pairs_and_mergeabl
         .flat_map(|block| (0..3u64).flat_map(move |r| block.clone().map(move |p| (p, r))))
         .collect();
     assert_eq!(order, expected);
-    // Pairs of a point in the second block with the baseline in the first
-    // are the paired differences of the rows.
+}
+
+/// Pairs of a point in the second block with the baseline (point 2) in the
+/// first are the paired differences of the rows.
+fn pairs_across_blocks_are_the_rows_differences(whole: &Path, rows: &[HashMap<String, String>]) {
     let value = |point: usize, replication: u64| -> f64 {
         rows.iter()
             .find(|r| {
@@ -523,22 +564,19 @@ fn a_sweep_larger_than_a_block_runs_block_by_block_with_exact_pairs_and_mergeabl
             "point {point}: {reported} vs {mean}"
         );
     }
-    let summary = csv_rows(&whole.join("summary.csv"));
-    let points: BTreeSet<usize> = summary
-        .iter()
-        .map(|r| r["point"].parse().unwrap())
-        .collect();
-    assert_eq!(points, (0..300).collect());
-    // Four shards merged are the same bytes; shard boundaries fall inside
-    // blocks.
+}
+
+/// Four shards of `scenario`, merged, are the same bytes as the whole run;
+/// shard boundaries fall inside blocks.
+fn four_shards_merge_to_the_same_bytes(scratch: &Path, scenario: &str, whole: &Path) {
     let shard_dirs: Vec<String> = (0..4)
         .map(|k| {
-            let dir = scratch.path().join(format!("shard{k}"));
-            run(&dir, &["--shard", &format!("{k}/4")]);
+            let dir = scratch.join(format!("shard{k}"));
+            run_three_replications(scenario, &dir, &["--shard", &format!("{k}/4")]);
             dir.display().to_string()
         })
         .collect();
-    let merged = scratch.path().join("merged").display().to_string();
+    let merged = scratch.join("merged").display().to_string();
     let mut args = vec!["merge"];
     args.extend(shard_dirs.iter().map(String::as_str));
     args.extend(["--out", &merged, "--quiet"]);
@@ -552,7 +590,7 @@ fn a_sweep_larger_than_a_block_runs_block_by_block_with_exact_pairs_and_mergeabl
     ] {
         assert_eq!(
             std::fs::read(whole.join(name)).unwrap(),
-            std::fs::read(scratch.path().join("merged").join(name)).unwrap(),
+            std::fs::read(scratch.join("merged").join(name)).unwrap(),
             "{name}"
         );
     }

@@ -135,102 +135,11 @@ pub(crate) fn solve(
     problem: &Problem,
     segment: &Segment,
 ) -> Result<Solution, String> {
-    let targeted: Vec<usize> = (0..problem.targets.len())
-        .filter(|&lab| problem.targets[lab].is_some())
-        .collect();
-    let mut equations: Vec<(Set, f64)> = (targeted.iter())
-        .map(|&lab| (Set::Lab(lab), problem.targets[lab].unwrap_or(1.0)))
-        .collect();
-    let mut unknowns: Vec<Set> = targeted.iter().map(|&lab| Set::Lab(lab)).collect();
-    if problem.every_lab_targeted {
-        // Shares pin the constants down to a common shift: fix the first.
-        equations.remove(0);
-        unknowns.remove(0);
-    }
-    if let Some(open) = problem.open_weights {
-        equations.push((Set::OpenWeights, open));
-        unknowns.push(Set::OpenWeights);
-    }
-    let mut constants = segment.reputation_by_lab.clone();
-    for &lab in &targeted {
-        constants[lab] = 0.0;
-    }
-    let mut open_utility = if problem.open_weights.is_some() {
-        0.0
-    } else {
-        segment.open_weights_preference
-    };
-    let mut theta = vec![0.0; unknowns.len()];
-    let utilities = |theta: &[f64], constants: &mut Vec<f64>, open: &mut f64| {
-        for (set, value) in unknowns.iter().zip(theta) {
-            match *set {
-                Set::Lab(lab) => constants[lab] = *value,
-                Set::OpenWeights => *open = *value,
-            }
-        }
-        (lines.iter())
-            .map(|l| constants[l.lab] + if l.open_weights { *open } else { 0.0 })
-            .collect::<Vec<f64>>()
-    };
-    let start = utilities(&theta, &mut constants, &mut open_utility);
-    // A first step of the fixed-point iteration of discrete-choice practice,
-    // δ ← δ + ln t − ln S, starts Newton close to the solution.
-    let first = Shares::at(weights, lines, constants.len(), &start);
-    for (value, set) in theta.iter_mut().zip(&unknowns) {
-        if let Set::Lab(lab) = *set
-            && let Some(target) = problem.targets[lab]
-            && first.by_lab[lab] > 0.0
-        {
-            *value = (target.ln() - first.by_lab[lab].ln()).clamp(-MAX_UTILITY, MAX_UTILITY);
-        }
-    }
-    if problem.every_lab_targeted
-        && let Some(&anchor) = targeted.first()
-        && let (Some(target), true) = (problem.targets[anchor], first.by_lab[anchor] > 0.0)
-    {
-        // The first targeted lab stays at 0: take its step off the others.
-        let shift = target.ln() - first.by_lab[anchor].ln();
-        for value in theta
-            .iter_mut()
-            .zip(&unknowns)
-            .filter_map(|(v, s)| matches!(s, Set::Lab(_)).then_some(v))
-        {
-            *value -= shift;
-        }
-    }
-    let start = utilities(&theta, &mut constants, &mut open_utility);
-    let mut state = evaluate(weights, lines, &equations, &unknowns, &start);
-    for _ in 0..MAX_ITERATIONS {
-        if state.worst() < TOLERANCE {
-            break;
-        }
-        let step = gauss(state.jacobian.clone(), &state.residuals).ok_or_else(|| {
-            "cannot be solved for: the open-weights utility does not move these shares \
-             (every lab with open-weights models on the market has nothing else there, or \
-             one kind of model takes each lab's whole share); drop open_weights_share_target"
-                .to_string()
-        })?;
-        let mut scale = 1.0;
-        loop {
-            let trial: Vec<f64> = (theta.iter().zip(&step))
-                .map(|(t, d)| t - scale * d)
-                .collect();
-            let trial_lines = utilities(&trial, &mut constants, &mut open_utility);
-            let next = evaluate(weights, lines, &equations, &unknowns, &trial_lines);
-            if next.norm() < state.norm() || scale < 1e-6 {
-                (theta, state) = (trial, next);
-                break;
-            }
-            scale /= 2.0;
-        }
-        if theta
-            .iter()
-            .any(|t| !t.is_finite() || t.abs() > 2.0 * MAX_UTILITY)
-        {
-            break;
-        }
-    }
-    utilities(&theta, &mut constants, &mut open_utility);
+    let system = System::new(weights, lines, problem);
+    let mut constants = Constants::start(problem, segment, &system.targeted);
+    let mut theta = system.first_step(problem, &mut constants);
+    let state = system.newton(&mut theta, &mut constants)?;
+    system.utilities(&theta, &mut constants);
     if state.worst() >= 1e-6 {
         return Err(format!(
             "cannot be reached with constants within ±{MAX_UTILITY}: the models on offer \
@@ -238,29 +147,216 @@ pub(crate) fn solve(
             state.worst()
         ));
     }
-    if problem.every_lab_targeted {
-        // The common shift: constants average 0, weighted by target.
-        let mean: f64 = (targeted.iter())
-            .map(|&lab| constants[lab] * problem.targets[lab].unwrap_or(0.0))
-            .sum();
-        for &lab in &targeted {
-            constants[lab] -= mean;
+    system.solution(problem, constants)
+}
+
+/// The equations (a target share per quantity) and the unknowns (a utility
+/// added to each set of lines) of a problem, over one sample.
+struct System<'a, 'v> {
+    weights: &'a LogWeights,
+    lines: &'a [LineView<'v>],
+    /// The labs with a target.
+    targeted: Vec<usize>,
+    equations: Vec<(Set, f64)>,
+    unknowns: Vec<Set>,
+}
+
+/// Every lab's constant and the open-weights utility: the unknowns among
+/// them as last set, the others as the segment has them.
+struct Constants {
+    by_lab: Vec<f64>,
+    open_weights: f64,
+}
+
+impl Constants {
+    /// The targeted labs' constants and a targeted open-weights utility at
+    /// 0, the others as the segment has them.
+    fn start(problem: &Problem, segment: &Segment, targeted: &[usize]) -> Constants {
+        let mut by_lab = segment.reputation_by_lab.clone();
+        for &lab in targeted {
+            by_lab[lab] = 0.0;
+        }
+        let open_weights = if problem.open_weights.is_some() {
+            0.0
+        } else {
+            segment.open_weights_preference
+        };
+        Constants {
+            by_lab,
+            open_weights,
         }
     }
-    if (constants.iter().chain([&open_utility])).any(|c| c.abs() > MAX_UTILITY) {
-        return Err(format!(
-            "cannot be reached with constants within ±{MAX_UTILITY}: the models on offer \
-             are too unequal for these targets"
-        ));
+}
+
+impl<'a, 'v> System<'a, 'v> {
+    fn new(weights: &'a LogWeights, lines: &'a [LineView<'v>], problem: &Problem) -> Self {
+        let targeted: Vec<usize> = (0..problem.targets.len())
+            .filter(|&lab| problem.targets[lab].is_some())
+            .collect();
+        let mut equations: Vec<(Set, f64)> = (targeted.iter())
+            .map(|&lab| (Set::Lab(lab), problem.targets[lab].unwrap_or(1.0)))
+            .collect();
+        let mut unknowns: Vec<Set> = targeted.iter().map(|&lab| Set::Lab(lab)).collect();
+        if problem.every_lab_targeted {
+            // Shares pin the constants down to a common shift: fix the first.
+            equations.remove(0);
+            unknowns.remove(0);
+        }
+        if let Some(open) = problem.open_weights {
+            equations.push((Set::OpenWeights, open));
+            unknowns.push(Set::OpenWeights);
+        }
+        System {
+            weights,
+            lines,
+            targeted,
+            equations,
+            unknowns,
+        }
     }
-    let per_line = (lines.iter())
-        .map(|l| constants[l.lab] + if l.open_weights { open_utility } else { 0.0 })
-        .collect();
-    Ok(Solution {
-        constants,
-        open_weights_utility: open_utility,
-        utilities: per_line,
-    })
+
+    /// Sets the unknowns among `constants` to `theta`, and returns every
+    /// line's utility: its lab's constant plus, for open weights, the
+    /// open-weights utility.
+    fn utilities(&self, theta: &[f64], constants: &mut Constants) -> Vec<f64> {
+        for (set, value) in self.unknowns.iter().zip(theta) {
+            match *set {
+                Set::Lab(lab) => constants.by_lab[lab] = *value,
+                Set::OpenWeights => constants.open_weights = *value,
+            }
+        }
+        line_utilities(self.lines, constants)
+    }
+
+    /// Where Newton starts: one step of the fixed-point iteration of
+    /// discrete-choice practice, δ ← δ + ln t − ln S, from 0, which starts
+    /// it close to the solution.
+    fn first_step(&self, problem: &Problem, constants: &mut Constants) -> Vec<f64> {
+        let mut theta = vec![0.0; self.unknowns.len()];
+        let start = self.utilities(&theta, constants);
+        let first = Shares::at(self.weights, self.lines, constants.by_lab.len(), &start);
+        for (value, set) in theta.iter_mut().zip(&self.unknowns) {
+            if let Set::Lab(lab) = *set
+                && let Some(target) = problem.targets[lab]
+                && first.by_lab[lab] > 0.0
+            {
+                *value = (target.ln() - first.by_lab[lab].ln()).clamp(-MAX_UTILITY, MAX_UTILITY);
+            }
+        }
+        if problem.every_lab_targeted
+            && let Some(&anchor) = self.targeted.first()
+            && let (Some(target), true) = (problem.targets[anchor], first.by_lab[anchor] > 0.0)
+        {
+            // The first targeted lab stays at 0: take its step off the others.
+            let shift = target.ln() - first.by_lab[anchor].ln();
+            for value in theta
+                .iter_mut()
+                .zip(&self.unknowns)
+                .filter_map(|(v, s)| matches!(s, Set::Lab(_)).then_some(v))
+            {
+                *value -= shift;
+            }
+        }
+        theta
+    }
+
+    /// The residuals and their Jacobian with the unknowns at `theta`.
+    fn evaluate(&self, theta: &[f64], constants: &mut Constants) -> State {
+        let utilities = self.utilities(theta, constants);
+        evaluate(
+            self.weights,
+            self.lines,
+            &self.equations,
+            &self.unknowns,
+            &utilities,
+        )
+    }
+
+    /// Newton's iterations from `theta`, until the log shares are within
+    /// the tolerance of the targets, the unknowns run away, or
+    /// [`MAX_ITERATIONS`]; the state at the `theta` they end at.
+    fn newton(&self, theta: &mut Vec<f64>, constants: &mut Constants) -> Result<State, String> {
+        let mut state = self.evaluate(theta, constants);
+        for _ in 0..MAX_ITERATIONS {
+            if state.worst() < TOLERANCE {
+                break;
+            }
+            let step = gauss(state.jacobian.clone(), &state.residuals).ok_or_else(|| {
+                "cannot be solved for: the open-weights utility does not move these shares \
+                 (every lab with open-weights models on the market has nothing else there, or \
+                 one kind of model takes each lab's whole share); drop open_weights_share_target"
+                    .to_string()
+            })?;
+            (*theta, state) = self.damped(theta, &step, &state, constants);
+            if theta
+                .iter()
+                .any(|t| !t.is_finite() || t.abs() > 2.0 * MAX_UTILITY)
+            {
+                break;
+            }
+        }
+        Ok(state)
+    }
+
+    /// The Newton `step` from `theta`, halved until it reduces the residuals
+    /// (or is a millionth of itself): the unknowns it reaches and their
+    /// state.
+    fn damped(
+        &self,
+        theta: &[f64],
+        step: &[f64],
+        state: &State,
+        constants: &mut Constants,
+    ) -> (Vec<f64>, State) {
+        let mut scale = 1.0;
+        loop {
+            let trial: Vec<f64> = (theta.iter().zip(step))
+                .map(|(t, d)| t - scale * d)
+                .collect();
+            let next = self.evaluate(&trial, constants);
+            if next.norm() < state.norm() || scale < 1e-6 {
+                return (trial, next);
+            }
+            scale /= 2.0;
+        }
+    }
+
+    /// The solution from the constants found: when every lab is targeted,
+    /// shifted to average 0 weighted by target; refused if any is out of
+    /// bounds.
+    fn solution(&self, problem: &Problem, mut constants: Constants) -> Result<Solution, String> {
+        if problem.every_lab_targeted {
+            // The common shift: constants average 0, weighted by target.
+            let mean: f64 = (self.targeted.iter())
+                .map(|&lab| constants.by_lab[lab] * problem.targets[lab].unwrap_or(0.0))
+                .sum();
+            for &lab in &self.targeted {
+                constants.by_lab[lab] -= mean;
+            }
+        }
+        let out_of_bounds = |c: &f64| c.abs() > MAX_UTILITY;
+        if constants.by_lab.iter().any(out_of_bounds) || out_of_bounds(&constants.open_weights) {
+            return Err(format!(
+                "cannot be reached with constants within ±{MAX_UTILITY}: the models on offer \
+                 are too unequal for these targets"
+            ));
+        }
+        let utilities = line_utilities(self.lines, &constants);
+        Ok(Solution {
+            constants: constants.by_lab,
+            open_weights_utility: constants.open_weights,
+            utilities,
+        })
+    }
+}
+
+/// Every line's utility: its lab's constant plus, for open weights, the
+/// open-weights utility.
+fn line_utilities(lines: &[LineView<'_>], constants: &Constants) -> Vec<f64> {
+    let (by_lab, open) = (&constants.by_lab, constants.open_weights);
+    (lines.iter())
+        .map(|l| by_lab[l.lab] + if l.open_weights { open } else { 0.0 })
+        .collect()
 }
 
 /// Residuals and their Jacobian at one point.

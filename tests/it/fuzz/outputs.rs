@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use reviewsim::experiment::Experiment;
 use reviewsim::metrics;
-use reviewsim::model::{RecordedTable, Recording, TABLES};
+use reviewsim::model::Recording;
 use reviewsim::output::{
     Aggregates, CompareTable, Format, Layout, OutputKind, SummaryTable, Swept, Table, Tables,
     UnitTables, compare_schema, open, schema, summary_schema,
@@ -89,23 +89,54 @@ fn table(kind: OutputKind, scenario: &Scenario, swept: &Swept, buffer: &Buffer) 
     .unwrap()
 }
 
+/// The tables written, in the order of their buffers: every per-unit
+/// table, then the summary and the comparison.
+fn names() -> Vec<String> {
+    (OutputKind::all())
+        .filter(|kind| kind.is_per_replication())
+        .chain([OutputKind::Summary, OutputKind::Compare])
+        .map(|kind| kind.file(Format::Csv))
+        .collect()
+}
+
+/// The summary and comparison, aggregated over the points.
+type Aggregated = Aggregates<(SummaryTable, CompareTable)>;
+
 /// Runs the first points (and the baseline) at replication 0 through the
 /// aggregates and the tables, as CSV.
 pub fn run(experiment: &Experiment, recording: Recording) -> Result<Verdict, Failure> {
     let base = &experiment.base;
     let columns = experiment.columns();
     let swept = reviewsim::app::swept_of(experiment);
+    let run = points_to_run(experiment);
+    let names = names();
+    let buffers: Vec<Buffer> = names.iter().map(|_| Buffer::default()).collect();
+    let mut aggregates = aggregates(experiment, &swept, &buffers);
+    let tables = unit_tables(base, &swept, recording, &buffers);
+    let mut sink = UnitTables::new(base, &swept, tables);
+    for &point in &run {
+        run_point(experiment, point, recording, &mut aggregates, &mut sink)?;
+    }
+    finish(experiment, aggregates, sink)?;
+    for (name, buffer) in names.iter().zip(&buffers) {
+        cells_are_finite(name, &buffer.bytes(), &columns)?;
+    }
+    Ok(Verdict::Ran(run.len()))
+}
+
+/// The aggregates of every point, writing the summary and the comparison
+/// into the last two `buffers`.
+fn aggregates(experiment: &Experiment, swept: &Swept, buffers: &[Buffer]) -> Aggregated {
+    let [.., summary, compare] = buffers else {
+        unreachable!("the summary and comparison buffers come last")
+    };
     let values: Vec<Vec<String>> = experiment.points.iter().map(|p| p.values.clone()).collect();
     let layout = Layout::new(
-        base,
-        &swept,
+        &experiment.base,
+        swept,
         experiment.baseline(),
         experiment.plan().cloned(),
     );
-    let run = points_to_run(experiment);
-    let buffers: [Buffer; 4] = Default::default();
-    let [labs, system, summary, compare] = &buffers;
-    let recorded: Vec<Buffer> = TABLES.iter().map(|_| Buffer::default()).collect();
     let aggregate_tables = (
         SummaryTable::new(
             open(
@@ -124,33 +155,58 @@ pub fn run(experiment: &Experiment, recording: Recording) -> Result<Verdict, Fai
             .unwrap(),
         ),
     );
-    let mut aggregates = Aggregates::new(layout, values, aggregate_tables);
-    let tables = Tables::open(|kind| {
-        Ok::<_, ()>(match kind {
-            OutputKind::LabOutcomes => Some(table(kind, base, &swept, labs)),
-            OutputKind::SystemOutcomes => Some(table(kind, base, &swept, system)),
-            OutputKind::Recorded(index) => (recording.keeps(&TABLES[index]))
-                .then(|| table(kind, base, &swept, &recorded[index])),
-            _ => None,
-        })
+    Aggregates::new(layout, values, aggregate_tables)
+}
+
+/// The per-unit tables `recording` asks for, writing into the first
+/// `buffers`, one per per-unit table in order.
+fn unit_tables(base: &Scenario, swept: &Swept, recording: Recording, buffers: &[Buffer]) -> Tables {
+    let kinds: Vec<OutputKind> = (OutputKind::all())
+        .filter(|kind| kind.is_per_replication())
+        .collect();
+    let written = |kind: OutputKind| match kind.table() {
+        Some(table) => recording.keeps(table),
+        None => true,
+    };
+    Tables::open(|kind| {
+        let index = kinds.iter().position(|k| *k == kind);
+        let buffer = index.filter(|_| written(kind)).map(|i| &buffers[i]);
+        Ok::<_, ()>(buffer.map(|buffer| table(kind, base, swept, buffer)))
     })
-    .unwrap_or_default();
-    let mut sink = UnitTables::new(base, &swept, tables);
-    for &point in &run {
-        let scenario = experiment.point_scenario(point).or_else(|e| {
-            fail(
-                "bad cell",
-                format!("point {point} no longer validates: {e}"),
-            )
-        })?;
-        let unit = simulate_unit(&scenario, point, 0, recording);
-        metrics_are_finite(&scenario, &unit)?;
-        aggregates
-            .accept(&unit)
-            .or_else(|e| fail("aggregates refused", format!("point {point}: {e}")))?;
-        sink.accept(&unit)
-            .or_else(|e| fail("bad cell", format!("point {point}: {e}")))?;
-    }
+    .unwrap_or_default()
+}
+
+/// Simulates replication 0 of `point`: its metrics finite, accepted by the
+/// aggregates and written to the tables.
+fn run_point(
+    experiment: &Experiment,
+    point: usize,
+    recording: Recording,
+    aggregates: &mut Aggregated,
+    sink: &mut UnitTables,
+) -> Result<(), Failure> {
+    let scenario = experiment.point_scenario(point).or_else(|e| {
+        fail(
+            "bad cell",
+            format!("point {point} no longer validates: {e}"),
+        )
+    })?;
+    let unit = simulate_unit(&scenario, point, 0, recording);
+    metrics_are_finite(&scenario, &unit)?;
+    aggregates
+        .accept(&unit)
+        .or_else(|e| fail("aggregates refused", format!("point {point}: {e}")))?;
+    sink.accept(&unit)
+        .or_else(|e| fail("bad cell", format!("point {point}: {e}")))?;
+    Ok(())
+}
+
+/// Closes the aggregates' block of every point and flushes every table.
+fn finish(
+    experiment: &Experiment,
+    mut aggregates: Aggregated,
+    sink: UnitTables,
+) -> Result<(), Failure> {
     aggregates
         .block_done(0..experiment.points.len())
         .or_else(|e| fail("aggregates refused", e.to_string()))?;
@@ -162,14 +218,7 @@ pub fn run(experiment: &Experiment, recording: Recording) -> Result<Verdict, Fai
     }
     sink.finish()
         .or_else(|e| fail("bad cell", format!("flushing the tables: {e}")))?;
-    let names = ["lab_outcomes", "system_outcomes", "summary", "compare"];
-    let names = names
-        .into_iter()
-        .chain(TABLES.iter().map(RecordedTable::name));
-    for (name, buffer) in names.zip(buffers.iter().chain(&recorded)) {
-        cells_are_finite(&format!("{name}.csv"), &buffer.bytes(), &columns)?;
-    }
-    Ok(Verdict::Ran(run.len()))
+    Ok(())
 }
 
 /// The first points, and the sweep's baseline.

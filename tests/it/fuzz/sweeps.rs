@@ -70,16 +70,7 @@ fn number(value: f64) -> String {
 /// it; a tame one only values that may not suit their parameter.
 fn sweep(rng: &mut StreamRng, base: &Base, wild: bool) -> String {
     let mut text = String::from("\n[sweep]\n");
-    let method = match rng.random_range(0..if wild { 48 } else { 46 }) {
-        0..10 => None,
-        10..18 => Some("\"grid\""),
-        18..28 => Some("\"latin_hypercube\""),
-        28..38 => Some("\"random\""),
-        38..42 => Some("\"sobol\""),
-        42..46 => Some("\"morris\""),
-        46 => Some("\"fast\""),
-        _ => Some("3"),
-    };
+    let method = method(rng, wild);
     if let Some(method) = method {
         text.push_str(&format!("method = {method}\n"));
     }
@@ -89,23 +80,7 @@ fn sweep(rng: &mut StreamRng, base: &Base, wild: bool) -> String {
     }
     let sampled = matches!(method, Some("\"latin_hypercube\"" | "\"random\"")) || study;
     if (sampled && !wild && !study) || (wild && rng.random_bool(0.5)) {
-        let samples = if !wild || rng.random_bool(0.5) {
-            pick(rng, &["1", "2", "3", "5", "10", "40"])
-        } else {
-            pick(
-                rng,
-                &[
-                    "0",
-                    "-1",
-                    "1.5",
-                    "200",
-                    "201",
-                    "1000000000",
-                    "18446744073709551615",
-                ],
-            )
-        };
-        text.push_str(&format!("samples = {samples}\n"));
+        text.push_str(&format!("samples = {}\n", samples(rng, wild)));
     }
     if rng.random_bool(0.3) {
         let baseline = if !wild {
@@ -121,6 +96,56 @@ fn sweep(rng: &mut StreamRng, base: &Base, wild: bool) -> String {
         [1, 1, 2, 2, 3][rng.random_range(0..5)]
     };
     let others: Vec<String> = base.params.iter().map(|(_, v)| v.clone()).collect();
+    let sweepable = sweepable(base);
+    let design = Design {
+        study,
+        sampled,
+        wild,
+    };
+    for _ in 0..count {
+        text.push_str(&parameter(rng, &sweepable, &others, design));
+    }
+    text
+}
+
+/// The design's method, if the table names one (a wild one may name no
+/// design, or not as a string).
+fn method(rng: &mut StreamRng, wild: bool) -> Option<&'static str> {
+    match rng.random_range(0..if wild { 48 } else { 46 }) {
+        0..10 => None,
+        10..18 => Some("\"grid\""),
+        18..28 => Some("\"latin_hypercube\""),
+        28..38 => Some("\"random\""),
+        38..42 => Some("\"sobol\""),
+        42..46 => Some("\"morris\""),
+        46 => Some("\"fast\""),
+        _ => Some("3"),
+    }
+}
+
+/// A sample count: a small one, or in a wild sweep now and then one out of
+/// range or of the wrong type.
+fn samples(rng: &mut StreamRng, wild: bool) -> &'static str {
+    if !wild || rng.random_bool(0.5) {
+        pick(rng, &["1", "2", "3", "5", "10", "40"])
+    } else {
+        pick(
+            rng,
+            &[
+                "0",
+                "-1",
+                "1.5",
+                "200",
+                "201",
+                "1000000000",
+                "18446744073709551615",
+            ],
+        )
+    }
+}
+
+/// The base scenario's parameters a sweep may take, with their values.
+fn sweepable(base: &Base) -> Vec<&(String, String)> {
     // A calibrated segment's targets hold together (they sum to 1) and
     // solve its open-weights preference: a sweep of one of them alone is
     // refused by design (tests/it/calibration.rs), so they are not swept
@@ -133,40 +158,65 @@ fn sweep(rng: &mut StreamRng, base: &Base, wild: bool) -> String {
                 })
             })
     };
-    let sweepable: Vec<&(String, String)> = (base.params.iter())
+    (base.params.iter())
         .filter(|(path, _)| {
             !path.contains(".share_targets.")
                 && !path.ends_with(".open_weights_share_target")
                 && !solved(path)
         })
-        .collect();
-    for _ in 0..count {
-        let (path, current) = if !wild || rng.random_bool(0.8) {
-            sweepable[rng.random_range(0..sweepable.len())].clone()
-        } else if rng.random_bool(0.9) {
-            (pick(rng, &ODD_PATHS).to_string(), String::new())
-        } else {
-            (palette::deep_path(rng), String::new())
-        };
-        text.push_str(&format!("\n[[sweep.parameters]]\npath = {path:?}\n"));
-        if study && rng.random_bool(0.3) {
-            text.push_str(&format!("group = {:?}\n", pick(rng, &["g", "h"])));
-        }
-        // Intervals mostly where a sampled design can take them; a study's
-        // parameter may be a bare path (its declared plausible range).
-        let interval_share = if sampled { 10 } else { 1 };
-        let form = rng.random_range(0..20);
-        if study && form >= 16 {
-            continue;
-        }
-        text.push_str(&if form < interval_share {
-            interval(rng, &current, wild)
-        } else if form < 14 {
-            values(rng, &path, &current, &others, wild)
-        } else {
-            range(rng, &current, wild)
-        });
+        .collect()
+}
+
+/// What a sweep's parameters may be.
+#[derive(Clone, Copy)]
+struct Design {
+    /// A sensitivity study: parameters may be grouped, or bare paths.
+    study: bool,
+    /// A sampled design (or a study): intervals are likelier.
+    sampled: bool,
+    /// Anything may be wrong.
+    wild: bool,
+}
+
+/// One `[[sweep.parameters]]` table: mostly one of the `sweepable`
+/// parameters, in a wild sweep now and then an odd or deep path, with
+/// values, a range or an interval (or, in a study, none: a bare path).
+fn parameter(
+    rng: &mut StreamRng,
+    sweepable: &[&(String, String)],
+    others: &[String],
+    design: Design,
+) -> String {
+    let Design {
+        study,
+        sampled,
+        wild,
+    } = design;
+    let (path, current) = if !wild || rng.random_bool(0.8) {
+        sweepable[rng.random_range(0..sweepable.len())].clone()
+    } else if rng.random_bool(0.9) {
+        (pick(rng, &ODD_PATHS).to_string(), String::new())
+    } else {
+        (palette::deep_path(rng), String::new())
+    };
+    let mut text = format!("\n[[sweep.parameters]]\npath = {path:?}\n");
+    if study && rng.random_bool(0.3) {
+        text.push_str(&format!("group = {:?}\n", pick(rng, &["g", "h"])));
     }
+    // Intervals mostly where a sampled design can take them; a study's
+    // parameter may be a bare path (its declared plausible range).
+    let interval_share = if sampled { 10 } else { 1 };
+    let form = rng.random_range(0..20);
+    if study && form >= 16 {
+        return text;
+    }
+    text.push_str(&if form < interval_share {
+        interval(rng, &current, wild)
+    } else if form < 14 {
+        values(rng, &path, &current, others, wild)
+    } else {
+        range(rng, &current, wild)
+    });
     text
 }
 
