@@ -38,7 +38,7 @@
 //! let experiment = Experiment::from_toml(text, "sweep.toml", &[], Limits::default()).unwrap();
 //! assert_eq!(experiment.points.len(), 6);
 //! assert_eq!(experiment.columns(), ["review.window_days", "review.tracks.threat.capacity"]);
-//! assert_eq!(experiment.points[1].values, ["0", "2"]);
+//! assert_eq!(experiment.points[1].shown(), ["0", "2"]);
 //! assert_eq!(experiment.point_scenario(1).unwrap().review.tracks[0].capacity, 2);
 //! assert_eq!(experiment.work_units(), 60);
 //! ```
@@ -162,10 +162,15 @@ pub struct Sweep {
 pub struct Point {
     /// Its number, from 0, in design order.
     pub id: usize,
-    /// Its swept values, rendered, in [`Sweep::paths`] order.
-    pub values: Vec<String>,
-    /// The same as TOML values, for the scenario and typed output columns.
-    pub raw_values: Vec<Value>,
+    /// Its swept values, typed, in [`Sweep::paths`] order.
+    pub values: Vec<Value>,
+}
+
+impl Point {
+    /// Its swept values as written in `points.csv` and messages.
+    pub fn shown(&self) -> Vec<String> {
+        self.values.iter().map(render).collect()
+    }
 }
 
 /// A scenario and its points (one point without a sweep).
@@ -219,7 +224,6 @@ impl Experiment {
             points: vec![Point {
                 id: 0,
                 values: Vec::new(),
-                raw_values: Vec::new(),
             }],
             base_table,
             file: file.to_string(),
@@ -278,11 +282,7 @@ impl Experiment {
         let (sweep, assignments) = expand(raw, &self.base_table, &self.base, &self.file, limits)?;
         self.sweep = Some(sweep);
         self.points = (assignments.into_iter().enumerate())
-            .map(|(id, raw_values)| Point {
-                id,
-                values: raw_values.iter().map(render).collect(),
-                raw_values,
-            })
+            .map(|(id, values)| Point { id, values })
             .collect();
         for id in 0..self.points.len() {
             let scenario = self.point_scenario(id)?;
@@ -301,7 +301,7 @@ impl Experiment {
                 &self.base,
                 sweep,
                 id,
-                &self.points[id].raw_values,
+                &self.points[id].values,
                 &self.file,
             ),
         }

@@ -11,7 +11,7 @@ use super::sensitivity::{SensitivityRequest, sensitivity_sweep};
 use super::sinks::{AggregateOutput, RunSink, Writer};
 use super::staging::Staging;
 use super::{AppError, RunReport, RunRequest, limits, outputs_for};
-use crate::experiment::Experiment;
+use crate::experiment::{Experiment, Point};
 use crate::model::Recording;
 use crate::output::format::ColumnType;
 use crate::output::{
@@ -235,7 +235,7 @@ pub fn swept_of(experiment: &Experiment) -> Swept {
         })
         .collect();
     let values: Vec<Vec<Value>> = (experiment.points.iter())
-        .map(|p| p.raw_values.clone())
+        .map(|p| p.values.clone())
         .collect();
     Swept::new(&paths, &types, &values)
 }
@@ -304,8 +304,7 @@ fn open_sinks<'e>(
             sensitivity,
         })
     };
-    let point_values: Vec<Vec<String>> =
-        experiment.points.iter().map(|p| p.values.clone()).collect();
+    let point_values: Vec<Vec<String>> = experiment.points.iter().map(Point::shown).collect();
     let aggregates = aggregates.map(|output| Aggregates::new(layout.clone(), point_values, output));
     Ok(RunSink { tables, aggregates })
 }

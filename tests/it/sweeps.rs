@@ -200,7 +200,7 @@ fn a_latin_hypercube_of_n_samples_hits_each_of_the_n_equal_bins_of_every_paramet
             experiment
                 .points
                 .iter()
-                .map(|p| p.values[i].parse().unwrap())
+                .map(|p| p.shown()[i].parse().unwrap())
                 .collect()
         };
         let every_bin: BTreeSet<usize> = (0..samples).collect();
@@ -209,7 +209,7 @@ fn a_latin_hypercube_of_n_samples_hits_each_of_the_n_equal_bins_of_every_paramet
         assert_eq!(bins(column(2), 2.0, 20.0, false), every_bin);
         // The values reach the scenarios.
         let first = &experiment.points[0];
-        let window: f64 = first.values[0].parse().unwrap();
+        let window: f64 = first.shown()[0].parse().unwrap();
         // Time is integer ticks: the window is the value to the tick.
         let scenario = experiment.point_scenario(0).unwrap();
         assert!((scenario.review.window().as_days() - window).abs() < 1e-5);
@@ -232,7 +232,7 @@ fn a_sampled_design_is_the_same_for_the_same_seed_and_differs_for_another() {
             .unwrap()
             .points
             .iter()
-            .map(|p| p.values[0].clone())
+            .map(|p| p.shown()[0].clone())
             .collect()
     };
     assert_eq!(values(&[]), values(&[]));
@@ -265,18 +265,18 @@ fn swept_values_keep_their_types() {
         .iter()
         .map(|p| {
             let capacity = typed.point_scenario(p.id).unwrap().review.tracks[1].capacity;
-            assert_eq!(p.values[0].parse::<u32>().unwrap(), capacity);
+            assert_eq!(p.shown()[0].parse::<u32>().unwrap(), capacity);
             capacity
         })
         .collect();
     assert_eq!(capacities, (1..=4).collect());
-    let policies: BTreeSet<&str> = typed.points.iter().map(|p| p.values[1].as_str()).collect();
-    assert_eq!(policies, BTreeSet::from(["hold", "release"]));
+    let policies: BTreeSet<String> = typed.points.iter().map(|p| p.shown()[1].clone()).collect();
+    assert_eq!(policies, BTreeSet::from(["hold".into(), "release".into()]));
     assert!(
         typed
             .points
             .iter()
-            .all(|p| ["2026-09-01", "2027-01-01"].contains(&p.values[2].as_str()))
+            .all(|p| ["2026-09-01", "2027-01-01"].contains(&p.shown()[2].as_str()))
     );
 
     let dates = experiment(
@@ -295,19 +295,19 @@ fn swept_values_keep_their_types() {
         "#,
     )
     .unwrap();
-    let first: Vec<&str> = dates
+    let first: Vec<String> = dates
         .points
         .iter()
         .step_by(5)
-        .map(|p| p.values[0].as_str())
+        .map(|p| p.shown()[0].clone())
         .collect();
     assert_eq!(
         first,
         ["2026-09-01", "2026-10-01", "2026-10-31", "2026-11-30"]
     );
-    let windows: Vec<&str> = dates.points[..5]
+    let windows: Vec<String> = dates.points[..5]
         .iter()
-        .map(|p| p.values[1].as_str())
+        .map(|p| p.shown()[1].clone())
         .collect();
     assert_eq!(windows, ["0", "0.25", "0.5", "0.75", "1"]);
 }

@@ -130,7 +130,7 @@ fn aggregates(experiment: &Experiment, swept: &Swept, buffers: &[Buffer]) -> Agg
     let [.., summary, compare] = buffers else {
         unreachable!("the summary and comparison buffers come last")
     };
-    let values: Vec<Vec<String>> = experiment.points.iter().map(|p| p.values.clone()).collect();
+    let values: Vec<Vec<String>> = experiment.points.iter().map(|p| p.shown()).collect();
     let layout = Layout::new(
         &experiment.base,
         swept,
