@@ -49,3 +49,39 @@ fn every_declared_field_is_a_column_of_its_file() {
         );
     }
 }
+
+/// The files under `src/` whose text names `needle`.
+fn files_naming(needle: &str) -> Vec<String> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut found = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(root)];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if std::fs::read_to_string(&path).unwrap().contains(needle) {
+                let relative = path.strip_prefix(root).unwrap();
+                found.push(relative.display().to_string());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn a_time_series_is_named_in_its_own_file_and_the_list_only() {
+    // The pressure time series as the example: its row type and its table's
+    // name (as a string) appear in its declaration and in the list of
+    // tables (with the model's re-export of its row), nowhere else in the
+    // code: columns, cells, schema, spills, --outputs and merge all follow.
+    let mut files = files_naming("PressureSample");
+    files.extend(files_naming("\"pressure_timeseries\""));
+    files.sort();
+    files.dedup();
+    assert_eq!(
+        files,
+        ["model.rs", "model/series.rs", "model/series/pressure.rs"]
+    );
+}
