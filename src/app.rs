@@ -3,6 +3,7 @@
 //! directory, merge shards, describe it, list its parameters. The binary
 //! parses arguments, calls these, and prints.
 
+mod compare;
 mod describe;
 mod merge;
 mod observed;
@@ -14,13 +15,14 @@ mod staging;
 
 use std::path::PathBuf;
 
+pub use compare::{Arm, HEADLINE, differences_text, headline_metrics, rounded};
 pub use describe::describe;
 pub use merge::{MergeError, MergeReport, merge};
 pub use observed::{ObservedReport, ObservedRequest, backtest, replay};
 pub use precision::{
     DEFAULT_MAX_REPLICATIONS, Precision, PrecisionReport, Target, Widest, describe_rule, slots_of,
 };
-pub use run::{run, sensitivity, swept_of};
+pub use run::{compare, run, sensitivity, swept_of};
 pub use sensitivity::{
     DEFAULT_BASE_ROWS, DEFAULT_TRAJECTORIES, HEADLINE_METRICS, SensitivityRequest, ranked_text,
     sensitivity_sweep,
@@ -159,6 +161,9 @@ pub struct RunReport {
     pub threads: usize,
     /// The sensitivity indices written, for a sensitivity design run whole.
     pub sensitivity: Vec<crate::output::IndexRow>,
+    /// The headline differences from the baseline point, for a comparison
+    /// of a few points run whole (`compare`, a small sweep).
+    pub differences: Vec<crate::output::Difference>,
     /// What a run to a precision found.
     pub precision: Option<PrecisionReport>,
 }

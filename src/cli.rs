@@ -38,6 +38,13 @@ pub struct Cli {
 enum Command {
     /// Run a scenario and write CSV outcomes and a manifest.
     Run(RunArgs),
+    /// Compare policies: the scenario as written against one or more arms
+    /// (each named --set values), every arm on the same random numbers, so
+    /// that each difference is paired. Prints, per lab and for the system,
+    /// the mean difference of the headline metrics from the scenario as
+    /// written with its 95% interval; writes compare.csv (every metric),
+    /// summary.csv and points.csv like a sweep.
+    Compare(CompareArgs),
     /// Check a scenario and its sweep and print what it would run.
     Validate(ValidateArgs),
     /// List every parameter path with its value, unit, plausible range,
@@ -362,6 +369,22 @@ enum ListFormat {
 }
 
 #[derive(Debug, Args)]
+struct CompareArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// An alternative to the scenario as written: a name, then the values
+    /// it sets, as --set takes them (repeatable: one arm each), such as
+    /// signed:labs.meta.participation.signed=true or
+    /// hold15:review.on_expiry=hold,review.window_days=15.
+    #[arg(
+        long = "arm",
+        value_name = "NAME:PATH=VALUE[,PATH=VALUE...]",
+        required = true
+    )]
+    arms: Vec<app::Arm>,
+}
+
+#[derive(Debug, Args)]
 struct ValidateArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
@@ -587,7 +610,8 @@ impl Cli {
             Command::Validate(args) => validate(out, &args),
             Command::Params(args) => print(out, &params(&args)?),
             Command::Merge(args) => merge(out, &args),
-            Command::Run(args) => run(out, &args, None).map(|_| ()),
+            Command::Run(args) => run(out, &args, Job::Run).map(|_| ()),
+            Command::Compare(args) => compare(out, &args),
             Command::Sensitivity(args) => sensitivity(out, &args),
             Command::Fit(args) => fit(out, &args),
             Command::Backtest(args) => {
@@ -699,7 +723,7 @@ fn sensitivity(out: &mut dyn Write, args: &SensitivityArgs) -> anyhow::Result<()
         metrics: args.metrics.clone(),
         contrast: args.contrast.clone(),
     };
-    let report = run(out, &args.run, Some(&study))?;
+    let report = run(out, &args.run, Job::Sensitivity(&study))?;
     if !args.run.options.quiet && !report.sensitivity.is_empty() {
         let ranked = app::ranked_text(&report.sensitivity, &args.metrics, args.top);
         print(
@@ -771,15 +795,32 @@ fn run_request(args: &RunArgs) -> anyhow::Result<RunRequest> {
     })
 }
 
-/// `run`, or with a study, `sensitivity`: progress on stderr, then what
-/// was written.
-fn run(
-    out: &mut dyn Write,
-    args: &RunArgs,
-    study: Option<&app::SensitivityRequest>,
-) -> anyhow::Result<app::RunReport> {
+/// What a run runs: the scenario, a study of it, or arms against it.
+#[derive(Clone, Copy)]
+enum Job<'a> {
+    Run,
+    Sensitivity(&'a app::SensitivityRequest),
+    Compare(&'a [app::Arm]),
+}
+
+/// `compare`: the arms run, then their differences from the scenario as
+/// written.
+fn compare(out: &mut dyn Write, args: &CompareArgs) -> anyhow::Result<()> {
+    let report = run(out, &args.run, Job::Compare(&args.arms))?;
+    if !args.run.options.quiet {
+        let names: Vec<String> = std::iter::once("baseline".to_string())
+            .chain(args.arms.iter().map(|arm| arm.name.clone()))
+            .collect();
+        print(out, &app::differences_text(&report.differences, &names))?;
+    }
+    Ok(())
+}
+
+/// `run`, `sensitivity` or `compare`: progress on stderr, then what was
+/// written.
+fn run(out: &mut dyn Write, args: &RunArgs, job: Job<'_>) -> anyhow::Result<app::RunReport> {
     let mut request = run_request(args)?;
-    if study.is_some() && args.options.replications.is_none() {
+    if matches!(job, Job::Sensitivity(_)) && args.options.replications.is_none() {
         // Ten replications per design point unless told: the noise they
         // leave is measured and reported.
         request.scenario.replications = Some(10);
@@ -792,11 +833,11 @@ fn run(
         (false, mode) => mode,
     };
     let mut progress = Progress::start(mode, args.progress_every);
-    let report = match study {
-        Some(study) => app::sensitivity(&request, study, &mut |done, total| {
-            progress.update(done, total)
-        }),
-        None => app::run(&request, &mut |done, total| progress.update(done, total)),
+    let mut update = |done, total| progress.update(done, total);
+    let report = match job {
+        Job::Run => app::run(&request, &mut update),
+        Job::Sensitivity(study) => app::sensitivity(&request, study, &mut update),
+        Job::Compare(arms) => app::compare(&request, arms, &mut update),
     };
     progress.finish();
     let report = report?;

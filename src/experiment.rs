@@ -43,6 +43,7 @@
 //! assert_eq!(experiment.work_units(), 60);
 //! ```
 
+mod arms;
 mod design;
 mod expand;
 mod spec;
@@ -54,7 +55,7 @@ use toml::Value;
 
 pub use crate::scenario::render;
 pub use design::{design_rng, value_at};
-pub use spec::{Axis, FIXED_PATHS, Method, RawContrast, RawParameter, RawSweep};
+pub use spec::{Axis, FIXED_PATHS, Method, RawArm, RawContrast, RawParameter, RawSweep};
 pub use study::DEFAULT_LEVELS;
 
 use expand::expand;

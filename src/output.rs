@@ -17,7 +17,7 @@ pub use aggregates::{
     ALL_LABS, Aggregates, Layout, MAX_BLOCK_POINTS, MergeError, PointAggregate, PointConsumer,
     STATE_FORMAT, StateLines, block_points,
 };
-pub use compare::{COMPARE_STATISTICS, CompareTable, compare_schema};
+pub use compare::{COMPARE_STATISTICS, CompareTable, Difference, compare_schema};
 pub use dir::{FileDigest, OutputDir, OutputError, TalliedFile, Tally};
 pub use kinds::{OutputKind, Outputs};
 pub use manifest::{Manifest, ShardInfo};

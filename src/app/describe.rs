@@ -299,11 +299,17 @@ fn sweep(text: &mut String, experiment: &Experiment) {
         Some(plan) => study(text, plan, experiment),
     }
     let shown = 10;
+    let arms = sweep.raw.arms.iter().flatten().map(|arm| arm.name.as_str());
+    let names: Vec<&str> = std::iter::once("baseline").chain(arms).collect();
     for point in experiment.points.iter().take(shown) {
-        let values: Vec<String> = (sweep.paths.iter().zip(&point.values))
+        let values: Vec<String> = (sweep.paths.iter().zip(point.shown()))
             .map(|(path, value)| format!("{path}={value}"))
             .collect();
-        line!(text, "  point {:<5} {}", point.id, values.join("  "));
+        let name = match sweep.method {
+            crate::experiment::Method::Arms => format!("{}: ", names[point.id]),
+            _ => String::new(),
+        };
+        line!(text, "  point {:<5} {name}{}", point.id, values.join("  "));
     }
     if experiment.points.len() > shown {
         line!(

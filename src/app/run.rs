@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use toml::Value;
 
+use super::compare::{Arm, SHOWN_POINTS, arms_sweep, headline_metrics};
 use super::precision::{Precision, PrecisionReport, replications_needed, slots_of};
 use super::sensitivity::{SensitivityRequest, sensitivity_sweep};
 use super::sinks::{AggregateOutput, RunSink, Writer};
@@ -48,6 +49,27 @@ pub fn sensitivity(
     let experiment = request.scenario.experiment(limits)?;
     let sweep = sensitivity_sweep(&experiment, study)?;
     let experiment = experiment.with_sweep(&sweep, limits)?;
+    run_experiment(request, experiment, started, progress)
+}
+
+/// `compare`: the scenario, read once, against `arms`, each a point of
+/// one sweep run on common random numbers, compared with the scenario as
+/// written.
+pub fn compare(
+    request: &RunRequest,
+    arms: &[Arm],
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> Result<RunReport, AppError> {
+    let started = Instant::now();
+    let limits = run_limits(request);
+    let experiment = request.scenario.experiment(limits)?;
+    if experiment.sweep.is_some() {
+        return Err(AppError::Request(format!(
+            "{} has a [sweep]; compare makes its own of the arms: compare a copy without it",
+            request.scenario.file.display()
+        )));
+    }
+    let experiment = experiment.with_sweep(&arms_sweep(arms), limits)?;
     run_experiment(request, experiment, started, progress)
 }
 
@@ -102,7 +124,7 @@ fn run_experiment(
         spill_dir: Some(request.out.clone()),
     };
     let work_units = runner::run(&experiment, &config, &mut sink, progress)?;
-    let sensitivity = sink.finish().map_err(RunError::from)?;
+    let finished = sink.finish().map_err(RunError::from)?;
     if outputs.has(OutputKind::Points) {
         let mut table = staging.table(OutputKind::Points, points_schema(&swept))?;
         write_points(&swept, experiment.points.len(), &mut table)
@@ -128,7 +150,8 @@ fn run_experiment(
         files,
         wall_time_seconds: started.elapsed().as_secs_f64(),
         threads,
-        sensitivity,
+        sensitivity: finished.sensitivity,
+        differences: finished.differences,
         precision,
     })
 }
@@ -289,10 +312,15 @@ fn open_sinks<'e>(
             .then(|| staging.table(OutputKind::Summary, summary_schema(layout)))
             .transpose()?
             .map(SummaryTable::new);
+        // The headline differences are kept to be shown, for a few points.
+        let shown = experiment.points.len() <= SHOWN_POINTS;
         let compare = (outputs.has(OutputKind::Compare))
             .then(|| staging.table(OutputKind::Compare, compare_schema(layout)))
             .transpose()?
-            .map(CompareTable::new);
+            .map(|table| match shown {
+                true => CompareTable::new(table).keeping(&headline_metrics()),
+                false => CompareTable::new(table),
+            });
         let sensitivity = (outputs.has(OutputKind::Sensitivity))
             .then(|| staging.table(OutputKind::Sensitivity, sensitivity_schema()))
             .transpose()?

@@ -5,8 +5,8 @@ use std::io::Write;
 use std::ops::Range;
 
 use crate::output::{
-    Aggregates, CompareTable, IndexRow, Layout, PointAggregate, PointConsumer, SensitivityTable,
-    StateLines, SummaryTable, UnitTables,
+    Aggregates, CompareTable, Difference, IndexRow, Layout, PointAggregate, PointConsumer,
+    SensitivityTable, StateLines, SummaryTable, UnitTables,
 };
 use crate::runner::{UnitResult, UnitSink};
 
@@ -46,11 +46,21 @@ impl PointConsumer for AggregateOutput {
     }
 }
 
+/// What the aggregate tables of a run hold to be shown: the sensitivity
+/// indices, and the headline differences from the baseline.
+#[derive(Debug, Default)]
+pub struct Finished {
+    /// The sensitivity indices written.
+    pub sensitivity: Vec<IndexRow>,
+    /// The differences kept.
+    pub differences: Vec<Difference>,
+}
+
 impl AggregateOutput {
-    /// Finishes the files; returns the sensitivity indices written.
-    pub fn finish(self) -> std::io::Result<Vec<IndexRow>> {
+    /// Finishes the files; returns what they hold to be shown.
+    pub fn finish(self) -> std::io::Result<Finished> {
         match self {
-            AggregateOutput::Shard(lines) => lines.finish()?.flush().map(|()| Vec::new()),
+            AggregateOutput::Shard(lines) => lines.finish()?.flush().map(|()| Finished::default()),
             AggregateOutput::Tables {
                 summary,
                 compare,
@@ -60,22 +70,25 @@ impl AggregateOutput {
     }
 }
 
-/// Finishes the aggregate tables of a run or a merge; returns the
-/// sensitivity indices written.
+/// Finishes the aggregate tables of a run or a merge; returns what they
+/// hold to be shown.
 pub fn finish_tables(
     summary: Option<SummaryTable>,
     compare: Option<CompareTable>,
     sensitivity: Option<Box<SensitivityTable>>,
-) -> std::io::Result<Vec<IndexRow>> {
-    let tables = (summary.map(SummaryTable::into_table).into_iter())
-        .chain(compare.map(CompareTable::into_table));
+) -> std::io::Result<Finished> {
+    let (compare, differences) = compare.map(CompareTable::into_parts).unzip();
+    let tables = (summary.map(SummaryTable::into_table).into_iter()).chain(compare);
     for mut table in tables {
         table.finish().map_err(std::io::Error::other)?;
     }
-    match sensitivity {
-        Some(sensitivity) => (*sensitivity).finish(),
-        None => Ok(Vec::new()),
-    }
+    Ok(Finished {
+        sensitivity: match sensitivity {
+            Some(sensitivity) => (*sensitivity).finish()?,
+            None => Vec::new(),
+        },
+        differences: differences.unwrap_or_default(),
+    })
 }
 
 /// Hands each unit to the per-replication tables and the aggregates.
@@ -88,13 +101,13 @@ pub struct RunSink<'s> {
 
 impl RunSink<'_> {
     /// Finishes every file; returns the sensitivity indices written.
-    pub fn finish(self) -> std::io::Result<Vec<IndexRow>> {
+    pub fn finish(self) -> std::io::Result<Finished> {
         if let Some(tables) = self.tables {
             tables.finish()?;
         }
         match self.aggregates {
             Some(aggregates) => aggregates.finish().finish(),
-            None => Ok(Vec::new()),
+            None => Ok(Finished::default()),
         }
     }
 }

@@ -25,6 +25,9 @@ pub(super) fn expand(
         message,
     };
     study::check_fields(raw).map_err(|(path, message)| refuse(&path, message))?;
+    if raw.method == Method::Arms {
+        return super::arms::expand(raw, base, file, limits);
+    }
     let axes = axes(raw, base_table, base, file)?;
     let plan = (raw.method.is_sensitivity())
         .then(|| study::plan(raw, base))
@@ -214,6 +217,7 @@ fn design_values(
             Ok(design::grid(axes))
         }
         Method::Sobol | Method::Morris => unreachable!("sensitivity designs come from their plan"),
+        Method::Arms => unreachable!("arms are expanded on their own"),
         Method::LatinHypercube | Method::Random => {
             let samples = match raw.samples {
                 Some(n) if n >= 1 => n,

@@ -40,6 +40,20 @@ pub struct RawSweep {
     /// costs), rather than its level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contrast: Option<RawContrast>,
+    /// `arms`: the named alternatives to the scenario as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arms: Option<Vec<RawArm>>,
+}
+
+/// `[[sweep.arms]]`: one alternative, named, as the values it sets.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArm {
+    /// Its name, in what is printed.
+    pub name: String,
+    /// Dotted parameter paths and their values, as `--set` takes them:
+    /// `set = { "labs.meta.participation.signed" = true }`.
+    pub set: toml::Table,
 }
 
 /// `[sweep.contrast]`: every design point is run at `from` and at `to`, and
@@ -110,6 +124,10 @@ pub enum Method {
     /// Morris elementary effects: `trajectories` trajectories of k + 1
     /// points on a grid of `levels` levels.
     Morris,
+    /// Named alternatives (`[[sweep.arms]]`): point 0 is the scenario as
+    /// written, then one point per arm, each the scenario with the arm's
+    /// settings (what `reviewsim compare` runs).
+    Arms,
 }
 
 impl Method {
@@ -121,6 +139,7 @@ impl Method {
             Method::Random => "random",
             Method::Sobol => "sobol",
             Method::Morris => "morris",
+            Method::Arms => "arms",
         }
     }
 

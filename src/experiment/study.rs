@@ -105,8 +105,14 @@ pub fn check_fields(raw: &RawSweep) -> Result<(), Refusal> {
     only(
         "samples",
         raw.samples.is_some(),
-        method != Method::Morris,
+        !matches!(method, Method::Morris | Method::Arms),
         "\"latin_hypercube\", \"random\" or \"sobol\"",
+    )?;
+    only(
+        "arms",
+        raw.arms.is_some(),
+        method == Method::Arms,
+        "\"arms\"",
     )?;
     if let Some(index) = (raw.parameters.iter()).position(|p| p.group.is_some())
         && !method.is_sensitivity()

@@ -56,16 +56,56 @@ pub fn compare_schema(layout: &Layout) -> Schema {
     Schema::new(columns).unwrap_or_else(|_| unreachable!("column names are distinct"))
 }
 
+/// One paired difference from the baseline, kept to be shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difference {
+    /// The point compared.
+    pub point: usize,
+    /// A lab id, or `all`.
+    pub lab: String,
+    /// The metric.
+    pub metric: String,
+    /// Replications with both values defined.
+    pub pairs: u64,
+    /// The baseline's mean over the pairs.
+    pub baseline_mean: Option<f64>,
+    /// The mean of point minus baseline.
+    pub mean: Option<f64>,
+    /// Its 95% interval (paired t).
+    pub ci95: Option<(f64, f64)>,
+}
+
 /// Writes `compare` point by point, as blocks of points complete: every
 /// point but the baseline.
 pub struct CompareTable {
     table: Table,
+    /// The metrics whose differences are also kept, to be shown.
+    keep: Vec<String>,
+    kept: Vec<Difference>,
 }
 
 impl CompareTable {
     /// A comparison table over `table` (opened with [`compare_schema`]).
     pub fn new(table: Table) -> Self {
-        CompareTable { table }
+        CompareTable {
+            table,
+            keep: Vec::new(),
+            kept: Vec::new(),
+        }
+    }
+
+    /// The same, keeping the differences of `metrics` (of every lab and
+    /// `all`) as well as writing them.
+    pub fn keeping(self, metrics: &[&str]) -> Self {
+        CompareTable {
+            keep: metrics.iter().map(|m| m.to_string()).collect(),
+            ..self
+        }
+    }
+
+    /// The table, to finish, and the differences kept.
+    pub fn into_parts(self) -> (Table, Vec<Difference>) {
+        (self.table, self.kept)
     }
 
     /// The table, to finish.
@@ -103,6 +143,18 @@ impl PointConsumer for CompareTable {
                 .map(cell),
             );
             self.table.write_row(&row).map_err(std::io::Error::other)?;
+            let (lab, metric) = layout.slot_name(slot);
+            if self.keep.iter().any(|m| m == metric) {
+                self.kept.push(Difference {
+                    point: point.point,
+                    lab: lab.to_string(),
+                    metric: metric.to_string(),
+                    pairs: c.n,
+                    baseline_mean: c.baseline_mean,
+                    mean: c.difference_mean,
+                    ci95: c.difference_ci95,
+                });
+            }
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ mod cli;
 mod cli_reference;
 mod common;
 mod common_random_numbers;
+mod compare;
 mod data;
 mod deploy;
 mod determinism;

@@ -1,0 +1,250 @@
+//! `compare`: the scenario as written against named alternatives (arms),
+//! each a point of one `method = "arms"` sweep run on common random
+//! numbers, so that every difference is paired; the headline differences
+//! printed with their intervals, rounded to what the intervals support.
+
+use std::fmt::Write;
+
+use crate::experiment::{Method, RawArm, RawSweep};
+use crate::output::Difference;
+use crate::scenario::Override;
+
+/// Sweeps of at most this many points keep their headline differences to
+/// be shown.
+pub const SHOWN_POINTS: usize = 16;
+
+/// The headline metrics: per lab, then for the system (`all`), with the
+/// words and units a table shows them under.
+pub const HEADLINE: [(&str, &str); 9] = [
+    ("releases", "releases"),
+    ("delay_days_mean", "delay, days"),
+    ("share_all", "share at horizon"),
+    ("capability_lead_days", "lead, days"),
+    ("hazardous_unreviewed_releases", "hazardous unreviewed"),
+    ("incidents", "incidents"),
+    ("reviews_completed", "reviews completed"),
+    ("incidents_open_weights", "open-weights incidents"),
+    ("incidents_api", "API incidents"),
+];
+
+/// The headline metrics' names.
+pub fn headline_metrics() -> Vec<&'static str> {
+    HEADLINE.iter().map(|(metric, _)| *metric).collect()
+}
+
+/// One alternative to the scenario as written: a name and its overrides.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Arm {
+    /// Its name.
+    pub name: String,
+    /// What it sets.
+    pub overrides: Vec<Override>,
+}
+
+impl std::str::FromStr for Arm {
+    type Err = String;
+
+    /// `NAME:PATH=VALUE[,PATH=VALUE...]`; a value may be a list in brackets,
+    /// whose commas do not separate.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let usage = || {
+            format!(
+                "`{text}`: write NAME:PATH=VALUE[,PATH=VALUE...], such as \
+                 signed:labs.meta.participation.signed=true"
+            )
+        };
+        let (name, sets) = text.split_once(':').ok_or_else(usage)?;
+        let mut overrides = Vec::new();
+        for set in split_top_level(sets) {
+            let set: Override = set.trim().parse().map_err(|err| format!("{err}"))?;
+            overrides.push(set);
+        }
+        if name.trim().is_empty() || overrides.is_empty() {
+            return Err(usage());
+        }
+        Ok(Arm {
+            name: name.trim().to_string(),
+            overrides,
+        })
+    }
+}
+
+/// `text` split at the commas outside brackets.
+fn split_top_level(text: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0i32, 0);
+    for (at, c) in text.char_indices() {
+        match c {
+            '[' | '{' => depth += 1,
+            ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&text[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts.into_iter().filter(|p| !p.trim().is_empty()).collect()
+}
+
+/// The sweep of the arms: point 0 the scenario as written, then each arm.
+pub fn arms_sweep(arms: &[Arm]) -> RawSweep {
+    RawSweep {
+        method: Method::Arms,
+        samples: None,
+        baseline: 0,
+        parameters: Vec::new(),
+        second_order: None,
+        trajectories: None,
+        levels: None,
+        metrics: None,
+        contrast: None,
+        arms: Some(
+            (arms.iter())
+                .map(|arm| RawArm {
+                    name: arm.name.clone(),
+                    set: (arm.overrides.iter())
+                        .map(|set| (set.path.clone(), set.value.clone()))
+                        .collect(),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// A mean and its 95% interval as `+1.23 ± 0.45`, to the decimal places
+/// that the interval's half-width supports (its first two significant
+/// digits); `n/a` when undefined.
+pub fn rounded(mean: Option<f64>, ci95: Option<(f64, f64)>) -> String {
+    let Some(mean) = mean else {
+        return "n/a".into();
+    };
+    let halfwidth = ci95.map_or(0.0, |(low, high)| (high - low) / 2.0);
+    if !(halfwidth > 0.0 && halfwidth.is_finite()) {
+        // No spread: every pair differed by the same amount.
+        let sign = if mean < 0.0 { "" } else { "+" };
+        return format!("{sign}{} (exact)", short(mean));
+    }
+    let decimals = (1 - halfwidth.log10().floor() as i32).clamp(0, 9) as usize;
+    format!("{mean:+.decimals$} ± {halfwidth:.decimals$}")
+}
+
+/// A number without trailing digits of rounding noise.
+fn short(value: f64) -> String {
+    let text = format!("{value:.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
+}
+
+/// The headline differences of every point from the baseline, one table per
+/// point: labs as rows, metrics as columns; then the system's.
+pub fn differences_text(differences: &[Difference], names: &[String]) -> String {
+    let mut text = String::new();
+    let mut points: Vec<usize> = differences.iter().map(|d| d.point).collect();
+    points.dedup();
+    for point in points {
+        let rows: Vec<&Difference> = differences.iter().filter(|d| d.point == point).collect();
+        let name = names.get(point).map_or("", String::as_str);
+        let baseline = names.first().map_or("baseline", String::as_str);
+        let pairs = rows.iter().map(|d| d.pairs).max().unwrap_or(0);
+        let _ = writeln!(
+            text,
+            "{name} minus {baseline}: mean paired difference ± half-width of its 95% interval \
+             ({pairs} paired replications)"
+        );
+        text.push_str(&table(&rows, |lab| lab != "all", "lab"));
+        text.push_str(&table(&rows, |lab| lab == "all", "system"));
+        text.push('\n');
+    }
+    text
+}
+
+/// The rows of `rows` whose lab `wanted` keeps, as an aligned table.
+fn table(rows: &[&Difference], wanted: impl Fn(&str) -> bool, first: &str) -> String {
+    let mut labs: Vec<&str> = Vec::new();
+    for row in rows.iter().filter(|d| wanted(&d.lab)) {
+        if !labs.contains(&row.lab.as_str()) {
+            labs.push(&row.lab);
+        }
+    }
+    let columns: Vec<(&str, &str)> = (HEADLINE.iter())
+        .filter(|(metric, _)| rows.iter().any(|d| wanted(&d.lab) && d.metric == *metric))
+        .copied()
+        .collect();
+    if labs.is_empty() || columns.is_empty() {
+        return String::new();
+    }
+    let mut grid = vec![
+        std::iter::once(first.to_string())
+            .chain(columns.iter().map(|(_, words)| words.to_string()))
+            .collect::<Vec<_>>(),
+    ];
+    for lab in &labs {
+        let mut line = vec![lab.to_string()];
+        for (metric, _) in &columns {
+            let found = rows.iter().find(|d| d.lab == *lab && d.metric == *metric);
+            line.push(found.map_or(String::new(), |d| rounded(d.mean, d.ci95)));
+        }
+        grid.push(line);
+    }
+    aligned(&grid)
+}
+
+/// Rows of cells as text, each column as wide as its widest cell.
+fn aligned(grid: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..grid[0].len())
+        .map(|c| {
+            grid.iter()
+                .map(|row| row[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut text = String::new();
+    for row in grid {
+        let cells: Vec<String> = (row.iter().zip(&widths))
+            .enumerate()
+            .map(|(c, (cell, width))| match c {
+                0 => format!("{cell:<width$}"),
+                _ => format!("{cell:>width$}"),
+            })
+            .collect();
+        text.push_str("  ");
+        text.push_str(cells.join("  ").trim_end());
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_difference_is_rounded_to_the_first_two_digits_of_its_half_width() {
+        assert_eq!(
+            rounded(Some(-0.0123456), Some((-0.03, 0.006))),
+            "-0.012 ± 0.018"
+        );
+        assert_eq!(rounded(Some(12.345), Some((10.0, 14.0))), "+12.3 ± 2.0");
+        assert_eq!(rounded(Some(1234.5), Some((1000.0, 1469.0))), "+1234 ± 234");
+        assert_eq!(rounded(Some(0.0), Some((0.0, 0.0))), "+0 (exact)");
+        assert_eq!(rounded(None, None), "n/a");
+    }
+
+    #[test]
+    fn an_arm_reads_its_name_and_settings_with_lists_whole() {
+        let arm: Arm = "carve:labs.meta.participation.signed=true,labs.meta.participation.carve_out=[open_weights, api]"
+            .parse()
+            .unwrap();
+        assert_eq!(arm.name, "carve");
+        assert_eq!(arm.overrides.len(), 2);
+        assert_eq!(arm.overrides[1].path, "labs.meta.participation.carve_out");
+        assert!("nameless".parse::<Arm>().is_err());
+        assert!(":review.window_days=15".parse::<Arm>().is_err());
+    }
+}

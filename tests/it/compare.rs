@@ -1,0 +1,124 @@
+//! `reviewsim compare`: the scenario as written against named arms, on
+//! common random numbers. Its differences are exactly a sweep's of the same
+//! points, and what it prints is what it wrote, rounded.
+
+use crate::common::{BASELINE, csv_rows, reviewsim, reviewsim_ok};
+
+const SIGNED: &str = "signed:labs.meta.participation.signed=true";
+
+#[test]
+fn compare_writes_what_a_sweep_of_the_same_two_points_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let compared = dir.path().join("compare").display().to_string();
+    let swept = dir.path().join("sweep").display().to_string();
+    let common = ["--replications", "60", "--quiet"];
+    let mut args = vec!["compare", BASELINE, "--arm", SIGNED, "--out", &compared];
+    args.extend(common);
+    reviewsim_ok(&args);
+    let sweep =
+        "sweep.parameters=[{path=\"labs.meta.participation.signed\", values=[false, true]}]";
+    let mut args = vec!["run", BASELINE, "--set", sweep, "--out", &swept];
+    args.extend(common);
+    reviewsim_ok(&args);
+    for file in [
+        "compare.csv",
+        "summary.csv",
+        "lab_outcomes.csv",
+        "points.csv",
+    ] {
+        let a = std::fs::read(dir.path().join("compare").join(file)).unwrap();
+        let b = std::fs::read(dir.path().join("sweep").join(file)).unwrap();
+        assert!(a == b, "{file} differs between compare and the sweep");
+    }
+}
+
+#[test]
+fn compare_prints_each_headline_difference_rounded_to_its_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let hold = "hold15:review.on_expiry=hold,review.window_days=15";
+    let args = [
+        "compare",
+        BASELINE,
+        "--arm",
+        SIGNED,
+        "--arm",
+        hold,
+        "--replications",
+        "40",
+        "--out",
+        &out,
+        "--progress",
+        "none",
+    ];
+    let printed = String::from_utf8(reviewsim_ok(&args).stdout).unwrap();
+    assert!(printed.contains("signed minus baseline"), "{printed}");
+    assert!(printed.contains("hold15 minus baseline"), "{printed}");
+    // Meta's delay when it signs, as compare.csv has it, rounded.
+    let rows = csv_rows(&dir.path().join("compare.csv"));
+    let row = rows
+        .iter()
+        .find(|r| r["point"] == "1" && r["lab"] == "meta" && r["metric"] == "delay_days_mean")
+        .unwrap();
+    let number = |column: &str| row[column].parse::<f64>().ok();
+    let shown = reviewsim::app::rounded(
+        number("difference_mean"),
+        number("difference_ci95_low").zip(number("difference_ci95_high")),
+    );
+    let meta = printed
+        .lines()
+        .find(|line| line.trim_start().starts_with("meta"))
+        .unwrap();
+    assert!(meta.contains(&shown), "{shown} not in {meta}");
+    // Signing delays Meta's releases: the interval is above zero.
+    assert!(number("difference_ci95_low").unwrap() > 0.0);
+}
+
+#[test]
+fn validate_names_the_arms_of_a_compare_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("arms.toml");
+    let text = format!(
+        "extends = \"{BASELINE}\"\n[sweep]\nmethod = \"arms\"\n[[sweep.arms]]\nname = \"hold\"\n\
+         set = {{ \"review.on_expiry\" = \"hold\" }}\n"
+    );
+    std::fs::write(&scenario, text).unwrap();
+    let output = reviewsim_ok(&["validate", &scenario.display().to_string()]);
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        printed.contains("point 0     baseline: review.on_expiry=release"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("point 1     hold: review.on_expiry=hold"),
+        "{printed}"
+    );
+}
+
+#[test]
+fn arms_that_cannot_pair_are_refused_naming_what_is_wrong() {
+    let cases = [
+        ("baseline:review.window_days=15", "sweep.arms[0].name"),
+        (
+            "seeded:simulation.seed=3",
+            "every arm runs the same replications",
+        ),
+        (
+            "lab:labs.meta.id=other",
+            "every arm runs the same replications",
+        ),
+        (
+            "late:labs.meta.participation.from=2026-09-01",
+            "the scenario does not set it",
+        ),
+        ("wide:review.window_days=-5", "review.window_days"),
+    ];
+    for (arm, expected) in cases {
+        let output = reviewsim(&["compare", BASELINE, "--arm", arm, "--replications", "2"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{arm}: {stderr}");
+        assert!(stderr.contains(expected), "{arm}: {stderr}");
+    }
+    let output = reviewsim(&["compare", BASELINE, "--arm", "nameless"]);
+    assert_eq!(output.status.code(), Some(2));
+}
