@@ -15,7 +15,9 @@ mod staging;
 
 use std::path::PathBuf;
 
-pub use compare::{Arm, HEADLINE, differences_text, headline_metrics, rounded};
+pub use compare::{
+    Arm, HEADLINE, differences_text, headline_metrics, headline_text, level, rounded,
+};
 pub use describe::describe;
 pub use merge::{MergeError, MergeReport, merge};
 pub use observed::{ObservedReport, ObservedRequest, backtest, replay};
@@ -164,6 +166,12 @@ pub struct RunReport {
     /// The headline differences from the baseline point, for a comparison
     /// of a few points run whole (`compare`, a small sweep).
     pub differences: Vec<crate::output::Difference>,
+    /// The headline means of each point, for a run of a few points run
+    /// whole.
+    pub estimates: Vec<crate::output::Estimate>,
+    /// Each point's name in what is printed: the scenario's name, an
+    /// arm's, or a sweep point's values.
+    pub point_names: Vec<String>,
     /// What a run to a precision found.
     pub precision: Option<PrecisionReport>,
 }

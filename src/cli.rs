@@ -795,6 +795,9 @@ fn run_request(args: &RunArgs) -> anyhow::Result<RunRequest> {
     })
 }
 
+/// Runs of at most this many points print every point's headline means.
+const HEADLINE_POINTS: usize = 5;
+
 /// What a run runs: the scenario, a study of it, or arms against it.
 #[derive(Clone, Copy)]
 enum Job<'a> {
@@ -808,10 +811,10 @@ enum Job<'a> {
 fn compare(out: &mut dyn Write, args: &CompareArgs) -> anyhow::Result<()> {
     let report = run(out, &args.run, Job::Compare(&args.arms))?;
     if !args.run.options.quiet {
-        let names: Vec<String> = std::iter::once("baseline".to_string())
-            .chain(args.arms.iter().map(|arm| arm.name.clone()))
-            .collect();
-        print(out, &app::differences_text(&report.differences, &names))?;
+        print(
+            out,
+            &app::differences_text(&report.differences, &report.point_names),
+        )?;
     }
     Ok(())
 }
@@ -842,6 +845,18 @@ fn run(out: &mut dyn Write, args: &RunArgs, job: Job<'_>) -> anyhow::Result<app:
     progress.finish();
     let report = report?;
     if !quiet {
+        // The means of a few points; a comparison shows its baseline's.
+        let shown = match job {
+            Job::Compare(_) => 1,
+            _ => HEADLINE_POINTS,
+        };
+        if report.point_names.len() <= HEADLINE_POINTS {
+            let estimates: Vec<_> = (report.estimates.iter())
+                .filter(|e| e.point < shown)
+                .cloned()
+                .collect();
+            print(out, &app::headline_text(&estimates, &report.point_names))?;
+        }
         if let Some(precision) = &report.precision {
             print(out, &precision_text(precision))?;
         }

@@ -23,7 +23,7 @@ pub use kinds::{OutputKind, Outputs};
 pub use manifest::{Manifest, ShardInfo};
 pub use points::{points_schema, write_points};
 pub use sensitivity::{IndexRow, NOISE_TARGET, SensitivityTable, sensitivity_schema};
-pub use summary::{SUMMARY_STATISTICS, SummaryTable, cell, summary_schema};
+pub use summary::{Estimate, SUMMARY_STATISTICS, SummaryTable, cell, summary_schema};
 pub use table::{Format, Swept, SweptValue, Table, open};
 pub use tables::{Tables, UnitTables, columns, date_of, recorded_tables_markdown, schema};
 

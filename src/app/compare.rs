@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use crate::experiment::{Method, RawArm, RawSweep};
-use crate::output::Difference;
+use crate::output::{Difference, Estimate};
 use crate::scenario::Override;
 
 /// Sweeps of at most this many points keep their headline differences to
@@ -18,7 +18,7 @@ pub const SHOWN_POINTS: usize = 16;
 pub const HEADLINE: [(&str, &str); 9] = [
     ("releases", "releases"),
     ("delay_days_mean", "delay, days"),
-    ("share_all", "share at horizon"),
+    ("share_all", "share at horizon, %"),
     ("capability_lead_days", "lead, days"),
     ("hazardous_unreviewed_releases", "hazardous unreviewed"),
     ("incidents", "incidents"),
@@ -116,17 +116,26 @@ pub fn arms_sweep(arms: &[Arm]) -> RawSweep {
 /// that the interval's half-width supports (its first two significant
 /// digits); `n/a` when undefined.
 pub fn rounded(mean: Option<f64>, ci95: Option<(f64, f64)>) -> String {
+    shown(mean, ci95, true)
+}
+
+/// A level and its interval the same way, without the sign: `12.3 ± 2.0`.
+pub fn level(mean: Option<f64>, ci95: Option<(f64, f64)>) -> String {
+    shown(mean, ci95, false)
+}
+
+fn shown(mean: Option<f64>, ci95: Option<(f64, f64)>, signed: bool) -> String {
     let Some(mean) = mean else {
         return "n/a".into();
     };
+    let sign = if signed && mean >= 0.0 { "+" } else { "" };
     let halfwidth = ci95.map_or(0.0, |(low, high)| (high - low) / 2.0);
     if !(halfwidth > 0.0 && halfwidth.is_finite()) {
-        // No spread: every pair differed by the same amount.
-        let sign = if mean < 0.0 { "" } else { "+" };
+        // No spread: every replication (or pair) gave the same value.
         return format!("{sign}{} (exact)", short(mean));
     }
     let decimals = (1 - halfwidth.log10().floor() as i32).clamp(0, 9) as usize;
-    format!("{mean:+.decimals$} ± {halfwidth:.decimals$}")
+    format!("{sign}{mean:.decimals$} ± {halfwidth:.decimals$}")
 }
 
 /// A number without trailing digits of rounding noise.
@@ -147,10 +156,20 @@ pub fn differences_text(differences: &[Difference], names: &[String]) -> String 
     let mut points: Vec<usize> = differences.iter().map(|d| d.point).collect();
     points.dedup();
     for point in points {
-        let rows: Vec<&Difference> = differences.iter().filter(|d| d.point == point).collect();
+        let rows: Vec<Cell> = (differences.iter())
+            .filter(|d| d.point == point)
+            .map(|d| Cell {
+                lab: &d.lab,
+                metric: &d.metric,
+                text: rounded(percent(&d.metric, d.mean), percent_ci(&d.metric, d.ci95)),
+            })
+            .collect();
         let name = names.get(point).map_or("", String::as_str);
         let baseline = names.first().map_or("baseline", String::as_str);
-        let pairs = rows.iter().map(|d| d.pairs).max().unwrap_or(0);
+        let pairs = (differences.iter().filter(|d| d.point == point))
+            .map(|d| d.pairs)
+            .max()
+            .unwrap_or(0);
         let _ = writeln!(
             text,
             "{name} minus {baseline}: mean paired difference ± half-width of its 95% interval \
@@ -163,16 +182,67 @@ pub fn differences_text(differences: &[Difference], names: &[String]) -> String 
     text
 }
 
-/// The rows of `rows` whose lab `wanted` keeps, as an aligned table.
-fn table(rows: &[&Difference], wanted: impl Fn(&str) -> bool, first: &str) -> String {
+/// The headline means of every point, one table per point as for the
+/// differences.
+pub fn headline_text(estimates: &[Estimate], names: &[String]) -> String {
+    let mut text = String::new();
+    let mut points: Vec<usize> = estimates.iter().map(|e| e.point).collect();
+    points.dedup();
+    for point in points {
+        let rows: Vec<Cell> = (estimates.iter())
+            .filter(|e| e.point == point)
+            .map(|e| Cell {
+                lab: &e.lab,
+                metric: &e.metric,
+                text: level(percent(&e.metric, e.mean), percent_ci(&e.metric, e.ci95)),
+            })
+            .collect();
+        let n = (estimates.iter().filter(|e| e.point == point))
+            .map(|e| e.n)
+            .max()
+            .unwrap_or(0);
+        let name = names.get(point).map_or("", String::as_str);
+        let _ = writeln!(
+            text,
+            "{name}: mean per replication ± half-width of its 95% interval ({n} replications)"
+        );
+        text.push_str(&table(&rows, |lab| lab != "all", "lab"));
+        text.push_str(&table(&rows, |lab| lab == "all", "system"));
+        text.push('\n');
+    }
+    text
+}
+
+/// A share as a percentage, other metrics as they are.
+fn percent(metric: &str, value: Option<f64>) -> Option<f64> {
+    value.map(|v| if metric == "share_all" { 100.0 * v } else { v })
+}
+
+fn percent_ci(metric: &str, ci95: Option<(f64, f64)>) -> Option<(f64, f64)> {
+    ci95.map(|(low, high)| match metric {
+        "share_all" => (100.0 * low, 100.0 * high),
+        _ => (low, high),
+    })
+}
+
+/// One cell of a headline table: a lab's (or the system's) metric, shown.
+struct Cell<'a> {
+    lab: &'a str,
+    metric: &'a str,
+    text: String,
+}
+
+/// The cells whose lab `wanted` keeps, as an aligned table: labs as rows,
+/// the headline metrics as columns.
+fn table(cells: &[Cell], wanted: impl Fn(&str) -> bool, first: &str) -> String {
     let mut labs: Vec<&str> = Vec::new();
-    for row in rows.iter().filter(|d| wanted(&d.lab)) {
-        if !labs.contains(&row.lab.as_str()) {
-            labs.push(&row.lab);
+    for cell in cells.iter().filter(|c| wanted(c.lab)) {
+        if !labs.contains(&cell.lab) {
+            labs.push(cell.lab);
         }
     }
     let columns: Vec<(&str, &str)> = (HEADLINE.iter())
-        .filter(|(metric, _)| rows.iter().any(|d| wanted(&d.lab) && d.metric == *metric))
+        .filter(|(metric, _)| cells.iter().any(|c| wanted(c.lab) && c.metric == *metric))
         .copied()
         .collect();
     if labs.is_empty() || columns.is_empty() {
@@ -186,8 +256,8 @@ fn table(rows: &[&Difference], wanted: impl Fn(&str) -> bool, first: &str) -> St
     for lab in &labs {
         let mut line = vec![lab.to_string()];
         for (metric, _) in &columns {
-            let found = rows.iter().find(|d| d.lab == *lab && d.metric == *metric);
-            line.push(found.map_or(String::new(), |d| rounded(d.mean, d.ci95)));
+            let found = cells.iter().find(|c| c.lab == *lab && c.metric == *metric);
+            line.push(found.map_or(String::new(), |c| c.text.clone()));
         }
         grid.push(line);
     }

@@ -152,6 +152,8 @@ fn run_experiment(
         threads,
         sensitivity: finished.sensitivity,
         differences: finished.differences,
+        estimates: finished.estimates,
+        point_names: point_names(&experiment),
         precision,
     })
 }
@@ -213,6 +215,31 @@ fn to_precision(
         &request.stop,
         progress,
     )
+}
+
+/// Each point's name in what is printed (for a few points: none for a
+/// larger sweep, whose points are in points.csv).
+fn point_names(experiment: &Experiment) -> Vec<String> {
+    let Some(sweep) = &experiment.sweep else {
+        return vec![experiment.base.name().to_string()];
+    };
+    if experiment.points.len() > SHOWN_POINTS {
+        return Vec::new();
+    }
+    if let Some(arms) = &sweep.raw.arms {
+        let arms = arms.iter().map(|arm| arm.name.clone());
+        return std::iter::once("baseline".to_string())
+            .chain(arms)
+            .collect();
+    }
+    (experiment.points.iter())
+        .map(|point| {
+            let values: Vec<String> = (sweep.paths.iter().zip(point.shown()))
+                .map(|(path, value)| format!("{path}={value}"))
+                .collect();
+            format!("point {} ({})", point.id, values.join(", "))
+        })
+        .collect()
 }
 
 /// The manifest of a run, but for what only the end of the run knows.
@@ -308,12 +335,16 @@ fn open_sinks<'e>(
         let lines = StateLines::new(writer, layout).map_err(RunError::from)?;
         Some(AggregateOutput::Shard(lines))
     } else {
+        // The headline means and differences are kept to be shown, for a
+        // few points.
+        let shown = experiment.points.len() <= SHOWN_POINTS;
         let summary = (outputs.has(OutputKind::Summary))
             .then(|| staging.table(OutputKind::Summary, summary_schema(layout)))
             .transpose()?
-            .map(SummaryTable::new);
-        // The headline differences are kept to be shown, for a few points.
-        let shown = experiment.points.len() <= SHOWN_POINTS;
+            .map(|table| match shown {
+                true => SummaryTable::new(table).keeping(&headline_metrics()),
+                false => SummaryTable::new(table),
+            });
         let compare = (outputs.has(OutputKind::Compare))
             .then(|| staging.table(OutputKind::Compare, compare_schema(layout)))
             .transpose()?

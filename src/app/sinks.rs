@@ -5,8 +5,8 @@ use std::io::Write;
 use std::ops::Range;
 
 use crate::output::{
-    Aggregates, CompareTable, Difference, IndexRow, Layout, PointAggregate, PointConsumer,
-    SensitivityTable, StateLines, SummaryTable, UnitTables,
+    Aggregates, CompareTable, Difference, Estimate, IndexRow, Layout, PointAggregate,
+    PointConsumer, SensitivityTable, StateLines, SummaryTable, UnitTables,
 };
 use crate::runner::{UnitResult, UnitSink};
 
@@ -52,6 +52,8 @@ impl PointConsumer for AggregateOutput {
 pub struct Finished {
     /// The sensitivity indices written.
     pub sensitivity: Vec<IndexRow>,
+    /// The headline means kept.
+    pub estimates: Vec<Estimate>,
     /// The differences kept.
     pub differences: Vec<Difference>,
 }
@@ -78,7 +80,8 @@ pub fn finish_tables(
     sensitivity: Option<Box<SensitivityTable>>,
 ) -> std::io::Result<Finished> {
     let (compare, differences) = compare.map(CompareTable::into_parts).unzip();
-    let tables = (summary.map(SummaryTable::into_table).into_iter()).chain(compare);
+    let (summary, estimates) = summary.map(SummaryTable::into_parts).unzip();
+    let tables = summary.into_iter().chain(compare);
     for mut table in tables {
         table.finish().map_err(std::io::Error::other)?;
     }
@@ -88,6 +91,7 @@ pub fn finish_tables(
             None => Vec::new(),
         },
         differences: differences.unwrap_or_default(),
+        estimates: estimates.unwrap_or_default(),
     })
 }
 

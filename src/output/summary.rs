@@ -99,15 +99,53 @@ pub fn swept_values(layout: &Layout, point: &PointAggregate) -> Vec<SweptValue> 
         .collect()
 }
 
+/// One mean over the replications, kept to be shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimate {
+    /// The point.
+    pub point: usize,
+    /// A lab id, or `all`.
+    pub lab: String,
+    /// The metric.
+    pub metric: String,
+    /// Replications where it is defined.
+    pub n: u64,
+    /// Its mean.
+    pub mean: Option<f64>,
+    /// The mean's 95% interval (t).
+    pub ci95: Option<(f64, f64)>,
+}
+
 /// Writes `summary` point by point, as blocks of points complete.
 pub struct SummaryTable {
     table: Table,
+    /// The metrics whose means are also kept, to be shown.
+    keep: Vec<String>,
+    kept: Vec<Estimate>,
 }
 
 impl SummaryTable {
     /// A summary table over `table` (opened with [`summary_schema`]).
     pub fn new(table: Table) -> Self {
-        SummaryTable { table }
+        SummaryTable {
+            table,
+            keep: Vec::new(),
+            kept: Vec::new(),
+        }
+    }
+
+    /// The same, keeping the means of `metrics` (of every lab and `all`)
+    /// as well as writing them.
+    pub fn keeping(self, metrics: &[&str]) -> Self {
+        SummaryTable {
+            keep: metrics.iter().map(|m| m.to_string()).collect(),
+            ..self
+        }
+    }
+
+    /// The table, to finish, and the means kept.
+    pub fn into_parts(self) -> (Table, Vec<Estimate>) {
+        (self.table, self.kept)
     }
 
     /// The table, to finish.
@@ -137,6 +175,17 @@ impl PointConsumer for SummaryTable {
                 .map(cell),
             );
             self.table.write_row(&row).map_err(std::io::Error::other)?;
+            let (lab, metric) = layout.slot_name(slot);
+            if self.keep.iter().any(|m| m == metric) {
+                self.kept.push(Estimate {
+                    point: point.point,
+                    lab: lab.to_string(),
+                    metric: metric.to_string(),
+                    n: s.n,
+                    mean: s.mean,
+                    ci95: s.ci95,
+                });
+            }
         }
         Ok(())
     }

@@ -65,7 +65,9 @@ fn compare_prints_each_headline_difference_rounded_to_its_interval() {
         number("difference_mean"),
         number("difference_ci95_low").zip(number("difference_ci95_high")),
     );
-    let meta = printed
+    // After the baseline's means, each arm's differences.
+    let signed = &printed[printed.find("signed minus baseline").unwrap()..];
+    let meta = signed
         .lines()
         .find(|line| line.trim_start().starts_with("meta"))
         .unwrap();
@@ -121,4 +123,53 @@ fn arms_that_cannot_pair_are_refused_naming_what_is_wrong() {
     }
     let output = reviewsim(&["compare", BASELINE, "--arm", "nameless"]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_run_prints_its_headline_means_as_summary_csv_has_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let args = [
+        "run",
+        BASELINE,
+        "--replications",
+        "30",
+        "--out",
+        &out,
+        "--progress",
+        "none",
+    ];
+    let printed = String::from_utf8(reviewsim_ok(&args).stdout).unwrap();
+    assert!(printed.contains("mean per replication"), "{printed}");
+    let rows = csv_rows(&dir.path().join("summary.csv"));
+    for (lab, metric, scale) in [
+        ("openai", "releases", 1.0),
+        ("meta", "hazardous_unreviewed_releases", 1.0),
+        ("google", "share_all", 100.0),
+    ] {
+        let row = rows
+            .iter()
+            .find(|r| r["lab"] == lab && r["metric"] == metric)
+            .unwrap();
+        let number = |column: &str| row[column].parse::<f64>().ok().map(|v| scale * v);
+        let shown =
+            reviewsim::app::level(number("mean"), number("ci95_low").zip(number("ci95_high")));
+        let line = printed
+            .lines()
+            .find(|line| line.trim_start().starts_with(lab))
+            .unwrap();
+        assert!(line.contains(&shown), "{metric}: {shown} not in {line}");
+    }
+    // --quiet prints nothing at all.
+    let quiet = [
+        "run",
+        BASELINE,
+        "--replications",
+        "3",
+        "--out",
+        &out,
+        "--replace",
+        "--quiet",
+    ];
+    assert!(reviewsim_ok(&quiet).stdout.is_empty());
 }
