@@ -184,6 +184,16 @@ pub fn load_experiment(
     scenario.experiment(limits(allow_large))
 }
 
+/// `validate`: the scenario and its sweep checked as `run` would check
+/// them, with the event log's limit when the run would keep events.
+pub fn validate(
+    scenario: &ScenarioSource,
+    allow_large: bool,
+    events: bool,
+) -> Result<Experiment, ExperimentError> {
+    scenario.experiment(limits(allow_large).logging(events))
+}
+
 fn limits(allow_large: bool) -> Limits {
     if allow_large {
         Limits::none()

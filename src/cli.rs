@@ -393,6 +393,25 @@ struct ValidateArgs {
     /// Accept sweeps beyond the limits on points and work units.
     #[arg(long)]
     allow_large: bool,
+    /// Replications (overrides simulation.replications), as run takes it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    replications: Option<u64>,
+    /// Master seed (overrides simulation.seed), as run takes it.
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
+    seed: Option<u64>,
+    /// Check as for a run that writes events.csv: the event log's limit
+    /// applies.
+    #[arg(long)]
+    events: bool,
+    /// Check as for a run with time series every K days.
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..=36500))]
+    timeseries: Option<u32>,
+    /// Accepted as run takes it; validating runs nothing.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    threads: Option<u64>,
+    /// Print nothing but errors: the exit code says whether it is valid.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 /// A run to a precision: `run` runs it, `validate` describes it.
@@ -631,14 +650,21 @@ fn validate(out: &mut dyn Write, args: &ValidateArgs) -> anyhow::Result<()> {
     let source = ScenarioSource {
         file: args.scenario.scenario.clone(),
         overrides: args.scenario.overrides()?,
-        ..ScenarioSource::default()
+        replications: args.replications,
+        seed: args.seed,
     };
-    let experiment = app::load_experiment(&source, args.allow_large)?;
+    let experiment = app::validate(&source, args.allow_large, args.events)?;
     let mut text = app::describe(&experiment);
     if let Some(precision) = args.precision.rule() {
         text.push_str(&app::describe_rule(&experiment, &precision)?);
     }
-    print(out, &text)
+    if let Some(every) = args.timeseries {
+        text.push_str(&format!("time series every {every} days\n"));
+    }
+    match args.quiet {
+        true => Ok(()),
+        false => print(out, &text),
+    }
 }
 
 /// `merge`: the shards joined, and the files written.

@@ -167,10 +167,42 @@ thread_local! {
 /// in memory. Fragments it `extends` are read as it is resolved.
 pub fn read_file(path: &Path) -> Result<String, ScenarioError> {
     FILES_READ.with(|count| count.set(count.get() + 1));
-    std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-        file: path.display().to_string(),
+    read_bounded(path)
+}
+
+/// The largest scenario file read, in bytes: a scenario is a few kilobytes;
+/// anything near this is not one.
+pub const MAX_FILE_BYTES: u64 = 16 << 20;
+
+/// Reads a scenario (or a file it extends) whole, if it is a regular file
+/// of at most [`MAX_FILE_BYTES`]: a device (`/dev/zero`) or a pipe is
+/// refused before it is opened, rather than read without end or waited on.
+pub(crate) fn read_bounded(path: &Path) -> Result<String, ScenarioError> {
+    use std::io::Read;
+    let file = path.display().to_string();
+    let refuse = |source: std::io::Error| ScenarioError::Read {
+        file: file.clone(),
         source,
-    })
+    };
+    let metadata = std::fs::metadata(path).map_err(refuse)?;
+    if !metadata.is_file() {
+        return Err(refuse(std::io::Error::other(
+            "not a regular file (a scenario is a TOML file, not a directory, device or pipe)",
+        )));
+    }
+    let mut text = String::new();
+    let opened = std::fs::File::open(path).map_err(refuse)?;
+    opened
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(refuse)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(refuse(std::io::Error::other(format!(
+            "larger than {} MiB; a scenario is a few kilobytes of TOML",
+            MAX_FILE_BYTES >> 20
+        ))));
+    }
+    Ok(text)
 }
 
 /// How many scenario files [`read_file`] has read on this thread: a
@@ -203,6 +235,22 @@ pub fn parse_table(text: &str, file: &str) -> Result<toml::Table, ScenarioError>
             file: file.to_string(),
             message: e.to_string().trim_end().to_string(),
         })
+}
+
+/// A wrong type's message with what the parameter's declaration allows in
+/// place of the Rust type's range: a team count is a whole number >= 1,
+/// not "from 0 to 4294967295".
+fn with_declared_range(path: &str, message: String) -> String {
+    const TYPE_RANGE: &str = "a whole number from 0 to 4294967295";
+    let declarations = <Settings as declare::Section>::declarations();
+    let allowed = declare::declaration_at(&declarations, path)
+        .and_then(|declaration| declaration.meta.allowed.as_ref());
+    match allowed {
+        Some(allowed) if message.contains(TYPE_RANGE) => {
+            message.replace(TYPE_RANGE, &format!("a whole number that {}", allowed.says))
+        }
+        _ => message,
+    }
 }
 
 /// Applies overrides to a table and deserializes it, refusing unknown keys,
@@ -239,10 +287,11 @@ pub fn raw_from_table(
             .iter()
             .find(|ov| path == ov.path || path.starts_with(&format!("{}.", ov.path)))
             .map(|ov| ov.arg.clone());
+        let message = with_declared_range(&path, plain_message(err.into_inner().message()));
         ScenarioError::Schema {
             file: file.to_string(),
             path,
-            message: crate::scenario::plain_message(err.into_inner().message()),
+            message,
             set_by,
         }
     })

@@ -629,6 +629,24 @@ always_present!(
     std::collections::BTreeMap<String, f64>,
 );
 
+/// The declaration of a parameter path (`review.tracks.threat.capacity`:
+/// the segment after a list of named sections is an id, not a key).
+pub fn declaration_at<'d>(declarations: &'d [Declaration], path: &str) -> Option<&'d Declaration> {
+    let mut level = declarations;
+    let mut segments = path.split('.').peekable();
+    while let Some(key) = segments.next() {
+        let declaration = level.iter().find(|d| d.key == key)?;
+        if segments.peek().is_none() {
+            return Some(declaration);
+        }
+        if declaration.list && declaration.meta.nested {
+            segments.next();
+        }
+        level = &declaration.children;
+    }
+    None
+}
+
 /// The first key that a scenario must write and does not: the path of the
 /// table it is missing from (empty for the top level), and the key. The
 /// table is the scenario file's, after `extends` and overrides.

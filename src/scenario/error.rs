@@ -82,47 +82,57 @@ fn render_problems(file: &str, problems: &[Problem]) -> String {
 
 pub use super::numbers::{short_number, shown};
 
+/// Rust's words in serde's messages, and the plain words that replace them.
+const WORDS: [(&str, &str); 19] = [
+    (
+        "expected u32",
+        "expected a whole number from 0 to 4294967295",
+    ),
+    ("expected u64", "expected a whole number >= 0"),
+    ("expected usize", "expected a whole number >= 0"),
+    ("expected i64", "expected a whole number"),
+    ("expected f64", "expected a number"),
+    ("expected a sequence", "expected a list such as [a, b]"),
+    ("expected a borrowed string", "expected text in quotes"),
+    ("expected a string", "expected text in quotes"),
+    (
+        "expected struct ParticipationSpec",
+        "expected a table such as { signed = true }, { from = 2026-09-01 } or { signing = { ... } }",
+    ),
+    (
+        "expected struct ThresholdSpec",
+        "expected a table such as { within_months_of_frontier = 6 } or { min_capability = 12 }",
+    ),
+    (
+        "expected struct RawParticipation",
+        "expected a table such as { signed = true }, { from = 2026-09-01 } or { signing = { ... } }",
+    ),
+    (
+        "expected struct RawThreshold",
+        "expected a table such as { within_months_of_frontier = 6 } or { min_capability = 12 }",
+    ),
+    ("invalid type: map,", "wrong type: a table,"),
+    ("invalid type: sequence,", "wrong type: a list,"),
+    // A word of an enumeration given as something else: the
+    // deserializer keeps neither the value nor the words.
+    (
+        "invalid type: unit variant, expected string only",
+        "wrong type: expected a name in quotes",
+    ),
+    // A table where a date goes (dates are the only values read from
+    // a table of one special field).
+    (
+        "expected field with custom name",
+        "wrong type: a table, expected a date such as 2026-07-31",
+    ),
+    ("invalid type: ", "wrong type: "),
+    ("floating point `", "the number `"),
+    ("integer `", "the number `"),
+];
+
 /// A deserializer's message in the user's words: "a whole number >= 0", not
 /// `u64`; "the number 1.5", not "floating point `1.5`".
 pub fn plain_message(message: &str) -> String {
-    const WORDS: [(&str, &str); 17] = [
-        (
-            "expected u32",
-            "expected a whole number from 0 to 4294967295",
-        ),
-        ("expected u64", "expected a whole number >= 0"),
-        ("expected usize", "expected a whole number >= 0"),
-        ("expected i64", "expected a whole number"),
-        ("expected f64", "expected a number"),
-        ("expected a sequence", "expected a list such as [a, b]"),
-        ("expected a borrowed string", "expected text in quotes"),
-        ("expected a string", "expected text in quotes"),
-        (
-            "expected struct RawParticipation",
-            "expected a table such as { signed = true }, { from = 2026-09-01 } or { signing = { ... } }",
-        ),
-        (
-            "expected struct RawThreshold",
-            "expected a table such as { within_months_of_frontier = 6 } or { min_capability = 12 }",
-        ),
-        ("invalid type: map,", "wrong type: a table,"),
-        ("invalid type: sequence,", "wrong type: a list,"),
-        // A word of an enumeration given as something else: the
-        // deserializer keeps neither the value nor the words.
-        (
-            "invalid type: unit variant, expected string only",
-            "wrong type: expected a name in quotes",
-        ),
-        // A table where a date goes (dates are the only values read from
-        // a table of one special field).
-        (
-            "expected field with custom name",
-            "wrong type: a table, expected a date such as 2026-07-31",
-        ),
-        ("invalid type: ", "wrong type: "),
-        ("floating point `", "the number `"),
-        ("integer `", "the number `"),
-    ];
     let mut text = message.to_string();
     for (rust, plain) in WORDS {
         text = text.replace(rust, plain);

@@ -56,10 +56,7 @@ pub(super) fn resolve(
         )));
     }
     chain.push(base_file.clone());
-    let text = std::fs::read_to_string(&base).map_err(|source| ScenarioError::Read {
-        file: base_file.clone(),
-        source,
-    })?;
+    let text = super::read_bounded(&base)?;
     let parsed = text.parse::<Table>().map_err(|e| ScenarioError::Syntax {
         file: base_file.clone(),
         message: e.to_string().trim_end().to_string(),

@@ -190,8 +190,27 @@ pub fn validate(mut settings: Settings, file: &str) -> Result<Scenario, Scenario
         check.refuse("labs", "[]", "a scenario needs at least one [[labs]] entry");
     }
     let mut lab_ids = HashSet::new();
+    let horizon = settings.simulation.horizon();
     for (index, lab) in settings.labs.iter_mut().enumerate() {
         self::lab(&mut check, lab, index, start_date, &mut lab_ids);
+        if let (Participation::From(from), Some(day)) =
+            (lab.participation_rule, lab.participation.from)
+            && from > horizon
+        {
+            check.refuse(
+                format!(
+                    "{}.participation.from",
+                    element_path("labs", &lab.id, index)
+                ),
+                day,
+                format!(
+                    "must be a day within the run (day {} or before): a lab that joins after \
+                     the horizon never takes part in it; write participation = {{ signed = \
+                     false }} for that",
+                    super::error::short_number(horizon.as_days())
+                ),
+            );
+        }
     }
     let lab_ids: Vec<String> = settings.labs.iter().map(|lab| lab.id.clone()).collect();
     if let Some(market) = &mut settings.market {

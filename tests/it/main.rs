@@ -20,6 +20,7 @@ mod links;
 mod market;
 mod observed;
 mod output_dir;
+mod papercuts;
 mod params;
 mod politics;
 mod precision;

@@ -1,0 +1,143 @@
+//! Small things a new user met, each kept from coming back.
+
+use std::time::{Duration, Instant};
+
+use crate::common::{BASELINE, reviewsim};
+
+/// Runs the binary and fails if it has not finished within `limit`.
+fn finishes_within(args: &[&str], limit: Duration) -> std::process::Output {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_reviewsim"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("{args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_device_a_pipe_or_a_huge_file_is_refused_at_once_not_read_without_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("scenario.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let extends_zero = dir.path().join("extends.toml");
+    std::fs::write(&extends_zero, "extends = \"/dev/zero\"\n").unwrap();
+    let huge = dir.path().join("huge.toml");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(reviewsim::scenario::MAX_FILE_BYTES + 1)
+        .unwrap();
+    let cases = [
+        ("/dev/zero".to_string(), "not a regular file"),
+        (fifo.display().to_string(), "not a regular file"),
+        (extends_zero.display().to_string(), "not a regular file"),
+        (huge.display().to_string(), "larger than 16 MiB"),
+    ];
+    for (scenario, expected) in cases {
+        let output = finishes_within(&["validate", &scenario], Duration::from_secs(20));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{scenario}: {stderr}");
+        assert!(stderr.contains(expected), "{scenario}: {stderr}");
+    }
+    // A scenario is still read as before.
+    assert!(reviewsim(&["validate", BASELINE]).status.success());
+}
+
+#[test]
+fn validate_takes_run_s_options_and_checks_the_event_log_as_run_does() {
+    let busy = "incidents.rate_per_exposure_day=1e-4";
+    // What run --events refuses, validate --events refuses too.
+    let output = reviewsim(&["validate", BASELINE, "--set", busy, "--events"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("--events = on: one replication could log about"),
+        "{stderr}"
+    );
+    assert!(
+        reviewsim(&["validate", BASELINE, "--set", busy])
+            .status
+            .success()
+    );
+    // --quiet prints nothing; --threads, --replications, --seed and
+    // --timeseries are taken as run takes them.
+    let args = [
+        "validate",
+        BASELINE,
+        "--quiet",
+        "--threads",
+        "2",
+        "--replications",
+        "7",
+        "--seed",
+        "3",
+        "--timeseries",
+        "7",
+    ];
+    let output = reviewsim(&args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(output.stdout.is_empty());
+    let output = reviewsim(&["validate", BASELINE, "--replications", "7"]);
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        printed.contains("7 replications = 7 work units"),
+        "{printed}"
+    );
+}
+
+/// The one error line of `validate` with `--set`.
+fn refusal(set: &str) -> String {
+    let output = reviewsim(&["validate", BASELINE, "--set", set]);
+    assert_eq!(output.status.code(), Some(1), "{set}");
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_wrong_type_says_what_the_parameter_allows_in_the_scenario_s_words() {
+    // A team count is a whole number >= 1, not "from 0 to 4294967295".
+    let capacity = refusal("review.tracks.threat.capacity=1.5");
+    assert!(
+        capacity.contains("expected a whole number that must be >= 1"),
+        "{capacity}"
+    );
+    assert!(!capacity.contains("4294967295"), "{capacity}");
+    // Participation is a table, shown by example, not a Rust struct's name.
+    let participation = refusal("labs.meta.participation=signed");
+    assert!(
+        participation.contains("{ signed = true }"),
+        "{participation}"
+    );
+    assert!(!participation.contains("struct"), "{participation}");
+}
+
+#[test]
+fn joining_the_program_after_the_horizon_is_refused() {
+    let late = refusal("labs.meta.participation.from=2030-01-01");
+    assert!(
+        late.contains("labs.meta.participation.from = 2030-01-01"),
+        "{late}"
+    );
+    assert!(late.contains("must be a day within the run"), "{late}");
+    let within = [
+        "validate",
+        BASELINE,
+        "--set",
+        "labs.meta.participation.from=2027-01-01",
+    ];
+    assert!(reviewsim(&within).status.success());
+}
