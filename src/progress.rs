@@ -183,7 +183,8 @@ fn print_every(shared: &Shared, interval: Duration, started: Instant, mut out: i
                 .0;
             continue;
         }
-        if total > 0 {
+        // The work complete is said once, by the last line.
+        if total > 0 && done < total {
             let _ = writeln!(out, "{}", line(done, total, now - started));
             let _ = out.flush();
         }
@@ -244,6 +245,18 @@ mod tests {
         // One line per 20 ms, give or take a loaded machine's scheduling.
         assert!((3..=13).contains(&count), "{count} lines:\n{text}");
         assert!(text.lines().all(|l| l.starts_with("progress: 5/100 ")));
+    }
+
+    #[test]
+    fn complete_work_is_said_once_however_long_before_the_end() {
+        let lines = Lines::default();
+        let progress = PlainProgress::start(Duration::from_millis(10), lines.clone());
+        progress.update(100, 100);
+        // Several intervals pass between the last unit and the end.
+        std::thread::sleep(Duration::from_millis(100));
+        progress.finish();
+        let text = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(text.matches("(100.0%)").count(), 1, "{text}");
     }
 
     #[test]

@@ -75,11 +75,14 @@ draw() {
   fi
 }
 
+# Runs take minutes: a progress line on stderr every 10 seconds.
+progress=(--progress plain --progress-every 10)
 mkdir -p "$out/runs" "$figures"
 for name in "${recipes[@]}"; do
   run=$out/runs/$name
   echo "running scenarios/$name.toml into $run" >&2
-  "$reviewsim" run "scenarios/$name.toml" --out "$run" --replace --quiet "${replications[@]}"
+  "$reviewsim" run "scenarios/$name.toml" --out "$run" --replace "${progress[@]}" \
+    "${replications[@]}" >/dev/null
   draw "$name" "$run"
 done
 quick=()
@@ -87,7 +90,8 @@ if ((${#replications[@]})); then quick=(--set sweep.samples=16 --replications 4)
 for name in "${studies[@]}"; do
   run=$out/runs/$name
   echo "running scenarios/studies/$name.toml into $run" >&2
-  "$reviewsim" run "scenarios/studies/$name.toml" --out "$run" --replace --quiet "${quick[@]}"
+  "$reviewsim" run "scenarios/studies/$name.toml" --out "$run" --replace "${progress[@]}" \
+    "${quick[@]}" >/dev/null
   draw "$name" "$run"
 done
 # The backtest has a command of its own, and a Python recipe only.

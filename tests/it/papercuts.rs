@@ -141,3 +141,21 @@ fn joining_the_program_after_the_horizon_is_refused() {
     ];
     assert!(reviewsim(&within).status.success());
 }
+
+#[test]
+fn make_figures_shows_progress_while_its_runs_take_minutes() {
+    let script = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/plots/make_figures.sh"
+    ))
+    .unwrap();
+    let runs: Vec<&str> = script
+        .lines()
+        .filter(|line| line.contains("\"$reviewsim\" run "))
+        .collect();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    for line in runs {
+        assert!(line.contains("\"${progress[@]}\"") && !line.contains("--quiet"), "{line}");
+    }
+    assert!(script.contains("progress=(--progress plain --progress-every 10)"));
+}
