@@ -159,3 +159,26 @@ fn make_figures_shows_progress_while_its_runs_take_minutes() {
     }
     assert!(script.contains("progress=(--progress plain --progress-every 10)"));
 }
+
+#[test]
+fn the_outputs_page_gives_each_day_column_the_type_the_files_have() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let args = ["run", BASELINE, "--replications", "2", "--out", &out, "--quiet"];
+    assert!(reviewsim(&args).status.success());
+    let package: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("datapackage.json")).unwrap())
+            .unwrap();
+    let labs = (package["resources"].as_array().unwrap().iter())
+        .find(|r| r["name"] == "lab_outcomes.csv")
+        .unwrap();
+    let field = (labs["schema"]["fields"].as_array().unwrap().iter())
+        .find(|f| f["name"] == "signed_day")
+        .unwrap();
+    assert_eq!(field["type"], "number");
+    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/outputs.md"))
+        .unwrap();
+    let integers = page.split("- `integer` columns").nth(1).unwrap();
+    let integers = &integers[..integers.find("\n- ").unwrap()];
+    assert!(!integers.contains("signed_day"), "{integers}");
+}
