@@ -26,9 +26,11 @@ from pathlib import Path
 import pandas as pd
 import polars as pl
 
+# Installed as a reader installs it (pip install ./docs/read), not from a
+# path: importable from anywhere.
+from read_table import read_pandas, read_polars, resource
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "docs" / "read"))
-from read_table import read_pandas, read_polars, resource  # noqa: E402
 
 POLARS = {"integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean,
           "date": pl.Date, "string": pl.String}
@@ -110,8 +112,15 @@ def check_parquet(csv_dirs, parquet_dirs):
                 expected = {"integer": "Int64", "number": "Float64", "boolean": "boolean",
                             "string": "string", "date": "object"}[kind]
                 assert dtype == expected, (table, name, dtype, kind)
+            # read_pandas gives the same types from either format, dates as
+            # datetime64.
+            from_csv, from_parquet = read_pandas(csv_out, table), read_pandas(parquet_out, table)
+            assert dict(from_csv.dtypes) == dict(from_parquet.dtypes), table
+            for name, kind in types.items():
+                if kind == "date":
+                    assert str(from_parquet[name].dtype).startswith("datetime64"), (table, name)
     print("ok: Parquet tables read with their declared types in polars and pandas, "
-          "with the CSV tables' rows")
+          "with the CSV tables' rows; read_pandas types CSV and Parquet alike")
 
 
 def check_parquet_merge(binary, scratch):
