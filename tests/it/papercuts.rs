@@ -155,7 +155,10 @@ fn make_figures_shows_progress_while_its_runs_take_minutes() {
         .collect();
     assert_eq!(runs.len(), 2, "{runs:?}");
     for line in runs {
-        assert!(line.contains("\"${progress[@]}\"") && !line.contains("--quiet"), "{line}");
+        assert!(
+            line.contains("\"${progress[@]}\"") && !line.contains("--quiet"),
+            "{line}"
+        );
     }
     assert!(script.contains("progress=(--progress plain --progress-every 10)"));
 }
@@ -164,7 +167,15 @@ fn make_figures_shows_progress_while_its_runs_take_minutes() {
 fn the_outputs_page_gives_each_day_column_the_type_the_files_have() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().display().to_string();
-    let args = ["run", BASELINE, "--replications", "2", "--out", &out, "--quiet"];
+    let args = [
+        "run",
+        BASELINE,
+        "--replications",
+        "2",
+        "--out",
+        &out,
+        "--quiet",
+    ];
     assert!(reviewsim(&args).status.success());
     let package: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("datapackage.json")).unwrap())
@@ -176,8 +187,8 @@ fn the_outputs_page_gives_each_day_column_the_type_the_files_have() {
         .find(|f| f["name"] == "signed_day")
         .unwrap();
     assert_eq!(field["type"], "number");
-    let page = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/outputs.md"))
-        .unwrap();
+    let page =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/outputs.md")).unwrap();
     let integers = page.split("- `integer` columns").nth(1).unwrap();
     let integers = &integers[..integers.find("\n- ").unwrap()];
     assert!(!integers.contains("signed_day"), "{integers}");
