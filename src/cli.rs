@@ -38,9 +38,10 @@ pub struct Cli {
 enum Command {
     /// Run a scenario and write CSV outcomes and a manifest.
     Run(RunArgs),
-    /// Compare policies: the scenario as written against one or more arms
-    /// (each named --set values), every arm on the same random numbers, so
-    /// that each difference is paired. Prints, per lab and for the system,
+    /// Compare policies: the scenario as written against other scenario
+    /// files (as the values where they differ) or arms (named --set
+    /// values), every arm on the same random numbers, so that each
+    /// difference is paired. Prints, per lab and for the system,
     /// the mean difference of the headline metrics from the scenario as
     /// written with its 95% interval; writes compare.csv (every metric),
     /// summary.csv and points.csv like a sweep.
@@ -372,15 +373,16 @@ enum ListFormat {
 struct CompareArgs {
     #[command(flatten)]
     run: RunArgs,
+    /// Other scenario files to compare with the first, each an arm named by
+    /// its file: it must have the same labs, lines, tracks and segments and
+    /// set the same parameters; the arm is the values where it differs.
+    #[arg(value_name = "OTHER")]
+    others: Vec<PathBuf>,
     /// An alternative to the scenario as written: a name, then the values
     /// it sets, as --set takes them (repeatable: one arm each), such as
     /// signed:labs.meta.participation.signed=true or
     /// hold15:review.on_expiry=hold,review.window_days=15.
-    #[arg(
-        long = "arm",
-        value_name = "NAME:PATH=VALUE[,PATH=VALUE...]",
-        required = true
-    )]
+    #[arg(long = "arm", value_name = "NAME:PATH=VALUE[,PATH=VALUE...]")]
     arms: Vec<app::Arm>,
 }
 
@@ -829,13 +831,13 @@ const HEADLINE_POINTS: usize = 5;
 enum Job<'a> {
     Run,
     Sensitivity(&'a app::SensitivityRequest),
-    Compare(&'a [app::Arm]),
+    Compare(&'a [app::Arm], &'a [PathBuf]),
 }
 
 /// `compare`: the arms run, then their differences from the scenario as
 /// written.
 fn compare(out: &mut dyn Write, args: &CompareArgs) -> anyhow::Result<()> {
-    let report = run(out, &args.run, Job::Compare(&args.arms))?;
+    let report = run(out, &args.run, Job::Compare(&args.arms, &args.others))?;
     if !args.run.options.quiet {
         print(
             out,
@@ -866,14 +868,14 @@ fn run(out: &mut dyn Write, args: &RunArgs, job: Job<'_>) -> anyhow::Result<app:
     let report = match job {
         Job::Run => app::run(&request, &mut update),
         Job::Sensitivity(study) => app::sensitivity(&request, study, &mut update),
-        Job::Compare(arms) => app::compare(&request, arms, &mut update),
+        Job::Compare(arms, files) => app::compare(&request, arms, files, &mut update),
     };
     progress.finish();
     let report = report?;
     if !quiet {
         // The means of a few points; a comparison shows its baseline's.
         let shown = match job {
-            Job::Compare(_) => 1,
+            Job::Compare(..) => 1,
             _ => HEADLINE_POINTS,
         };
         if report.point_names.len() <= HEADLINE_POINTS {

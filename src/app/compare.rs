@@ -318,3 +318,88 @@ mod tests {
         assert!(":review.window_days=15".parse::<Arm>().is_err());
     }
 }
+
+/// Another scenario file as an arm of `base`: the values where its resolved
+/// settings differ from the base's, named by the file's stem. Both must
+/// have the same labs, lines, tracks and segments and set the same
+/// parameters (a value one leaves to be absent cannot be set by the other),
+/// so that the arm is the base with values changed and pairs with it.
+pub fn file_arm(
+    base: &crate::scenario::Scenario,
+    other: &crate::scenario::Scenario,
+) -> Result<Arm, String> {
+    let leaves = |scenario: &crate::scenario::Scenario| {
+        let mut table = toml::Table::try_from(scenario.resolved()).unwrap_or_default();
+        // The fitted intervals are ranges for studies, not what a run reads.
+        table.remove("fitted");
+        let mut leaves = std::collections::BTreeMap::new();
+        flatten(&toml::Value::Table(table), "", &mut leaves);
+        leaves
+    };
+    let (ours, theirs) = (leaves(base), leaves(other));
+    let name = std::path::Path::new(&other.file)
+        .file_stem()
+        .map_or_else(|| other.file.clone(), |s| s.to_string_lossy().into_owned());
+    let same = "files compared must set the same parameters and have the same labs, \
+                lines, tracks and segments, so that one is the other with values changed";
+    if let Some(path) = ours.keys().find(|p| !theirs.contains_key(*p)) {
+        return Err(format!(
+            "{}: {path}: {} sets it and {} does not; {same}",
+            other.file, base.file, other.file
+        ));
+    }
+    if let Some(path) = theirs.keys().find(|p| !ours.contains_key(*p)) {
+        return Err(format!(
+            "{}: {path}: it sets it and {} does not; {same}",
+            other.file, base.file
+        ));
+    }
+    let overrides: Vec<Override> = (theirs.iter())
+        .filter(|(path, value)| ours.get(*path) != Some(*value))
+        .map(|(path, value)| Override::typed(path, value.clone()))
+        .collect();
+    if overrides.is_empty() {
+        return Err(format!(
+            "{}: the same scenario as {}, value for value: nothing to compare",
+            other.file, base.file
+        ));
+    }
+    Ok(Arm { name, overrides })
+}
+
+/// Every leaf of `value` under its parameter path: tables by key, lists of
+/// named tables by each entry's id, other lists whole.
+fn flatten(
+    value: &toml::Value,
+    path: &str,
+    leaves: &mut std::collections::BTreeMap<String, toml::Value>,
+) {
+    let join = |key: &str| match path {
+        "" => key.to_string(),
+        _ => format!("{path}.{key}"),
+    };
+    match value {
+        toml::Value::Table(table) => {
+            for (key, inner) in table {
+                flatten(inner, &join(key), leaves);
+            }
+        }
+        toml::Value::Array(items) if !items.is_empty() && items.iter().all(named) => {
+            for item in items {
+                let id = item
+                    .get("id")
+                    .and_then(toml::Value::as_str)
+                    .unwrap_or_default();
+                flatten(item, &join(id), leaves);
+            }
+        }
+        leaf => {
+            leaves.insert(path.to_string(), leaf.clone());
+        }
+    }
+}
+
+/// Whether a list entry is a named table (addressed by its id in paths).
+fn named(item: &toml::Value) -> bool {
+    item.get("id").and_then(toml::Value::as_str).is_some()
+}

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use toml::Value;
 
-use super::compare::{Arm, SHOWN_POINTS, arms_sweep, headline_metrics};
+use super::ScenarioSource;
+use super::compare::{Arm, SHOWN_POINTS, arms_sweep, file_arm, headline_metrics};
 use super::precision::{Precision, PrecisionReport, replications_needed, slots_of};
 use super::sensitivity::{SensitivityRequest, sensitivity_sweep};
 use super::sinks::{AggregateOutput, RunSink, Writer};
@@ -52,12 +53,14 @@ pub fn sensitivity(
     run_experiment(request, experiment, started, progress)
 }
 
-/// `compare`: the scenario, read once, against `arms`, each a point of
-/// one sweep run on common random numbers, compared with the scenario as
+/// `compare`: the scenario, read once, against `arms` and the scenario
+/// `files` (each read once, as the values where it differs), each a point
+/// of one sweep run on common random numbers, compared with the scenario as
 /// written.
 pub fn compare(
     request: &RunRequest,
     arms: &[Arm],
+    files: &[std::path::PathBuf],
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> Result<RunReport, AppError> {
     let started = Instant::now();
@@ -69,7 +72,24 @@ pub fn compare(
             request.scenario.file.display()
         )));
     }
-    let experiment = experiment.with_sweep(&arms_sweep(arms), limits)?;
+    let mut all = Vec::new();
+    for file in files {
+        let other = ScenarioSource {
+            file: file.clone(),
+            ..request.scenario.clone()
+        };
+        let arm = file_arm(&experiment.base, &other.scenario()?).map_err(AppError::Request)?;
+        all.push(arm);
+    }
+    all.extend(arms.iter().cloned());
+    if all.is_empty() {
+        return Err(AppError::Request(
+            "compare needs something to compare with: another scenario file, or --arm \
+             NAME:PATH=VALUE"
+                .into(),
+        ));
+    }
+    let experiment = experiment.with_sweep(&arms_sweep(&all), limits)?;
     run_experiment(request, experiment, started, progress)
 }
 

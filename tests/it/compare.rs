@@ -173,3 +173,49 @@ fn a_run_prints_its_headline_means_as_summary_csv_has_them() {
     ];
     assert!(reviewsim_ok(&quiet).stdout.is_empty());
 }
+
+#[test]
+fn another_scenario_file_is_an_arm_of_the_values_where_it_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = dir.path().join("window15.toml");
+    std::fs::write(
+        &other,
+        format!("extends = \"{BASELINE}\"\n[review]\nwindow_days = 15\n"),
+    )
+    .unwrap();
+    let by_file = dir.path().join("file").display().to_string();
+    let by_arm = dir.path().join("arm").display().to_string();
+    let other = other.display().to_string();
+    let common = ["--replications", "30", "--quiet"];
+    let mut args = vec!["compare", BASELINE, &other, "--out", &by_file];
+    args.extend(common);
+    reviewsim_ok(&args);
+    let mut args = vec![
+        "compare",
+        BASELINE,
+        "--arm",
+        "window15:review.window_days=15",
+        "--out",
+        &by_arm,
+    ];
+    args.extend(common);
+    reviewsim_ok(&args);
+    for file in ["compare.csv", "summary.csv", "points.csv"] {
+        let a = std::fs::read(dir.path().join("file").join(file)).unwrap();
+        let b = std::fs::read(dir.path().join("arm").join(file)).unwrap();
+        assert!(a == b, "{file} differs between the file and the arm");
+    }
+    // A file that adds a section cannot be the baseline with values changed.
+    let signs = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/holdout_signs.toml");
+    let output = reviewsim(&["compare", BASELINE, signs, "--replications", "2"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("files compared must set the same parameters"),
+        "{stderr}"
+    );
+    // Nothing to compare with.
+    let output = reviewsim(&["compare", BASELINE, "--replications", "2"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("needs something to compare"));
+}
