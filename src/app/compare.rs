@@ -290,35 +290,6 @@ fn aligned(grid: &[Vec<String>]) -> String {
     text
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_difference_is_rounded_to_the_first_two_digits_of_its_half_width() {
-        assert_eq!(
-            rounded(Some(-0.0123456), Some((-0.03, 0.006))),
-            "-0.012 ± 0.018"
-        );
-        assert_eq!(rounded(Some(12.345), Some((10.0, 14.0))), "+12.3 ± 2.0");
-        assert_eq!(rounded(Some(1234.5), Some((1000.0, 1469.0))), "+1234 ± 234");
-        assert_eq!(rounded(Some(0.0), Some((0.0, 0.0))), "+0 (exact)");
-        assert_eq!(rounded(None, None), "n/a");
-    }
-
-    #[test]
-    fn an_arm_reads_its_name_and_settings_with_lists_whole() {
-        let arm: Arm = "carve:labs.meta.participation.signed=true,labs.meta.participation.carve_out=[open_weights, api]"
-            .parse()
-            .unwrap();
-        assert_eq!(arm.name, "carve");
-        assert_eq!(arm.overrides.len(), 2);
-        assert_eq!(arm.overrides[1].path, "labs.meta.participation.carve_out");
-        assert!("nameless".parse::<Arm>().is_err());
-        assert!(":review.window_days=15".parse::<Arm>().is_err());
-    }
-}
-
 /// Another scenario file as an arm of `base`: the values where its resolved
 /// settings differ from the base's, named by the file's stem. Both must
 /// have the same labs, lines, tracks and segments and set the same
@@ -402,4 +373,33 @@ fn flatten(
 /// Whether a list entry is a named table (addressed by its id in paths).
 fn named(item: &toml::Value) -> bool {
     item.get("id").and_then(toml::Value::as_str).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_difference_is_rounded_to_the_first_two_digits_of_its_half_width() {
+        assert_eq!(
+            rounded(Some(-0.0123456), Some((-0.03, 0.006))),
+            "-0.012 ± 0.018"
+        );
+        assert_eq!(rounded(Some(12.345), Some((10.0, 14.0))), "+12.3 ± 2.0");
+        assert_eq!(rounded(Some(1234.5), Some((1000.0, 1469.0))), "+1234 ± 234");
+        assert_eq!(rounded(Some(0.0), Some((0.0, 0.0))), "+0 (exact)");
+        assert_eq!(rounded(None, None), "n/a");
+    }
+
+    #[test]
+    fn an_arm_reads_its_name_and_settings_with_lists_whole() {
+        let arm: Arm = "carve:labs.meta.participation.signed=true,labs.meta.participation.carve_out=[open_weights, api]"
+            .parse()
+            .unwrap();
+        assert_eq!(arm.name, "carve");
+        assert_eq!(arm.overrides.len(), 2);
+        assert_eq!(arm.overrides[1].path, "labs.meta.participation.carve_out");
+        assert!("nameless".parse::<Arm>().is_err());
+        assert!(":review.window_days=15".parse::<Arm>().is_err());
+    }
 }
