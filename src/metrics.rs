@@ -265,7 +265,11 @@ pub const SYSTEM: &[Metric<SystemOutcome>] = &[
     Metric {
         name: "hazardous_exposure_days",
         kind: Kind::Number,
-        about: "exposure of hazardous models on the market, integrated over time",
+        about: "adopter-days of hazardous models: each day, the adopters of every \
+                hazardous model (weighted by their segment's incident_exposure_weight) \
+                plus its derivatives' and its own exposure; the incidents expected are \
+                this times incidents.rate_per_exposure_day (and the preparedness factor \
+                for hazards a review found)",
         value: |s| Some(s.hazardous_exposure_days),
     },
     Metric {

@@ -193,3 +193,18 @@ fn the_outputs_page_gives_each_day_column_the_type_the_files_have() {
     let integers = &integers[..integers.find("\n- ").unwrap()];
     assert!(!integers.contains("signed_day"), "{integers}");
 }
+
+#[test]
+fn hazardous_exposure_days_says_what_it_counts_and_how_it_makes_incidents() {
+    let scenario = crate::common::baseline_with(&[]);
+    let about = reviewsim::metrics::system_metric_columns(&scenario)
+        .into_iter()
+        .find(|(name, ..)| name == "hazardous_exposure_days")
+        .map(|(.., about)| about)
+        .unwrap();
+    assert!(
+        about.starts_with("adopter-days of hazardous models"),
+        "{about}"
+    );
+    assert!(about.contains("incidents.rate_per_exposure_day"), "{about}");
+}
