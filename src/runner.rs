@@ -18,7 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
 
@@ -269,7 +270,7 @@ impl RunError {
 /// Runs the units of `config.rounds` (every round by default) of the points
 /// of `points`, handing results to `sink` in schedule order, telling it when
 /// a block's units are all delivered, and reporting (done, total) work units
-/// to `progress` after each chunk. The sink writes one chunk while the pool
+/// to `progress` as units complete (and (total, total) at the end). The sink writes one chunk while the pool
 /// simulates the next. Returns the number of work units run (those run only
 /// for pairs excluded).
 pub fn run(
@@ -297,11 +298,14 @@ pub fn run(
     };
     let mut plans = schedule.units(rounds);
     let mut scenarios = Scenarios::new(points, config.pair_with);
+    let progress = Progress {
+        simulated: AtomicU64::new(0),
+        total,
+        report: Mutex::new((0, progress)),
+    };
     let mut delivery = Delivery {
         sink,
-        progress,
         schedule,
-        total,
         done: 0,
         block: None,
     };
@@ -316,7 +320,7 @@ pub fn run(
             let previous = ready.take();
             let (written, results) = rayon::join(
                 || previous.map_or(Ok(()), |results| delivery.deliver(results)),
-                || simulate_chunk(&chunk, &scenarios, config, recording),
+                || simulate_chunk(&chunk, &scenarios, config, recording, &progress),
             );
             written?;
             ready = Some(results?);
@@ -326,6 +330,7 @@ pub fn run(
         }
         delivery.finish()?;
         config.stop.check()?;
+        progress.done(delivery.done);
         Ok(total)
     })
 }
@@ -336,6 +341,7 @@ fn simulate_chunk(
     scenarios: &Scenarios<'_>,
     config: &RunConfig,
     recording: bool,
+    progress: &Progress<'_>,
 ) -> Result<Vec<UnitResult>, RunError> {
     chunk
         .par_iter()
@@ -353,6 +359,9 @@ fn simulate_chunk(
                 _ => simulate_unit(scenario, plan.point, plan.replication, config.recording),
             };
             result.pairing_only = plan.pairing_only;
+            if !plan.pairing_only {
+                progress.simulated();
+            }
             Ok(result)
         })
         .collect()
@@ -399,12 +408,48 @@ impl<'p> Scenarios<'p> {
     }
 }
 
-/// Hands results to the sink in order, with block boundaries and progress.
+/// Work units done, told as they complete: the workers count the units they
+/// simulate, and whichever finds the report free tells it, so that a bar
+/// moves unit by unit rather than a chunk at a time.
+struct Progress<'p> {
+    simulated: AtomicU64,
+    total: u64,
+    /// The last count told (counts only grow), and whom to tell.
+    report: Mutex<(u64, &'p mut Report<'p>)>,
+}
+
+/// What a run tells its progress to: (done, total) work units.
+type Report<'p> = dyn FnMut(u64, u64) + Send + 'p;
+
+impl Progress<'_> {
+    /// One more unit simulated.
+    fn simulated(&self) {
+        let done = self.simulated.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Ok(mut report) = self.report.try_lock() {
+            let (told, tell) = &mut *report;
+            let done = done.max(*told).min(self.total);
+            if done > *told {
+                *told = done;
+                tell(done, self.total);
+            }
+        }
+    }
+
+    /// Every unit is delivered: `done` of them.
+    fn done(&self, done: u64) {
+        let mut report = self.report.lock().unwrap_or_else(PoisonError::into_inner);
+        let (told, tell) = &mut *report;
+        if *told != done {
+            *told = done;
+            tell(done, self.total);
+        }
+    }
+}
+
+/// Hands results to the sink in order, with block boundaries.
 struct Delivery<'s> {
     sink: &'s mut (dyn UnitSink + Send),
-    progress: &'s mut (dyn FnMut(u64, u64) + Send),
     schedule: Schedule,
-    total: u64,
     done: u64,
     block: Option<usize>,
 }
@@ -422,7 +467,6 @@ impl Delivery<'_> {
             }
             self.sink.accept(result)?;
         }
-        (self.progress)(self.done, self.total);
         Ok(())
     }
 

@@ -208,3 +208,49 @@ fn hazardous_exposure_days_says_what_it_counts_and_how_it_makes_incidents() {
     );
     assert!(about.contains("incidents.rate_per_exposure_day"), "{about}");
 }
+
+/// Takes units and keeps nothing.
+struct Discard;
+
+impl reviewsim::runner::UnitSink for Discard {
+    fn accept(&mut self, _: &reviewsim::runner::UnitResult) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn progress_moves_unit_by_unit_not_a_chunk_at_a_time() {
+    use reviewsim::runner::{CHUNK_UNITS, RunConfig, run};
+    let units = CHUNK_UNITS as u64 + 88;
+    for threads in [1, 2] {
+        let replications = format!("simulation.replications={units}");
+        let scenario = crate::common::baseline_with(&[replications.as_str()]);
+        let config = RunConfig {
+            threads: Some(threads),
+            ..RunConfig::default()
+        };
+        let mut told: Vec<(u64, u64)> = Vec::new();
+        let mut progress = |done, total| told.push((done, total));
+        run(&vec![scenario], &config, &mut Discard, &mut progress).unwrap();
+        // Counts only grow, from the first unit to the last, and the total
+        // is known from the start.
+        assert!(
+            told.windows(2).all(|w| w[0].0 < w[1].0),
+            "{threads}: {told:?}"
+        );
+        assert!(told.iter().all(|&(_, total)| total == units));
+        assert_eq!(told.last(), Some(&(units, units)));
+        assert!(
+            told[0].0 <= 2 * threads as u64,
+            "{threads}: first {:?}",
+            told[0]
+        );
+        // Not two jumps of a chunk: many steps before the first chunk ends.
+        let within_first_chunk = told.iter().filter(|(done, _)| *done < CHUNK_UNITS as u64);
+        assert!(
+            within_first_chunk.count() > 50,
+            "{threads}: {} reports",
+            told.len()
+        );
+    }
+}
