@@ -40,6 +40,12 @@ pub enum Role {
         /// The meaning of the `date` column.
         date: &'static str,
     },
+    /// A whole day: a column of whole days from the start (an integer),
+    /// and a `date` column with this meaning.
+    Day {
+        /// The meaning of the `date` column.
+        date: &'static str,
+    },
     /// An index, written as the id it names (empty when absent).
     Id(Ids),
     /// A number (empty when undefined).

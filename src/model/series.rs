@@ -41,7 +41,10 @@ pub struct RecordedTable {
 
 /// What a time series is sampled from: the world at a sample time.
 pub(crate) struct View<'w, 's> {
-    /// The sample time.
+    /// The day the sample is due: a whole number of days, written as its
+    /// time.
+    pub day: SimTime,
+    /// The time the world is at: the first market step on or after `day`.
     pub now: SimTime,
     /// The market, if the scenario has one.
     pub market: Option<&'w Market<'s>>,
@@ -192,11 +195,14 @@ impl<'s> Sampler<'s> {
         self.next.is_some()
     }
 
-    /// Samples the world at `view.now` if a sample is due.
+    /// The day of the sample due at `now`, if one is.
+    pub(crate) fn due(&self, now: SimTime) -> Option<SimTime> {
+        self.next.filter(|due| now >= *due)
+    }
+
+    /// Takes the sample of `view.day`.
     pub(crate) fn sample(&mut self, view: &View<'_, '_>) {
-        let Some(due) = self.next.filter(|due| view.now >= *due) else {
-            return;
-        };
+        let due = view.day;
         for (table, rows) in TABLES.iter().zip(&mut self.tables) {
             if let Some(sample) = table.sample {
                 sample(view, rows);

@@ -315,13 +315,16 @@ impl<'s> World<'s> {
 
     fn on_tick(&mut self, context: &mut Context<'_, Event>) {
         self.advance_to_now(context);
-        self.sampler.sample(&View {
-            now: context.now(),
-            market: self.market.as_ref(),
-            program: &self.program,
-            politics: &self.politics,
-            lab_count: self.scenario.labs.len(),
-        });
+        if let Some(day) = self.sampler.due(context.now()) {
+            self.sampler.sample(&View {
+                day,
+                now: context.now(),
+                market: self.market.as_ref(),
+                program: &self.program,
+                politics: &self.politics,
+                lab_count: self.scenario.labs.len(),
+            });
+        }
         let step = match &self.market {
             Some(market) => market.step_length(),
             None => SimDuration::from_days(1.0),

@@ -66,6 +66,10 @@ fn recorded_columns(fields: &[Field]) -> Vec<Column> {
                 columns.push(Column::number(name, about));
                 columns.push(Column::date("date", date));
             }
+            Role::Day { date } => {
+                columns.push(Column::integer(name, about));
+                columns.push(Column::date("date", date));
+            }
             Role::Id(_) | Role::Text => columns.push(Column::string(name, about)),
             Role::Number => columns.push(Column::number(name, about)),
             Role::Integer => columns.push(Column::integer(name, about)),
@@ -287,10 +291,13 @@ impl<'s> UnitTables<'s> {
             self.fields.clear();
             recorded.values(row, &mut self.fields);
             cells.clear();
-            for value in &self.fields {
+            for (field, value) in recorded.fields().iter().zip(&self.fields) {
                 match *value {
                     Value::Time(time) => {
-                        cells.push(Cell::Number(time.as_days()));
+                        cells.push(match field.role {
+                            Role::Day { .. } => Cell::Integer(time.whole_days() as i64),
+                            _ => Cell::Number(time.as_days()),
+                        });
                         cells.push(Cell::Date(dates.of(time)));
                     }
                     Value::Id(ids, index) => cells.push(text(self.ids.of(ids, index))),

@@ -254,3 +254,38 @@ fn progress_moves_unit_by_unit_not_a_chunk_at_a_time() {
         );
     }
 }
+
+#[test]
+fn a_time_series_day_is_a_whole_number_whatever_the_market_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let args = [
+        "run",
+        BASELINE,
+        "--set",
+        "market.step_days=0.3",
+        "--replications",
+        "1",
+        "--timeseries",
+        "2",
+        "--out",
+        &out,
+        "--quiet",
+    ];
+    let output = reviewsim(&args);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for table in ["timeseries", "queue_timeseries", "pressure_timeseries"] {
+        let rows = crate::common::csv_rows(&dir.path().join(format!("{table}.csv")));
+        let mut days: Vec<u64> = rows.iter().map(|r| r["day"].parse().unwrap()).collect();
+        days.dedup();
+        // Every other day from day 0, as whole numbers, up to the last day
+        // with a market step on or after it within the run (day 730, the
+        // horizon, has none: the last step is at 729.9).
+        let expected: Vec<u64> = (0..730).step_by(2).collect();
+        assert_eq!(days, expected, "{table}");
+    }
+}

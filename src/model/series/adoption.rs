@@ -7,9 +7,10 @@ use crate::model::record::{Ids, Recorder, Role};
 crate::declare_row! {
     /// One lab's adopters in one segment at a sample time.
     pub struct AdoptionSample in "timeseries", "one row per sample × segment × lab" {
-        /// When.
-        pub time: SimTime => "day", Role::Time { date: "sample time as a date" },
-            "sample time, in days from the start";
+        /// The sample's day (the values are the world's at the first
+        /// market step on or after it).
+        pub time: SimTime => "day", Role::Day { date: "sample day as a date" },
+            "sample day, in whole days from the start";
         /// Segment index.
         pub segment: u32 => "segment", Role::Id(Ids::Segment), "segment id";
         /// Lab index.
@@ -35,7 +36,7 @@ impl Sampled for AdoptionSample {
         for (segment, labs) in market.snapshot(view.lab_count).into_iter().enumerate() {
             for (lab, adopters) in labs.into_iter().enumerate() {
                 rows.push(AdoptionSample {
-                    time: view.now,
+                    time: view.day,
                     segment: segment as u32,
                     lab: lab as u32,
                     adopters: adopters.api + adopters.open_weights,

@@ -7,9 +7,10 @@ use crate::model::record::{Ids, Recorder, Role};
 crate::declare_row! {
     /// One lab's political state at a sample time.
     pub struct PressureSample in "pressure_timeseries", "one row per sample × lab" {
-        /// When.
-        pub time: SimTime => "day", Role::Time { date: "sample time as a date" },
-            "sample time, in days from the start";
+        /// The sample's day (the values are the world's at the first
+        /// market step on or after it).
+        pub time: SimTime => "day", Role::Day { date: "sample day as a date" },
+            "sample day, in whole days from the start";
         /// Lab index.
         pub lab: u32 => "lab", Role::Id(Ids::Lab), "lab id";
         /// Pressure on the lab, after decay.
@@ -26,7 +27,7 @@ impl Sampled for PressureSample {
     fn sample(view: &View<'_, '_>, rows: &mut Recorder<'_>) {
         for lab in 0..view.lab_count {
             rows.push(PressureSample {
-                time: view.now,
+                time: view.day,
                 lab: lab as u32,
                 pressure: view.politics.pressure_at(lab, view.now),
                 escalation_level: view.politics.level(lab),

@@ -7,9 +7,10 @@ use crate::model::record::{Ids, Recorder, Role};
 crate::declare_row! {
     /// One track's queue at a sample time.
     pub struct QueueSample in "queue_timeseries", "one row per sample × track" {
-        /// When.
-        pub time: SimTime => "day", Role::Time { date: "sample time as a date" },
-            "sample time, in days from the start";
+        /// The sample's day (the values are the world's at the first
+        /// market step on or after it).
+        pub time: SimTime => "day", Role::Day { date: "sample day as a date" },
+            "sample day, in whole days from the start";
         /// Track index.
         pub track: u32 => "track", Role::Id(Ids::Track), "track id";
         /// Models waiting for a team.
@@ -24,7 +25,7 @@ impl Sampled for QueueSample {
         let queues = view.program.queue_snapshot();
         for (track, (queue_length, busy_teams)) in queues.into_iter().enumerate() {
             rows.push(QueueSample {
-                time: view.now,
+                time: view.day,
                 track: track as u32,
                 queue_length,
                 busy_teams,
