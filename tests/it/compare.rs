@@ -219,3 +219,50 @@ fn another_scenario_file_is_an_arm_of_the_values_where_it_differs() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("needs something to compare"));
 }
+
+#[test]
+fn a_compare_in_shards_merges_into_the_whole_and_runs_to_a_precision() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let compare = |extra: &[&str]| {
+        let mut args = vec!["compare", BASELINE, "--arm", SIGNED, "--replications", "40"];
+        args.extend(extra);
+        args.push("--quiet");
+        reviewsim_ok(&args);
+    };
+    compare(&["--out", &path("whole")]);
+    compare(&["--shard", "0/2", "--out", &path("s0")]);
+    compare(&["--shard", "1/2", "--out", &path("s1")]);
+    reviewsim_ok(&[
+        "merge",
+        &path("s0"),
+        &path("s1"),
+        "--out",
+        &path("merged"),
+        "--quiet",
+    ]);
+    for file in [
+        "compare.csv",
+        "summary.csv",
+        "points.csv",
+        "lab_outcomes.csv",
+    ] {
+        let whole = std::fs::read(dir.path().join("whole").join(file)).unwrap();
+        let merged = std::fs::read(dir.path().join("merged").join(file)).unwrap();
+        assert!(
+            whole == merged,
+            "{file}: the merged shards differ from the whole"
+        );
+    }
+    compare(&[
+        "--precision",
+        "delay_days_mean:meta=1",
+        "--out",
+        &path("precise"),
+    ]);
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(dir.path().join("precise").join("manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["precision"]["met"], true, "{manifest}");
+}
