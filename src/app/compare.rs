@@ -152,62 +152,61 @@ fn short(value: f64) -> String {
 /// The headline differences of every point from the baseline, one table per
 /// point: labs as rows, metrics as columns; then the system's.
 pub fn differences_text(differences: &[Difference], names: &[String]) -> String {
-    let mut text = String::new();
-    let mut points: Vec<usize> = differences.iter().map(|d| d.point).collect();
-    points.dedup();
-    for point in points {
-        let rows: Vec<Cell> = (differences.iter())
-            .filter(|d| d.point == point)
-            .map(|d| Cell {
-                lab: &d.lab,
-                metric: &d.metric,
-                text: rounded(percent(&d.metric, d.mean), percent_ci(&d.metric, d.ci95)),
-            })
-            .collect();
-        let name = names.get(point).map_or("", String::as_str);
-        let baseline = names.first().map_or("baseline", String::as_str);
-        let pairs = (differences.iter().filter(|d| d.point == point))
-            .map(|d| d.pairs)
-            .max()
-            .unwrap_or(0);
-        let _ = writeln!(
-            text,
-            "{name} minus {baseline}: mean paired difference ± half-width of its 95% interval \
-             ({pairs} paired replications)"
-        );
-        text.push_str(&table(&rows, |lab| lab != "all", "lab"));
-        text.push_str(&table(&rows, |lab| lab == "all", "system"));
-        text.push('\n');
-    }
-    text
+    let baseline = names.first().map_or("baseline", String::as_str);
+    per_point(
+        differences.iter().map(|d| {
+            let shown = rounded(percent(&d.metric, d.mean), percent_ci(&d.metric, d.ci95));
+            (d.point, &d.lab, &d.metric, shown, d.pairs)
+        }),
+        |point, pairs| {
+            let name = names.get(point).map_or("", String::as_str);
+            format!(
+                "{name} minus {baseline}: mean paired difference ± half-width of its 95% \
+                 interval ({pairs} paired replications)"
+            )
+        },
+    )
 }
 
 /// The headline means of every point, one table per point as for the
 /// differences.
 pub fn headline_text(estimates: &[Estimate], names: &[String]) -> String {
+    per_point(
+        estimates.iter().map(|e| {
+            let shown = level(percent(&e.metric, e.mean), percent_ci(&e.metric, e.ci95));
+            (e.point, &e.lab, &e.metric, shown, e.n)
+        }),
+        |point, n| {
+            let name = names.get(point).map_or("", String::as_str);
+            format!(
+                "{name}: mean per replication ± half-width of its 95% interval ({n} replications)"
+            )
+        },
+    )
+}
+
+/// A titled pair of tables (labs, then the system) for each point of
+/// `shown`: (point, lab, metric, the value shown, replications), in point
+/// order. `title` names a point given its most replications.
+fn per_point<'a>(
+    shown: impl Iterator<Item = (usize, &'a String, &'a String, String, u64)>,
+    title: impl Fn(usize, u64) -> String,
+) -> String {
+    let mut points: Vec<(usize, u64, Vec<Cell<'a>>)> = Vec::new();
+    for (point, lab, metric, text, n) in shown {
+        if points.last().is_none_or(|(last, ..)| *last != point) {
+            points.push((point, 0, Vec::new()));
+        }
+        if let Some((_, most, cells)) = points.last_mut() {
+            *most = (*most).max(n);
+            cells.push(Cell { lab, metric, text });
+        }
+    }
     let mut text = String::new();
-    let mut points: Vec<usize> = estimates.iter().map(|e| e.point).collect();
-    points.dedup();
-    for point in points {
-        let rows: Vec<Cell> = (estimates.iter())
-            .filter(|e| e.point == point)
-            .map(|e| Cell {
-                lab: &e.lab,
-                metric: &e.metric,
-                text: level(percent(&e.metric, e.mean), percent_ci(&e.metric, e.ci95)),
-            })
-            .collect();
-        let n = (estimates.iter().filter(|e| e.point == point))
-            .map(|e| e.n)
-            .max()
-            .unwrap_or(0);
-        let name = names.get(point).map_or("", String::as_str);
-        let _ = writeln!(
-            text,
-            "{name}: mean per replication ± half-width of its 95% interval ({n} replications)"
-        );
-        text.push_str(&table(&rows, |lab| lab != "all", "lab"));
-        text.push_str(&table(&rows, |lab| lab == "all", "system"));
+    for (point, most, cells) in points {
+        let _ = writeln!(text, "{}", title(point, most));
+        text.push_str(&table(&cells, |lab| lab != "all", "lab"));
+        text.push_str(&table(&cells, |lab| lab == "all", "system"));
         text.push('\n');
     }
     text
