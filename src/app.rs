@@ -16,7 +16,8 @@ mod staging;
 use std::path::PathBuf;
 
 pub use compare::{
-    Arm, HEADLINE, differences_text, headline_metrics, headline_text, level, rounded,
+    Arm, HEADLINE, differences_text, headline_metrics, headline_text, level, percent, percent_ci,
+    rounded,
 };
 pub use describe::describe;
 pub use merge::{MergeError, MergeReport, merge};
@@ -27,7 +28,7 @@ pub use precision::{
 pub use run::{compare, run, sensitivity, swept_of};
 pub use sensitivity::{
     DEFAULT_BASE_ROWS, DEFAULT_TRAJECTORIES, HEADLINE_METRICS, SensitivityRequest, ranked_text,
-    sensitivity_sweep,
+    sensitivity_sweep, three_significant,
 };
 
 use crate::experiment::{Experiment, ExperimentError, Limits};
@@ -123,6 +124,9 @@ impl ScenarioSource {
 /// A `run` request.
 #[derive(Debug, Clone)]
 pub struct RunRequest {
+    /// The command line that asked for the run (for the manifest; may be
+    /// empty).
+    pub command: Vec<String>,
     /// The scenario.
     pub scenario: ScenarioSource,
     /// The output directory.

@@ -32,6 +32,9 @@ use signal_hook::flag;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The command line as given, for the manifest.
+    #[arg(skip)]
+    words: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +81,23 @@ enum Command {
     /// after it, and how the review ended; per lab, the totals. Writes
     /// replay_releases.csv and replay_labs.csv.
     Replay(ObservedArgs),
+    /// Write OUT/report.html from what a run, compare, sensitivity study or
+    /// merge wrote to OUT: one self-contained page (inline SVG charts, no
+    /// script, nothing fetched) with the provenance, the headline table,
+    /// fan charts of shares over time (with --timeseries), delays per lab,
+    /// the differences between arms with their intervals, and the
+    /// sensitivity ranking.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// The output directory of a finished run (its --out).
+    #[arg(value_name = "OUT")]
+    dir: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -470,6 +490,9 @@ struct ScenarioArgs {
 
 #[derive(Debug, Args)]
 struct RunArgs {
+    /// The command line as given, for the manifest.
+    #[arg(skip)]
+    words: Vec<String>,
     #[command(flatten)]
     scenario: ScenarioArgs,
     #[command(flatten)]
@@ -559,7 +582,8 @@ fn overrides(set: &[String]) -> anyhow::Result<Vec<Override>> {
 /// usage (clap), 128 + the signal's number when SIGINT (130) or SIGTERM
 /// (143) stopped a run or a merge.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let words: Vec<OsString> = std::env::args_os().collect();
+    let cli = Cli::parse_from(&words).given(&words);
     let stdout = &mut StdoutUnlessClosed;
     match cli.dispatch(stdout) {
         Ok(()) => ExitCode::SUCCESS,
@@ -586,7 +610,8 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    Cli::try_parse_from(args)?.dispatch(out)
+    let words: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    Cli::try_parse_from(&words)?.given(&words).dispatch(out)
 }
 
 /// The signal that stopped a run, if one did.
@@ -625,8 +650,28 @@ fn stop_on_signals() -> anyhow::Result<Stop> {
 }
 
 impl Cli {
+    /// Keeps the command line it was parsed from (the program named
+    /// `reviewsim`), to be recorded in the manifest of what it writes.
+    fn given(mut self, words: &[OsString]) -> Self {
+        self.words = std::iter::once("reviewsim".to_string())
+            .chain(
+                words
+                    .iter()
+                    .skip(1)
+                    .map(|w| w.to_string_lossy().into_owned()),
+            )
+            .collect();
+        self
+    }
+
     /// Runs the command, printing to `out`.
-    pub fn dispatch(self, out: &mut dyn Write) -> anyhow::Result<()> {
+    pub fn dispatch(mut self, out: &mut dyn Write) -> anyhow::Result<()> {
+        match &mut self.command {
+            Command::Run(args) => args.words = self.words.clone(),
+            Command::Compare(args) => args.run.words = self.words.clone(),
+            Command::Sensitivity(args) => args.run.words = self.words.clone(),
+            _ => {}
+        }
         match self.command {
             Command::Validate(args) => validate(out, &args),
             Command::Params(args) => print(out, &params(&args)?),
@@ -643,6 +688,7 @@ impl Cli {
                 let report = app::replay(&args.request()?)?;
                 print_observed(out, &report, args.options.quiet)
             }
+            Command::Report(args) => report(out, &args),
         }
     }
 }
@@ -667,6 +713,22 @@ fn validate(out: &mut dyn Write, args: &ValidateArgs) -> anyhow::Result<()> {
         true => Ok(()),
         false => print(out, &text),
     }
+}
+
+/// `report`: the page written, and where.
+fn report(out: &mut dyn Write, args: &ReportArgs) -> anyhow::Result<()> {
+    let written = crate::report::write(&args.dir)?;
+    if !args.quiet {
+        print(
+            out,
+            &format!(
+                "wrote {} ({} charts; open it in a browser)\n",
+                written.path.display(),
+                written.charts.len()
+            ),
+        )?;
+    }
+    Ok(())
 }
 
 /// `merge`: the shards joined, and the files written.
@@ -808,6 +870,7 @@ fn params(args: &ParamsArgs) -> anyhow::Result<String> {
 /// The run that the command line asks for.
 fn run_request(args: &RunArgs) -> anyhow::Result<RunRequest> {
     Ok(RunRequest {
+        command: args.words.clone(),
         scenario: args.options.source(&args.scenario)?,
         out: args.options.out(&args.scenario),
         threads: args.options.threads(),

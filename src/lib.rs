@@ -57,6 +57,7 @@ pub mod observed;
 pub mod output;
 pub mod params;
 pub mod progress;
+pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod sensitivity;

@@ -20,7 +20,7 @@ pub use aggregates::{
 pub use compare::{COMPARE_STATISTICS, CompareTable, Difference, compare_schema};
 pub use dir::{FileDigest, OutputDir, OutputError, TalliedFile, Tally};
 pub use kinds::{OutputKind, Outputs};
-pub use manifest::{Manifest, ShardInfo};
+pub use manifest::{Manifest, ShardInfo, scenario_digest};
 pub use points::{points_schema, write_points};
 pub use sensitivity::{IndexRow, NOISE_TARGET, SensitivityTable, sensitivity_schema};
 pub use summary::{Estimate, SUMMARY_STATISTICS, SummaryTable, cell, summary_schema};

@@ -213,11 +213,12 @@ fn per_point<'a>(
 }
 
 /// A share as a percentage, other metrics as they are.
-fn percent(metric: &str, value: Option<f64>) -> Option<f64> {
+pub fn percent(metric: &str, value: Option<f64>) -> Option<f64> {
     value.map(|v| if metric == "share_all" { 100.0 * v } else { v })
 }
 
-fn percent_ci(metric: &str, ci95: Option<(f64, f64)>) -> Option<(f64, f64)> {
+/// A share's interval in percent, other metrics' as they are.
+pub fn percent_ci(metric: &str, ci95: Option<(f64, f64)>) -> Option<(f64, f64)> {
     ci95.map(|(low, high)| match metric {
         "share_all" => (100.0 * low, 100.0 * high),
         _ => (low, high),

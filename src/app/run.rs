@@ -270,6 +270,7 @@ fn manifest<'e>(
     rounds: Option<Range<u64>>,
 ) -> Manifest<'e> {
     let mut manifest = Manifest::new(&experiment.base, experiment.points.len() as u64);
+    manifest.command = request.command.clone();
     manifest.overrides = (request.scenario.overrides().into_iter())
         .map(|ov| ov.arg)
         .collect();

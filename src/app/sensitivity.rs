@@ -220,7 +220,9 @@ pub fn ranked_text(rows: &[IndexRow], metrics: &[String], top: usize) -> String 
         for row in shown {
             let interval = row
                 .ci95
-                .map(|(low, high)| format!(" [{}, {}]", short(low), short(high)))
+                .map(|(low, high)| {
+                    format!(" [{}, {}]", three_significant(low), three_significant(high))
+                })
                 .unwrap_or_default();
             let flag = if row.noise_dominated == Some(true) {
                 "  (within noise)"
@@ -232,7 +234,7 @@ pub fn ranked_text(rows: &[IndexRow], metrics: &[String], top: usize) -> String 
                 "  {}. {:<52} {}{interval}{flag}",
                 row.rank.unwrap_or(0),
                 row.parameter,
-                short(row.value.unwrap_or(f64::NAN))
+                three_significant(row.value.unwrap_or(f64::NAN))
             );
         }
     }
@@ -240,7 +242,7 @@ pub fn ranked_text(rows: &[IndexRow], metrics: &[String], top: usize) -> String 
 }
 
 /// A number in three significant digits.
-fn short(value: f64) -> String {
+pub fn three_significant(value: f64) -> String {
     if value == 0.0 {
         "0".to_string()
     } else if (0.001..1e5).contains(&value.abs()) {
@@ -269,10 +271,10 @@ mod tests {
 
     #[test]
     fn numbers_are_shown_with_three_significant_digits() {
-        assert_eq!(short(0.41234), "0.412");
-        assert_eq!(short(12.345), "12.3");
-        assert_eq!(short(0.0), "0");
-        assert_eq!(short(-0.0123), "-0.0123");
-        assert_eq!(short(1.5e-7), "1.50e-7");
+        assert_eq!(three_significant(0.41234), "0.412");
+        assert_eq!(three_significant(12.345), "12.3");
+        assert_eq!(three_significant(0.0), "0");
+        assert_eq!(three_significant(-0.0123), "-0.0123");
+        assert_eq!(three_significant(1.5e-7), "1.50e-7");
     }
 }

@@ -30,6 +30,9 @@ pub struct Manifest<'s> {
     pub lines: usize,
     /// Review tracks.
     pub tracks: usize,
+    /// The command line that ran, word by word (the program as
+    /// `reviewsim`); empty when the run was not started from one.
+    pub command: Vec<String>,
     /// `--set` overrides applied, in order.
     pub overrides: Vec<String>,
     /// Worker threads used (results do not depend on it).
@@ -43,6 +46,9 @@ pub struct Manifest<'s> {
     pub wall_time_seconds: f64,
     /// The scenario as run: file, then overrides, defaults filled in.
     pub resolved_scenario: &'s Settings,
+    /// SHA-256 of `resolved_scenario` as compact JSON with sorted keys
+    /// ([`scenario_digest`]): the same digest and seed, the same numbers.
+    pub resolved_scenario_sha256: String,
     /// The sweep as run (after overrides), if any.
     pub sweep: Option<&'s RawSweep>,
     /// The tables' file format (`--format`).
@@ -90,12 +96,16 @@ impl<'s> Manifest<'s> {
             labs: scenario.labs.len(),
             lines: scenario.line_count(),
             tracks: scenario.review.tracks.len(),
+            command: Vec::new(),
             overrides: Vec::new(),
             threads: 0,
             block_points: 0,
             files: Vec::new(),
             wall_time_seconds: 0.0,
             resolved_scenario: scenario.resolved(),
+            resolved_scenario_sha256: serde_json::to_value(scenario.resolved())
+                .map(|v| scenario_digest(&v))
+                .unwrap_or_default(),
             sweep: None,
             format: super::Format::Csv,
             outputs: Vec::new(),
@@ -104,4 +114,14 @@ impl<'s> Manifest<'s> {
             checksums: Default::default(),
         }
     }
+}
+
+/// The SHA-256 (hex) of a resolved scenario as compact JSON with its keys
+/// sorted: the digest a manifest records, and a report recomputes for a
+/// manifest without one.
+pub fn scenario_digest(resolved: &serde_json::Value) -> String {
+    use sha2::{Digest, Sha256};
+    let text = serde_json::to_string(resolved).unwrap_or_default();
+    let hash = Sha256::digest(text.as_bytes());
+    hash.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -26,6 +26,7 @@ mod politics;
 mod precision;
 mod reads;
 mod recorded_tables;
+mod report;
 mod review_policy;
 mod scenario_errors;
 mod sensitivity;
