@@ -159,12 +159,13 @@ impl Output {
 pub fn write(dir: &Path) -> Result<Written, ReportError> {
     let output = Output::open(dir)?;
     let mut page = page::Page::new(&output);
-    sections::provenance(&output, &mut page);
-    sections::headline(&output, &mut page)?;
+    sections::summary_line(&output, &mut page);
     sections::comparison(&output, &mut page)?;
+    sections::headline(&output, &mut page)?;
     sections::shares(&output, &mut page)?;
     sections::delays(&output, &mut page)?;
     sections::sensitivity(&output, &mut page)?;
+    sections::provenance(&output, &mut page);
     sections::files(&output, &mut page);
     let path = dir.join(FILE_NAME);
     write_whole(&path, page.html().as_bytes()).map_err(|source| ReportError::Write {

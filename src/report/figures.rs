@@ -337,6 +337,8 @@ fn ranking_figure(
     (main, second): (&str, &str),
 ) -> Result<(), ReportError> {
     let (what, unit) = title_of(metric);
+    // Indices are of the metric as written: a share as a fraction.
+    let unit = if unit == "%" { "share (0 to 1)" } else { unit };
     let change = match change {
         "" => String::new(),
         change => format!(", change when {change}"),

@@ -14,22 +14,23 @@ use crate::output::{Difference, Estimate};
 
 pub use super::figures::{delays, sensitivity, shares};
 
-/// What the charts call each headline metric, and its unit on an axis.
+/// What the charts call each headline metric, and its unit on an axis, in
+/// the order the charts come.
 pub const TITLES: [(&str, &str, &str); 9] = [
-    ("releases", "Releases", "releases"),
     ("delay_days_mean", "Delay per release", "days"),
     ("share_all", "Market share at the horizon", "%"),
-    (
-        "capability_lead_days",
-        "Days holding the capability lead",
-        "days",
-    ),
     (
         "hazardous_unreviewed_releases",
         "Hazardous releases that reached the public unreviewed",
         "releases",
     ),
     ("incidents", "Incidents", "incidents"),
+    (
+        "capability_lead_days",
+        "Days holding the capability lead",
+        "days",
+    ),
+    ("releases", "Releases", "releases"),
     ("reviews_completed", "Reviews completed", "reviews"),
     (
         "incidents_open_weights",
@@ -94,6 +95,26 @@ pub fn point_names(output: &Output) -> Result<Vec<String>, ReportError> {
         true
     })?;
     Ok(names)
+}
+
+/// One line under the title: what ran, in brief (the provenance section
+/// at the end has the rest).
+pub fn summary_line(output: &Output, page: &mut Page) {
+    let m = &output.manifest;
+    let text = |v: &Value| {
+        v.as_str()
+            .map(String::from)
+            .unwrap_or_else(|| v.to_string())
+    };
+    page.raw(&format!(
+        "<p class=\"lede\">{} · {} point(s) × {} replications · seed {} · {} · \
+         <a href=\"#provenance\">provenance</a></p>\n",
+        escape(&text(&m["scenario_file"])),
+        m["points"],
+        m["replications"],
+        m["seed"],
+        escape(&text(&m["reviewsim_version"]))
+    ));
 }
 
 /// The run's provenance: what ran, with which seed, from which scenario.
@@ -394,7 +415,7 @@ fn difference_charts(
     points: &[usize],
     base_name: &str,
 ) -> Result<(), ReportError> {
-    for (metric, _) in HEADLINE {
+    for (metric, ..) in TITLES {
         let mut by_lab: BTreeMap<(usize, usize), charts::Row> = BTreeMap::new();
         for d in differences.iter().filter(|d| d.metric == metric) {
             let Some(mean) = percent(metric, d.mean) else {

@@ -429,9 +429,9 @@ fn a_parquet_run_reports_the_same_tables_and_charts_as_a_csv_run() {
         reviewsim_ok(&[&args[..], &["--format", format, "--out", o, "--quiet"]].concat());
         reviewsim_ok(&["report", o, "--quiet"]);
         let html = std::fs::read_to_string(out.join("report.html")).unwrap();
-        // From the headline on: the provenance names the command and the time.
-        let from = html.find(">Headline</h2>").unwrap();
-        let to = html.find(">Files</h2>").unwrap();
+        // All but the provenance, which names the command and the time.
+        let from = html.find(">Differences from the baseline</h2>").unwrap();
+        let to = html.find("id=\"provenance\"").unwrap();
         html[from..to].to_string()
     };
     let (csv, parquet) = (charts_of("csv"), charts_of("parquet"));
