@@ -22,6 +22,7 @@ mod observed;
 mod output_dir;
 mod papercuts;
 mod params;
+mod peer_queues;
 mod politics;
 mod precision;
 mod reads;
