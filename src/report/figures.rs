@@ -38,11 +38,16 @@ fn five(values: &mut [f64]) -> [f64; 5] {
     [0.05, 0.25, 0.5, 0.75, 0.95].map(|p| quantile(values, p))
 }
 
-fn caption_of_sample(read: u64, had: u64) -> String {
-    match read < had {
+fn caption_of_sample(output: &Output, read: u64, had: u64) -> String {
+    let points = output.points();
+    let mut text = match read < had {
         true => format!(" Drawn from the first {read} of the {had} replications of each point."),
         false => format!(" From {had} replications."),
+    };
+    if points > FIGURE_POINTS {
+        text.push_str(&format!(" The first {FIGURE_POINTS} of {points} points."));
     }
+    text
 }
 
 /// Fan charts of each lab's share of every segment over time.
@@ -99,7 +104,7 @@ pub fn shares(output: &Output, page: &mut Page) -> Result<(), ReportError> {
             let caption = format!(
                 "Lines: the median over replications; dark bands: the middle 50% (25th to 75th \
                  percentile); light bands: the middle 90% (5th to 95th).{}",
-                caption_of_sample(replications.min(FAN_REPLICATIONS), replications)
+                caption_of_sample(output, replications.min(FAN_REPLICATIONS), replications)
             );
             page.chart(&title, &svg, &caption);
         }
@@ -178,7 +183,7 @@ pub fn delays(output: &Output, page: &mut Page) -> Result<(), ReportError> {
         "Each replication's mean delay over the lab's releases. Whiskers: 5th to 95th \
          percentile; box: 25th to 75th; bar: median; dot: mean. Replications in which a lab \
          released nothing have no delay and are left out.{}",
-        caption_of_sample(replications.min(DELAY_REPLICATIONS), replications)
+        caption_of_sample(output, replications.min(DELAY_REPLICATIONS), replications)
     );
     page.chart("Delay per release, by lab", &svg, &caption);
     Ok(())

@@ -88,7 +88,7 @@ pub fn point_names(output: &Output) -> Result<Vec<String>, ReportError> {
     table.rows(&wanted, |cells| {
         if let Some(name) = whole(cells[0]).and_then(|p| names.get_mut(p as usize)) {
             let values: Vec<String> = (swept.iter().zip(&cells[1..]))
-                .map(|(path, value)| format!("{path}={}", value.unwrap_or("")))
+                .map(|(path, value)| format!("{path}={}", plain(value.unwrap_or(""))))
                 .collect();
             *name = format!("{name} ({})", values.join(", "));
         }
@@ -115,6 +115,14 @@ pub fn summary_line(output: &Output, page: &mut Page) {
         m["seed"],
         escape(&text(&m["reviewsim_version"]))
     ));
+}
+
+/// A swept value as the terminal shows it: `30`, not `30.0`.
+fn plain(value: &str) -> &str {
+    match value.strip_suffix(".0") {
+        Some(whole) if whole.parse::<i64>().is_ok() => whole,
+        _ => value,
+    }
 }
 
 /// The run's provenance: what ran, with which seed, from which scenario.
