@@ -101,12 +101,40 @@ fn review(text: &mut String, scenario: &Scenario) {
     for track in &review.tracks {
         line!(
             text,
-            "          track {:<12} {} team(s), {} days per review",
+            "          track {:<12} {}, {} days per review",
             track.id,
-            track.capacity,
+            teams(track, scenario.start_date),
             track.duration_days.spec()
         );
     }
+}
+
+/// A track's teams over time: `2 team(s)`, or with a schedule
+/// `1 team(s) from the start, 2 from 2027-01-01 (day 213), ...`.
+fn teams(track: &crate::scenario::Track, start: chrono::NaiveDate) -> String {
+    let mut text = format!("{} team(s)", track.capacity);
+    if track.capacity_schedule.is_empty() {
+        return text;
+    }
+    text.push_str(" from the start");
+    let mut steps: Vec<(f64, String, u32)> = (track.capacity_schedule.iter())
+        .map(|step| {
+            (
+                step.from.days_since(start),
+                step.from.to_string(),
+                step.capacity,
+            )
+        })
+        .collect();
+    steps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (day, written, capacity) in steps {
+        let when = match written.parse::<f64>() {
+            Ok(_) => format!("day {written}"),
+            Err(_) => format!("{written} (day {day})"),
+        };
+        text.push_str(&format!(", {capacity} from {when}"));
+    }
+    text
 }
 
 fn frontier_and_market(text: &mut String, scenario: &Scenario) {

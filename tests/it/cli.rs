@@ -1,6 +1,6 @@
 //! The command line as a user meets it.
 
-use crate::common::{BASELINE, reviewsim};
+use crate::common::{BASELINE, reviewsim, reviewsim_ok};
 
 #[test]
 fn run_writes_the_documented_files_and_columns() {
@@ -215,4 +215,25 @@ fn a_run_into_a_pipe_prints_progress_lines() {
         let output = crate::common::reviewsim_ok(&args);
         assert!(output.stderr.is_empty(), "{quiet}");
     }
+}
+
+#[test]
+fn validate_prints_each_capacity_schedule_with_its_days() {
+    let schedule = "review.tracks.threat.capacity_schedule=[{from=2027-01-01, capacity=4}, {from=400, capacity=5}]";
+    let out = reviewsim_ok(&["validate", BASELINE, "--set", schedule]);
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let threat = printed
+        .lines()
+        .find(|l| l.contains("track threat"))
+        .unwrap();
+    // 2027-01-01 is day 213 of a run from 2026-06-02.
+    assert!(
+        threat.contains("2 team(s) from the start, 4 from 2027-01-01 (day 213), 5 from day 400"),
+        "{threat}"
+    );
+    let capability = printed
+        .lines()
+        .find(|l| l.contains("track capability"))
+        .unwrap();
+    assert!(capability.contains("2 team(s), "), "{capability}");
 }
