@@ -199,18 +199,18 @@ pub fn ranked_text(rows: &[IndexRow], metrics: &[String], top: usize) -> String 
             .collect();
         ranked.sort_by_key(|r| r.rank);
         let Some(first) = ranked.first() else {
+            // Every index undefined: say so, and on how many rows.
+            if let Some(any) = rows.iter().find(|r| r.lab == lab && r.metric == metric) {
+                let _ = writeln!(
+                    text,
+                    "{lab} {metric}: indices undefined: the output does not vary over the {} \
+                     of {} rows where it is defined",
+                    any.rows_used, any.rows_total
+                );
+            }
             continue;
         };
-        let noise = first
-            .noise_share
-            .map(|s| format!(", noise {:.0}%", 100.0 * s))
-            .unwrap_or_default();
-        let change = first
-            .contrast
-            .as_ref()
-            .map(|c| format!(", change when {c}"))
-            .unwrap_or_default();
-        let _ = writeln!(text, "{lab} {metric}{change} ({}{noise}):", first.index);
+        text.push_str(&heading(lab, metric, first));
         let shown: Vec<&&IndexRow> = (ranked.iter().take(top))
             .filter(|r| r.value != Some(0.0))
             .collect();
@@ -241,6 +241,41 @@ pub fn ranked_text(rows: &[IndexRow], metrics: &[String], top: usize) -> String 
     text
 }
 
+/// The heading of one output's ranking: what it is, the noise, and the
+/// rows its indices rest on, with a warning when rows were left out.
+fn heading(lab: &str, metric: &str, first: &IndexRow) -> String {
+    use std::fmt::Write;
+    let mut text = String::new();
+    let noise = first
+        .noise_share
+        .map(|s| format!(", noise {:.0}%", 100.0 * s))
+        .unwrap_or_default();
+    let change = first
+        .contrast
+        .as_ref()
+        .map(|c| format!(", change when {c}"))
+        .unwrap_or_default();
+    let rows = match first.index {
+        "ST" => "base rows",
+        _ => "trajectories",
+    };
+    let _ = writeln!(
+        text,
+        "{lab} {metric}{change} ({}{noise}, {} of {} {rows}):",
+        first.index, first.rows_used, first.rows_total
+    );
+    if first.rows_used < first.rows_total {
+        let _ = writeln!(
+            text,
+            "  warning: {} of {} {rows} left out: the metric is undefined in part of \
+                 the ranges, and the indices describe the rest",
+            first.rows_total - first.rows_used,
+            first.rows_total
+        );
+    }
+    text
+}
+
 /// A number in three significant digits.
 pub fn three_significant(value: f64) -> String {
     if value == 0.0 {
@@ -267,6 +302,46 @@ mod tests {
         assert!(!matches("hazard.*", "hazard.scale_months.mean"));
         assert!(!matches("hazard", "hazard.scale_months"));
         assert!(matches("hazard.scale_months", "hazard.scale_months"));
+    }
+
+    fn st(parameter: &str, value: f64, rank: usize, used: u64) -> IndexRow {
+        IndexRow {
+            method: "sobol",
+            lab: "microsoft".into(),
+            metric: "queue_wait_days_mean".into(),
+            contrast: None,
+            parameter: parameter.into(),
+            index: "ST",
+            value: Some(value),
+            se: None,
+            ci95: Some((value - 0.1, value + 0.1)),
+            rank: Some(rank),
+            noise_dominated: Some(false),
+            noise_share: None,
+            replications_needed: None,
+            rows_used: used,
+            rows_total: 64,
+        }
+    }
+
+    #[test]
+    fn the_ranking_warns_when_rows_were_left_out() {
+        let rows = [
+            st("review.threshold.within_months_of_frontier", 0.9, 1, 52),
+            st("hazard.scale_months", 0.1, 2, 52),
+        ];
+        let text = ranked_text(&rows, &["queue_wait_days_mean".into()], 5);
+        assert!(text.contains("52 of 64 base rows"), "{text}");
+        assert!(
+            text.contains("warning: 12 of 64 base rows left out"),
+            "{text}"
+        );
+        let all = [st("hazard.scale_months", 0.1, 1, 64)];
+        let text = ranked_text(&all, &["queue_wait_days_mean".into()], 5);
+        assert!(
+            text.contains("64 of 64 base rows") && !text.contains("warning"),
+            "{text}"
+        );
     }
 
     #[test]

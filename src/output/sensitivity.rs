@@ -66,6 +66,16 @@ pub fn sensitivity_schema() -> Schema {
             "replications per point that would make the noise at most a tenth of the \
              parameters' variance",
         ),
+        Column::integer(
+            "rows_used",
+            "the base rows (Sobol') or trajectories (Morris) whose outputs were all \
+             defined, on which the indices rest; fewer than rows_total when the metric \
+             is undefined somewhere in the ranges (the indices then describe the rest)",
+        ),
+        Column::integer(
+            "rows_total",
+            "the base rows (Sobol') or trajectories (Morris) of the design",
+        ),
     ])
     .unwrap_or_else(|_| unreachable!("column names are distinct"))
 }
@@ -107,6 +117,11 @@ pub struct IndexRow {
     pub noise_share: Option<f64>,
     /// Replications that would bring the noise down to [`NOISE_TARGET`].
     pub replications_needed: Option<u64>,
+    /// Base rows (Sobol') or trajectories (Morris) the indices rest on:
+    /// those whose outputs were all defined.
+    pub rows_used: u64,
+    /// Base rows or trajectories of the design.
+    pub rows_total: u64,
 }
 
 /// Collects every point's means of the analysed outputs, then computes and
@@ -176,6 +191,8 @@ impl SensitivityTable {
                 cell(row.noise_share),
                 (row.replications_needed)
                     .map_or(Cell::Null, |r| Cell::Integer(r.min(i64::MAX as u64) as i64)),
+                Cell::Integer(row.rows_used as i64),
+                Cell::Integer(row.rows_total as i64),
             ];
             self.table
                 .write_row(&cells)
@@ -262,6 +279,8 @@ fn rows_of(
         replications_needed: noise
             .and_then(|n| n.replications_needed(NOISE_TARGET).ok())
             .flatten(),
+        rows_used: 0,
+        rows_total: 0,
     };
     let rows = Rows {
         template,
@@ -314,13 +333,15 @@ impl Rows<'_> {
 
     /// S1 and ST of every group, ranked, then S2 of every pair.
     fn sobol(
-        &self,
+        mut self,
         design: &SaltelliDesign,
         means: &[Option<f64>],
         floor: Option<f64>,
     ) -> std::io::Result<Vec<IndexRow>> {
         let indices =
             sobol_indices(&design.layout, means, &self.bootstrap).map_err(std::io::Error::other)?;
+        self.template.rows_used = indices.base_rows_used as u64;
+        self.template.rows_total = (indices.base_rows_used + indices.base_rows_dropped) as u64;
         let mut rows = Vec::new();
         for (index, estimates) in [("S1", &indices.first_order), ("ST", &indices.total_order)] {
             let mut block: Vec<IndexRow> = (self.names.iter().zip(estimates))
@@ -338,13 +359,16 @@ impl Rows<'_> {
 
     /// μ, μ* (ranked) and σ of every group.
     fn morris(
-        &self,
+        mut self,
         design: &MorrisDesign,
         means: &[Option<f64>],
         floor: Option<f64>,
     ) -> std::io::Result<Vec<IndexRow>> {
         let indices = morris_indices(&design.layout, means, &self.bootstrap)
             .map_err(std::io::Error::other)?;
+        self.template.rows_used = indices.trajectories_used as u64;
+        self.template.rows_total =
+            (indices.trajectories_used + indices.trajectories_dropped) as u64;
         let plain = |value: Option<f64>| {
             value.map(|value| Estimate {
                 value,

@@ -197,6 +197,9 @@ struct Ranked {
     ci95: Option<(f64, f64)>,
     /// S1 beside ST, σ beside μ*.
     second: Option<WithInterval>,
+    /// Base rows or trajectories used, of those the design has (when the
+    /// study says).
+    rows: Option<(u64, u64)>,
 }
 
 /// A sensitivity output: the lab, the metric, the change analysed.
@@ -274,7 +277,7 @@ fn read_ranking(
     table: &super::tables::TableFile,
     wanted: &dyn Fn(&str, &str) -> bool,
 ) -> Result<(Ranking, String), ReportError> {
-    let columns = [
+    let mut columns = [
         "method",
         "lab",
         "metric",
@@ -285,7 +288,12 @@ fn read_ranking(
         "ci95_low",
         "ci95_high",
         "rank",
-    ];
+    ]
+    .to_vec();
+    // Studies by an earlier reviewsim do not say how many rows they used.
+    if table.columns()?.iter().any(|c| c == "rows_used") {
+        columns.extend(["rows_used", "rows_total"]);
+    }
     let mut method = String::new();
     let mut ranked: Vec<(OutputKey, Vec<Ranked>)> = Vec::new();
     let mut seconds: BTreeMap<(OutputKey, String), WithInterval> = BTreeMap::new();
@@ -310,6 +318,11 @@ fn read_ranking(
                     value,
                     ci95,
                     second: None,
+                    rows: c
+                        .get(10)
+                        .copied()
+                        .and_then(whole)
+                        .zip(c.get(11).copied().and_then(whole)),
                 };
                 match ranked.iter_mut().find(|(k, _)| *k == key) {
                     Some((_, params)) => params.push(entry),
@@ -387,11 +400,24 @@ fn ranking_figure(
         _ => format!("mean absolute elementary effect μ*, {unit}"),
     };
     let svg = charts::row_chart(&bars, &axis).map_err(ReportError::Chart)?;
-    page.chart(
-        &title,
-        &svg,
-        &format!("Bars: {main} with its 95% interval; dots: {second}."),
-    );
+    let unit_rows = if main == "ST" {
+        "base rows"
+    } else {
+        "trajectories"
+    };
+    let counted = params.first().and_then(|p| p.rows);
+    let mut caption = format!("Bars: {main} with its 95% interval; dots: {second}.");
+    if let Some((used, total)) = counted {
+        caption.push_str(&format!(" On {used} of {total} {unit_rows}."));
+    }
+    page.chart(&title, &svg, &caption);
+    if let Some((used, total)) = counted.filter(|(used, total)| used < total) {
+        page.note(&format!(
+            "{} of {total} {unit_rows} were left out: the output is undefined in part of the \
+             ranges, and these indices describe the rest, not the whole ranges.",
+            total - used
+        ));
+    }
     let header = ["parameter (rank)", main, second].map(String::from);
     page.table("ranking", &header, &rows);
     Ok(())

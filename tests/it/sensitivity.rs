@@ -355,3 +355,47 @@ fn the_shipped_studies_validate_and_run_at_a_small_size() {
     }
     assert!(studies >= 1);
 }
+
+/// Microsoft's queue wait is undefined where its models are too far behind
+/// the frontier to be covered (a short coverage threshold): the study says
+/// on how many base rows its indices rest, and warns.
+#[test]
+fn a_study_says_how_many_rows_its_indices_rest_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let args = [
+        "sensitivity",
+        BASELINE,
+        "--samples",
+        "32",
+        "--replications",
+        "2",
+        "--metrics",
+        "queue_wait_days_mean:microsoft,reviews_completed",
+        "--parameters",
+        "review.threshold.*",
+        "--parameters",
+        "hazard.scale_months",
+        "--out",
+        &out,
+        "--progress",
+        "none",
+    ];
+    let printed = String::from_utf8(reviewsim_ok(&args).stdout).unwrap();
+    let rows = csv_rows(&dir.path().join("sensitivity.csv"));
+    let used = |lab: &str| {
+        let row = rows.iter().find(|r| r["lab"] == lab).unwrap();
+        let n = |c: &str| row[c].parse::<u64>().unwrap();
+        (n("rows_used"), n("rows_total"))
+    };
+    let (microsoft, total) = used("microsoft");
+    assert_eq!(total, 32);
+    assert!(microsoft > 0 && microsoft < 32, "{microsoft} of {total}");
+    assert_eq!(
+        used("all"),
+        (32, 32),
+        "reviews completed are always defined"
+    );
+    assert!(printed.contains(&format!("{microsoft} of 32")), "{printed}");
+    assert!(printed.contains("32 of 32 base rows"), "{printed}");
+}
