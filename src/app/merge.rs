@@ -465,6 +465,7 @@ fn concatenate_parquet(
 }
 
 /// An error with its causes, for a message.
+#[cfg(feature = "parquet")]
 fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();

@@ -10,8 +10,8 @@
 //!
 //! - [`CsvTableWriter`]: numbers always with a `.0` or an exponent, empty
 //!   cells for nulls, ISO dates;
-//! - `ParquetTableWriter` (feature `parquet`): one Arrow type per column type,
-//!   streamed in row groups of 65,536 rows (`ROW_GROUP_ROWS`); `concat_parquet`
+//! - `ParquetTableWriter` (feature `parquet`): one Parquet type per column
+//!   type, in the Parquet schema itself, streamed in row groups of 65,536 rows (`ROW_GROUP_ROWS`); `concat_parquet`
 //!   merges shard files;
 //! - [`write_datapackage`]: a Frictionless Data Package (`datapackage.json`)
 //!   naming each file's columns and types, so readers need no guessing.

@@ -27,9 +27,4 @@ pub enum FormatError {
     #[cfg(feature = "parquet")]
     #[error("cannot write the Parquet table")]
     Parquet(#[from] ::parquet::errors::ParquetError),
-    /// Arrow refused a batch of buffered rows (a bug: rows are checked
-    /// before they are buffered).
-    #[cfg(feature = "parquet")]
-    #[error("cannot assemble a batch of rows")]
-    Arrow(#[from] arrow_schema::ArrowError),
 }

@@ -4,22 +4,22 @@
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
-use ::parquet::arrow::ARROW_SCHEMA_META_KEY;
-use ::parquet::arrow::ArrowWriter;
-use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use ::parquet::basic::ConvertedType;
+use ::parquet::column::reader::ColumnReader;
 use ::parquet::errors::ParquetError;
 use ::parquet::file::metadata::KeyValue;
-use arrow_array::RecordBatch;
-use arrow_schema::{ArrowError, Fields, SchemaRef};
-use arrow_select::concat::concat_batches;
+use ::parquet::file::reader::{FileReader, SerializedFileReader};
+use ::parquet::schema::types::Type;
 
-use super::{ROW_GROUP_ROWS, writer_properties};
+use super::columns::column_type_of;
+use super::row_groups::RowGroups;
+use crate::output::format::ColumnType;
 
-/// Rows decoded at a time. Memory holds at most one row group of the
-/// output (and, briefly, its copy as one batch), however large the files.
-const BATCH_ROWS: usize = 8_192;
+/// Key of the Arrow schema that files written by Arrow writers (reviewsim
+/// before it wrote Parquet without Arrow) carry; not carried into a merged
+/// file, whose columns it would describe in Arrow's words only.
+const ARROW_SCHEMA_KEY: &str = "ARROW:schema";
 
 /// Why files could not be concatenated.
 #[derive(Debug, thiserror::Error)]
@@ -52,10 +52,23 @@ pub enum ConcatError {
         file: String,
         /// Why.
         #[source]
-        source: ArrowError,
+        source: ParquetError,
     },
-    /// A file's columns differ from the first file's in name, order, type
-    /// or nullability.
+    /// A file has a column of a type that reviewsim does not write.
+    #[error(
+        "{file}: column `{column}` is {found}, not an optional integer, number, boolean, \
+         date or string column as reviewsim writes"
+    )]
+    UnsupportedColumn {
+        /// The file.
+        file: String,
+        /// The column's name.
+        column: String,
+        /// Its Parquet repetition, physical and converted types.
+        found: String,
+    },
+    /// A file's columns differ from the first file's in name, order or
+    /// type.
     #[error("{file}: columns differ from those of {first}: expected [{expected}], found [{found}]")]
     SchemaMismatch {
         /// The file.
@@ -72,185 +85,175 @@ pub enum ConcatError {
     Write(#[source] ParquetError),
 }
 
-/// `name: Type` for each field, `not null` where the field is not nullable.
-fn describe(fields: &Fields) -> String {
-    fields
+/// An input file, open, and its columns.
+struct Input {
+    file: String,
+    reader: SerializedFileReader<File>,
+    columns: Vec<(String, ColumnType)>,
+}
+
+/// `OPTIONAL INT32 (DATE)`: how a column the module does not write is told.
+fn describe_parquet(field: &Type) -> String {
+    if !field.is_primitive() {
+        return "a group".to_owned();
+    }
+    let info = field.get_basic_info();
+    let repetition = if info.has_repetition() {
+        format!("{} ", info.repetition())
+    } else {
+        String::new()
+    };
+    let converted = match info.converted_type() {
+        ConvertedType::NONE => String::new(),
+        converted => format!(" ({converted})"),
+    };
+    format!("{repetition}{}{converted}", field.get_physical_type())
+}
+
+/// `name: type` for each column.
+fn describe(columns: &[(String, ColumnType)]) -> String {
+    columns
         .iter()
-        .map(|field| {
-            let null = if field.is_nullable() { "" } else { " not null" };
-            format!("{}: {}{null}", field.name(), field.data_type())
-        })
+        .map(|(name, column_type)| format!("{name}: {column_type}"))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn open(path: &Path) -> Result<ParquetRecordBatchReaderBuilder<File>, ConcatError> {
+fn open(path: &Path) -> Result<Input, ConcatError> {
     let file = path.display().to_string();
     let handle = File::open(path).map_err(|source| ConcatError::Open {
         file: file.clone(),
         source,
     })?;
-    ParquetRecordBatchReaderBuilder::try_new(handle)
-        .map_err(|source| ConcatError::Read { file, source })
+    let reader = SerializedFileReader::new(handle).map_err(|source| ConcatError::Read {
+        file: file.clone(),
+        source,
+    })?;
+    let fields = reader.metadata().file_metadata().schema().get_fields();
+    let columns = fields
+        .iter()
+        .map(|field| match column_type_of(field) {
+            Some(column_type) => Ok((field.name().to_owned(), column_type)),
+            None => Err(ConcatError::UnsupportedColumn {
+                file: file.clone(),
+                column: field.name().to_owned(),
+                found: describe_parquet(field),
+            }),
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Input {
+        file,
+        reader,
+        columns,
+    })
 }
 
-/// Refuses `path` unless its columns are `expected`, those of `first`.
-fn check_fields(
-    path: &Path,
-    builder: &ParquetRecordBatchReaderBuilder<File>,
-    first: &Path,
-    expected: &Fields,
-) -> Result<(), ConcatError> {
-    let found = builder.schema().fields();
-    if found == expected {
+/// Refuses `input` unless its columns are those of `first`.
+fn check_columns(input: &Input, first: &Input) -> Result<(), ConcatError> {
+    if input.columns == first.columns {
         return Ok(());
     }
     Err(ConcatError::SchemaMismatch {
-        file: path.display().to_string(),
-        first: first.display().to_string(),
-        expected: describe(expected),
-        found: describe(found),
+        file: input.file.clone(),
+        first: first.file.clone(),
+        expected: describe(&first.columns),
+        found: describe(&input.columns),
     })
 }
 
 /// The first file's key-value metadata (such as the table schema), less
-/// the Arrow schema, which the writer encodes afresh.
-fn carried_metadata(builder: &ParquetRecordBatchReaderBuilder<File>) -> Vec<KeyValue> {
-    builder
+/// an Arrow schema.
+fn carried_metadata(first: &Input) -> Vec<KeyValue> {
+    first
+        .reader
         .metadata()
         .file_metadata()
         .key_value_metadata()
         .map(|pairs| {
             pairs
                 .iter()
-                .filter(|pair| pair.key != ARROW_SCHEMA_META_KEY)
+                .filter(|pair| pair.key != ARROW_SCHEMA_KEY)
                 .cloned()
                 .collect()
         })
         .unwrap_or_default()
 }
 
-fn copy_rows<W: Write + Send>(
-    path: &Path,
-    builder: ParquetRecordBatchReaderBuilder<File>,
-    groups: &mut Regroup,
-    writer: &mut ArrowWriter<W>,
-) -> Result<(), ConcatError> {
-    let file = || path.display().to_string();
-    let reader = builder
-        .with_batch_size(BATCH_ROWS)
-        .build()
-        .map_err(|source| ConcatError::Read {
-            file: file(),
-            source,
-        })?;
-    for batch in reader {
-        let batch = batch.map_err(|source| ConcatError::Decode {
-            file: file(),
-            source,
-        })?;
-        groups.push(batch, writer)?;
+/// Reads every row of `input`, row group by row group, into `groups`,
+/// never more at a time than the room left in the group being gathered.
+fn copy_rows<W: Write + Send>(input: &Input, groups: &mut RowGroups<W>) -> Result<(), ConcatError> {
+    let read = |source| ConcatError::Read {
+        file: input.file.clone(),
+        source,
+    };
+    let decode = |source| ConcatError::Decode {
+        file: input.file.clone(),
+        source,
+    };
+    for index in 0..input.reader.num_row_groups() {
+        let group = input.reader.get_row_group(index).map_err(read)?;
+        let mut readers = (0..input.columns.len())
+            .map(|column| group.get_column_reader(column))
+            .collect::<Result<Vec<ColumnReader>, _>>()
+            .map_err(read)?;
+        loop {
+            let room = groups.room();
+            let counts = groups
+                .columns_mut()
+                .iter_mut()
+                .zip(&mut readers)
+                .map(|(buffer, reader)| buffer.read_from(reader, room))
+                .collect::<Result<Vec<usize>, _>>()
+                .map_err(decode)?;
+            let rows = counts.first().copied().unwrap_or(0);
+            if counts.iter().any(|&count| count != rows) {
+                return Err(decode(ParquetError::General(format!(
+                    "the columns of row group {index} hold different numbers of rows: {counts:?}"
+                ))));
+            }
+            if rows == 0 {
+                break;
+            }
+            groups.rows_added(rows).map_err(ConcatError::Write)?;
+        }
     }
     Ok(())
-}
-
-/// Rows gathered into row groups of [`ROW_GROUP_ROWS`] (the last one
-/// shorter), each handed to the writer as one batch and closed, as
-/// `ParquetTableWriter` does: the file comes out byte for byte as if it had
-/// been written in one go.
-struct Regroup {
-    schema: SchemaRef,
-    pending: Vec<RecordBatch>,
-    rows: usize,
-}
-
-impl Regroup {
-    fn new(schema: SchemaRef) -> Self {
-        Regroup {
-            schema,
-            pending: Vec::new(),
-            rows: 0,
-        }
-    }
-
-    fn push<W: Write + Send>(
-        &mut self,
-        mut batch: RecordBatch,
-        writer: &mut ArrowWriter<W>,
-    ) -> Result<(), ConcatError> {
-        loop {
-            let room = ROW_GROUP_ROWS - self.rows;
-            let rows = batch.num_rows();
-            if rows < room {
-                self.rows += rows;
-                self.pending.push(batch);
-                return Ok(());
-            }
-            self.pending.push(batch.slice(0, room));
-            self.rows += room;
-            self.write_group(writer)?;
-            batch = batch.slice(room, rows - room);
-        }
-    }
-
-    /// Writes the gathered rows, if any, as one row group.
-    fn write_group<W: Write + Send>(
-        &mut self,
-        writer: &mut ArrowWriter<W>,
-    ) -> Result<(), ConcatError> {
-        if self.rows == 0 {
-            return Ok(());
-        }
-        let batch = concat_batches(&self.schema, &self.pending)
-            .map_err(|error| ConcatError::Write(error.into()))?;
-        writer.write(&batch).map_err(ConcatError::Write)?;
-        writer.flush().map_err(ConcatError::Write)?;
-        self.pending.clear();
-        self.rows = 0;
-        Ok(())
-    }
 }
 
 /// Writes the rows of `inputs`, file after file and in each file's order,
 /// to `output` as one Parquet file, and returns `output`, flushed.
 ///
-/// Every file must have the first file's columns: same names, order, Arrow
-/// types and nullability (descriptions are not compared; the first file's
-/// key-value metadata is carried over). All files are checked before a
-/// row is written, so a mismatch leaves `output` untouched. Rows stream
-/// through in batches and are regrouped into row groups of
-/// [`ROW_GROUP_ROWS`](super::ROW_GROUP_ROWS), compressed as
-/// `ParquetTableWriter` does, so the result is laid out like a file written
-/// in one go.
+/// Every file must have the first file's columns: same names, order and
+/// types (descriptions are not compared; the first file's key-value
+/// metadata is carried over), each an optional column of a type
+/// `ParquetTableWriter` writes. All files are checked before a row is
+/// written, so a mismatch leaves `output` untouched. Rows are decoded
+/// column by column, at most a row group at a time, and regrouped into row
+/// groups of [`ROW_GROUP_ROWS`](super::ROW_GROUP_ROWS), compressed as
+/// `ParquetTableWriter` does, so the result is the file that writer makes
+/// of the same rows, byte for byte.
 pub fn concat_parquet<P: AsRef<Path>, W: Write + Send>(
     inputs: &[P],
     output: W,
 ) -> Result<W, ConcatError> {
-    let first = inputs.first().ok_or(ConcatError::NoInputs)?.as_ref();
-    let first_builder = open(first)?;
-    let fields = first_builder.schema().fields().clone();
+    let first = open(inputs.first().ok_or(ConcatError::NoInputs)?.as_ref())?;
     for input in &inputs[1..] {
-        check_fields(input.as_ref(), &open(input.as_ref())?, first, &fields)?;
+        check_columns(&open(input.as_ref())?, &first)?;
     }
 
-    // The schema without the first file's metadata map, which would
-    // otherwise be encoded twice (in it and in the key-value pairs).
-    let schema = Arc::new(arrow_schema::Schema::new(fields.clone()));
-    let properties = writer_properties(carried_metadata(&first_builder));
-    let mut writer = ArrowWriter::try_new(output, Arc::clone(&schema), Some(properties))
-        .map_err(ConcatError::Write)?;
-    let mut groups = Regroup::new(Arc::clone(&schema));
-    copy_rows(first, first_builder, &mut groups, &mut writer)?;
+    let columns = first
+        .columns
+        .iter()
+        .map(|(name, column_type)| (name.as_str(), *column_type));
+    let mut groups =
+        RowGroups::new(output, columns, carried_metadata(&first)).map_err(ConcatError::Write)?;
+    copy_rows(&first, &mut groups)?;
     for input in &inputs[1..] {
-        let builder = open(input.as_ref())?;
+        let input = open(input.as_ref())?;
         // Checked again: the file may have changed since the first pass.
-        check_fields(input.as_ref(), &builder, first, &fields)?;
-        copy_rows(input.as_ref(), builder, &mut groups, &mut writer)?;
+        check_columns(&input, &first)?;
+        copy_rows(&input, &mut groups)?;
     }
-    groups.write_group(&mut writer)?;
-    let mut output = writer.into_inner().map_err(ConcatError::Write)?;
-    output
-        .flush()
-        .map_err(|error| ConcatError::Write(error.into()))?;
+    let (output, _) = groups.finish().map_err(ConcatError::Write)?;
     Ok(output)
 }

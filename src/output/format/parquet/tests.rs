@@ -1,13 +1,12 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use ::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use ::parquet::basic::Compression;
-use arrow_array::cast::AsArray;
-use arrow_array::types::{Date32Type, Float64Type, Int64Type};
-use arrow_array::{Array, RecordBatch};
-use arrow_schema::DataType;
-use chrono::NaiveDate;
+use ::parquet::basic::{
+    Compression, ConvertedType, Encoding, LogicalType, Repetition, Type as PhysicalType,
+};
+use ::parquet::file::reader::{FileReader, SerializedFileReader};
+use ::parquet::record::Field;
+use chrono::{NaiveDate, TimeDelta};
 
 use super::*;
 use crate::output::format::Column;
@@ -36,46 +35,45 @@ impl From<&Cell<'_>> for Value {
     }
 }
 
-fn value(array: &dyn Array, row: usize) -> Value {
-    if array.is_null(row) {
-        return Value::Null;
-    }
-    match array.data_type() {
-        DataType::Int64 => Value::Integer(array.as_primitive::<Int64Type>().value(row)),
-        DataType::Float64 => Value::Number(array.as_primitive::<Float64Type>().value(row)),
-        DataType::Boolean => Value::Boolean(array.as_boolean().value(row)),
-        DataType::Date32 => Value::Date(
-            array
-                .as_primitive::<Date32Type>()
-                .value_as_date(row)
-                .unwrap(),
-        ),
-        DataType::Utf8 => Value::String(array.as_string::<i32>().value(row).to_owned()),
-        other => panic!("unexpected column type {other}"),
+/// A field as the parquet crate's record reader reads it, which knows the
+/// column types from the Parquet schema alone (no Arrow).
+fn value(field: &Field) -> Value {
+    match field {
+        Field::Null => Value::Null,
+        Field::Long(v) => Value::Integer(*v),
+        Field::Double(v) => Value::Number(*v),
+        Field::Bool(v) => Value::Boolean(*v),
+        Field::Date(days) => {
+            let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+            Value::Date(epoch + TimeDelta::days(i64::from(*days)))
+        }
+        Field::Str(v) => Value::String(v.clone()),
+        other => panic!("unexpected field {other:?}"),
     }
 }
 
-fn rows_of(batches: &[RecordBatch]) -> Vec<Vec<Value>> {
-    batches
-        .iter()
-        .flat_map(|batch| {
-            (0..batch.num_rows()).map(move |row| {
-                batch
-                    .columns()
-                    .iter()
-                    .map(|column| value(column.as_ref(), row))
-                    .collect()
-            })
+fn reader(path: &Path) -> SerializedFileReader<File> {
+    SerializedFileReader::new(File::open(path).unwrap()).unwrap()
+}
+
+fn read_rows(path: &Path) -> Vec<Vec<Value>> {
+    reader(path)
+        .get_row_iter(None)
+        .unwrap()
+        .map(|row| {
+            row.unwrap()
+                .get_column_iter()
+                .map(|(_, field)| value(field))
+                .collect()
         })
         .collect()
 }
 
-fn reader(path: &Path) -> ParquetRecordBatchReaderBuilder<File> {
-    ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap()).unwrap()
-}
-
-fn read_batches(path: &Path) -> Vec<RecordBatch> {
-    reader(path).build().unwrap().map(Result::unwrap).collect()
+/// Rows in each row group.
+fn groups(path: &Path) -> Vec<i64> {
+    let reader = reader(path);
+    let row_groups = reader.metadata().row_groups();
+    row_groups.iter().map(|group| group.num_rows()).collect()
 }
 
 fn write_table<'a>(
@@ -127,36 +125,54 @@ fn sample_rows() -> Vec<Vec<Cell<'static>>> {
 }
 
 #[test]
-fn rows_read_back_equal_the_rows_written_with_the_declared_arrow_types() {
+fn rows_read_back_equal_the_rows_written_with_the_declared_parquet_types() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("table.parquet");
     let schema = every_type();
     write_table(&path, &schema, sample_rows());
 
-    let batches = read_batches(&path);
-    let arrow_schema = batches[0].schema();
-    let types: Vec<(&DataType, bool)> = arrow_schema
-        .fields()
+    let reader = reader(&path);
+    let parquet_schema = reader.metadata().file_metadata().schema_descr();
+    let types: Vec<_> = parquet_schema
+        .columns()
         .iter()
-        .map(|field| (field.data_type(), field.is_nullable()))
+        .map(|column| {
+            let info = column.self_type().get_basic_info();
+            (
+                column.physical_type(),
+                column.logical_type_ref().cloned(),
+                column.converted_type(),
+                info.repetition(),
+            )
+        })
         .collect();
+    let optional =
+        |physical, logical, converted| (physical, logical, converted, Repetition::OPTIONAL);
     assert_eq!(
         types,
         [
-            (&DataType::Int64, true),
-            (&DataType::Float64, true),
-            (&DataType::Boolean, true),
-            (&DataType::Date32, true),
-            (&DataType::Utf8, true),
+            optional(PhysicalType::INT64, None, ConvertedType::NONE),
+            optional(PhysicalType::DOUBLE, None, ConvertedType::NONE),
+            optional(PhysicalType::BOOLEAN, None, ConvertedType::NONE),
+            optional(
+                PhysicalType::INT32,
+                Some(LogicalType::Date),
+                ConvertedType::DATE
+            ),
+            optional(
+                PhysicalType::BYTE_ARRAY,
+                Some(LogicalType::String),
+                ConvertedType::UTF8
+            ),
             // All null, and still a number column.
-            (&DataType::Float64, true),
+            optional(PhysicalType::DOUBLE, None, ConvertedType::NONE),
         ]
     );
     let expected: Vec<Vec<Value>> = sample_rows()
         .iter()
         .map(|row| row.iter().map(Value::from).collect())
         .collect();
-    assert_eq!(rows_of(&batches), expected);
+    assert_eq!(read_rows(&path), expected);
 }
 
 #[test]
@@ -166,8 +182,8 @@ fn the_file_is_zstd_compressed_and_carries_the_table_schema() {
     let schema = every_type();
     write_table(&path, &schema, sample_rows());
 
-    let builder = reader(&path);
-    let metadata = builder.metadata();
+    let reader = reader(&path);
+    let metadata = reader.metadata();
     let column = metadata.row_group(0).column(0);
     assert!(matches!(column.compression(), Compression::ZSTD(_)));
     let table_schema = metadata
@@ -239,21 +255,8 @@ fn a_large_table_is_written_one_row_group_at_a_time() {
     assert_eq!(writer.buffered_rows(), 0);
     assert_eq!(writer.rows_written(), ROWS as u64);
 
-    let builder = reader(&path);
-    let groups: Vec<i64> = builder
-        .metadata()
-        .row_groups()
-        .iter()
-        .map(|group| group.num_rows())
-        .collect();
-    assert_eq!(groups, [65_536, 65_536, 65_536, 3_392]);
-    let rows = rows_of(
-        &builder
-            .build()
-            .unwrap()
-            .map(Result::unwrap)
-            .collect::<Vec<_>>(),
-    );
+    assert_eq!(groups(&path), [65_536, 65_536, 65_536, 3_392]);
+    let rows = read_rows(&path);
     assert_eq!(rows.len(), ROWS as usize);
     for index in [0, 1, 65_535, 65_536, 199_999] {
         let expected: Vec<Value> = wide_row(index).iter().map(Value::from).collect();
@@ -306,23 +309,19 @@ fn three_concatenated_files_equal_one_file_of_all_their_rows() {
     concat_parquet(&shards, File::create(&merged).unwrap()).unwrap();
 
     let (merged_reader, whole_reader) = (reader(&merged), reader(&whole));
-    assert_eq!(merged_reader.schema(), whole_reader.schema());
-    assert_eq!(
-        merged_reader
-            .metadata()
-            .file_metadata()
-            .key_value_metadata(),
-        whole_reader.metadata().file_metadata().key_value_metadata()
+    let (merged_metadata, whole_metadata) = (
+        merged_reader.metadata().file_metadata(),
+        whole_reader.metadata().file_metadata(),
     );
-    let groups = |builder: &ParquetRecordBatchReaderBuilder<File>| -> Vec<i64> {
-        let row_groups = builder.metadata().row_groups();
-        row_groups.iter().map(|group| group.num_rows()).collect()
-    };
-    assert_eq!(groups(&merged_reader), groups(&whole_reader));
+    assert_eq!(merged_metadata.schema(), whole_metadata.schema());
     assert_eq!(
-        rows_of(&read_batches(&merged)),
-        rows_of(&read_batches(&whole))
+        merged_metadata.key_value_metadata(),
+        whole_metadata.key_value_metadata()
     );
+    assert_eq!(groups(&merged), groups(&whole));
+    assert_eq!(read_rows(&merged), read_rows(&whole));
+    // Laid out as the writer lays out the rows: the same file.
+    assert!(std::fs::read(&merged).unwrap() == std::fs::read(&whole).unwrap());
 }
 
 #[test]
@@ -344,14 +343,14 @@ fn a_file_with_other_columns_is_refused_by_name_before_anything_is_written() {
     let message = error.to_string();
     assert!(
         message.starts_with(&format!(
-            "{}: columns differ from those of {}: expected [point: Int64, delay_days: Float64",
+            "{}: columns differ from those of {}: expected [point: integer, delay_days: number",
             odd.display(),
             first.display()
         )),
         "{message}"
     );
     assert!(
-        message.contains("found [point: Float64, delay_days: Float64"),
+        message.contains("found [point: number, delay_days: number"),
         "{message}"
     );
     assert!(output.is_empty());
@@ -364,4 +363,99 @@ fn concatenating_no_files_is_refused() {
         concat_parquet(&none, Vec::new()),
         Err(ConcatError::NoInputs)
     ));
+}
+
+/// A Parquet file that reviewsim does not write: one required column.
+fn foreign_file(path: &Path) {
+    use ::parquet::column::writer::ColumnWriter;
+    use ::parquet::file::properties::WriterProperties;
+    use ::parquet::file::writer::SerializedFileWriter;
+    use ::parquet::schema::parser::parse_message_type;
+    use std::sync::Arc;
+
+    let schema = parse_message_type("message table { required int64 point; }").unwrap();
+    let properties = Arc::new(WriterProperties::builder().build());
+    let mut writer =
+        SerializedFileWriter::new(File::create(path).unwrap(), Arc::new(schema), properties)
+            .unwrap();
+    let mut group = writer.next_row_group().unwrap();
+    let mut column = group.next_column().unwrap().unwrap();
+    match column.untyped() {
+        ColumnWriter::Int64ColumnWriter(typed) => typed.write_batch(&[7], None, None).unwrap(),
+        _ => unreachable!("an int64 column"),
+    };
+    column.close().unwrap();
+    group.close().unwrap();
+    writer.close().unwrap();
+}
+
+#[test]
+fn a_file_with_a_column_of_a_type_reviewsim_does_not_write_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = dir.path().join("foreign.parquet");
+    foreign_file(&foreign);
+    let ours = shard(dir.path(), "a.parquet", &every_type(), 0..10);
+    for inputs in [[&foreign, &ours], [&ours, &foreign]] {
+        let mut output = Vec::new();
+        let error = concat_parquet(&inputs, &mut output).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "{}: column `point` is REQUIRED INT64, not an optional integer, number, \
+                 boolean, date or string column as reviewsim writes",
+                foreign.display()
+            )
+        );
+        assert!(output.is_empty());
+    }
+}
+
+#[test]
+fn strings_too_many_for_a_dictionary_concatenate_to_the_file_of_all_their_rows() {
+    // Distinct strings overflow the column's dictionary page (1 MiB), so the
+    // writer falls back to plain pages, which the reader must read as well.
+    let texts: Vec<String> = (0..120_000)
+        .map(|index| format!("lab number {index:>12}"))
+        .collect();
+    let schema = Schema::new(vec![
+        Column::integer("index", "Row index"),
+        Column::string("text", "A distinct text per row"),
+    ])
+    .unwrap();
+    let rows = |range: std::ops::Range<usize>| {
+        let texts = &texts;
+        range.map(move |index| {
+            let text = if index % 5 == 0 {
+                Cell::Null
+            } else {
+                Cell::String(&texts[index])
+            };
+            vec![Cell::Integer(index as i64), text]
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name);
+    write_table(&path("a.parquet"), &schema, rows(0..50_000));
+    write_table(&path("b.parquet"), &schema, rows(50_000..120_000));
+    write_table(&path("whole.parquet"), &schema, rows(0..120_000));
+    let merged = path("merged.parquet");
+    concat_parquet(
+        &[path("a.parquet"), path("b.parquet")],
+        File::create(&merged).unwrap(),
+    )
+    .unwrap();
+
+    let reader = reader(&merged);
+    let text_column = reader.metadata().row_group(0).column(1);
+    // The data pages' encodings (the reader's default distills them to a mask).
+    let data_pages = text_column.page_encoding_stats_mask().unwrap();
+    assert!(data_pages.is_set(Encoding::PLAIN), "{data_pages:?}");
+    let read = read_rows(&merged);
+    assert_eq!(read.len(), 120_000);
+    assert_eq!(
+        read[3],
+        [Value::Integer(3), Value::String(texts[3].clone())]
+    );
+    assert_eq!(read[100_000], [Value::Integer(100_000), Value::Null]);
+    assert!(std::fs::read(&merged).unwrap() == std::fs::read(path("whole.parquet")).unwrap());
 }
