@@ -106,7 +106,9 @@ fn write_boxes(found: &Discovery, path: &str) -> Result<()> {
         "qp_lower",
         "qp_upper",
     ])?;
-    let cell = |value: Option<f64>| value.map_or(String::new(), |v| v.to_string());
+    // `{:?}`: the shortest text that reads back as the same number, with an
+    // exponent for the tiny quasi-p-values.
+    let cell = |value: Option<f64>| value.map_or(String::new(), |v| format!("{v:?}"));
     let steps = (0..found.trajectory().len()).map(|step| (step.to_string(), found.box_rows(step)));
     let chosen = ("chosen".to_string(), found.chosen_box_rows());
     for (step, rows) in steps.chain([chosen]) {
@@ -114,8 +116,8 @@ fn write_boxes(found: &Discovery, path: &str) -> Result<()> {
             out.write_record([
                 step.clone(),
                 row.parameter,
-                row.lower.to_string(),
-                row.upper.to_string(),
+                format!("{:?}", row.lower),
+                format!("{:?}", row.upper),
                 cell(row.qp_lower),
                 cell(row.qp_upper),
             ])?;

@@ -6,10 +6,12 @@
 //! scenario discovery, over plain data with no I/O:
 //!
 //! 1. **Points.** One value per parameter and world, and whether the
-//!    condition holds in that world ([`Points`]). Parameters are numbers
-//!    (whole numbers are numbers too): a box restricts each to an
-//!    interval. Categorical parameters, which EMA peels one category at a
-//!    time, are not supported.
+//!    condition holds in that world ([`Points`]). Parameters are numbers,
+//!    and a box restricts each to an interval. Whole numbers are numbers
+//!    too, peeled as EMA peels a float column (EMA's peel of an integer
+//!    column, which rounds its limits, is not reproduced); categorical
+//!    parameters, which EMA peels one category at a time, are not
+//!    supported.
 //! 2. **Peeling.** From the box of all worlds, each step removes the worlds
 //!    beyond the `peel_alpha` quantile on one side of one parameter,
 //!    whichever candidate scores best by the [`Objective`] (by default
@@ -247,7 +249,7 @@ impl Discovery {
 
     /// The chosen box: the box at [`Discovery::chosen_step`], pruned of
     /// its limits that are not significant unless picked by
-    /// [`Choice::Step`].
+    /// [`Choice::Step`] (its `phase` is that step's).
     pub fn chosen(&self) -> &Step {
         &self.chosen.step
     }
