@@ -48,6 +48,7 @@ extern crate self as reviewsim;
 
 pub mod app;
 pub mod cli;
+pub mod discover;
 pub mod engine;
 pub mod experiment;
 pub mod fit;
