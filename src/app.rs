@@ -5,6 +5,7 @@
 
 mod compare;
 mod describe;
+mod discover;
 mod merge;
 mod observed;
 mod precision;
@@ -20,6 +21,7 @@ pub use compare::{
     rounded,
 };
 pub use describe::describe;
+pub use discover::{Condition, DiscoverReport, discover};
 pub use merge::{MergeError, MergeReport, merge};
 pub use observed::{ObservedReport, ObservedRequest, backtest, replay};
 pub use precision::{

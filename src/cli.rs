@@ -88,6 +88,28 @@ enum Command {
     /// the differences between arms with their intervals, and the
     /// sensitivity ranking.
     Report(ReportArgs),
+    /// Scenario discovery: where in the parameter space of a finished sweep
+    /// or study (its points and summary tables) a condition on a point's
+    /// mean holds, found by PRIM (peeling, then pasting, as EMA Workbench
+    /// does). Prints the box in words with each limit's quasi-p-value, and
+    /// writes discover_trajectory.csv and discover_box.csv beside the
+    /// run's tables.
+    Discover(DiscoverArgs),
+}
+
+#[derive(Debug, Args)]
+struct DiscoverArgs {
+    /// The output directory of a finished sweep or study (its --out).
+    #[arg(value_name = "OUT")]
+    dir: PathBuf,
+    /// The condition: METRIC[:LAB] OP NUMBER with OP one of > >= < <=, on
+    /// each point's mean (LAB defaults to all, for system metrics), e.g.
+    /// 'hazardous_unreviewed_releases:meta > 1'.
+    #[arg(long = "where", value_name = "CONDITION")]
+    condition: app::Condition,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -689,6 +711,13 @@ impl Cli {
                 print_observed(out, &report, args.options.quiet)
             }
             Command::Report(args) => report(out, &args),
+            Command::Discover(args) => {
+                let found = app::discover(&args.dir, &args.condition)?;
+                match args.quiet {
+                    true => Ok(()),
+                    false => print(out, &found.text),
+                }
+            }
         }
     }
 }

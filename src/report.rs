@@ -8,7 +8,7 @@ mod charts;
 mod figures;
 mod page;
 mod sections;
-mod tables;
+pub mod tables;
 
 use std::path::{Path, PathBuf};
 

@@ -11,6 +11,7 @@ mod compare;
 mod data;
 mod deploy;
 mod determinism;
+mod discover;
 mod fit;
 mod fuzz;
 mod golden;
