@@ -266,3 +266,42 @@ fn a_compare_in_shards_merges_into_the_whole_and_runs_to_a_precision() {
     .unwrap();
     assert_eq!(manifest["precision"]["met"], true, "{manifest}");
 }
+
+/// A capacity schedule is a policy option like any other: hiring two more
+/// threat teams from 2026-09-01, against one team throughout, cuts the
+/// threat track's queue wait by more than its paired interval's width, and
+/// the schedule is recorded as the arm's value.
+#[test]
+fn a_capacity_schedule_is_an_arm() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().display().to_string();
+    let hire = "hire:review.tracks.threat.capacity_schedule=[{from=2026-09-01, capacity=3}]";
+    let args = [
+        "compare",
+        BASELINE,
+        "--set",
+        "review.tracks.threat.capacity=1",
+        "--arm",
+        hire,
+        "--replications",
+        "60",
+        "--quiet",
+        "--out",
+        &out,
+    ];
+    reviewsim_ok(&args);
+    let points = csv_rows(&dir.path().join("points.csv"));
+    let column = "review.tracks.threat.capacity_schedule";
+    assert_eq!(points[0][column], "[]");
+    assert_eq!(points[1][column], "[{ capacity = 3, from = 2026-09-01 }]");
+    let rows = csv_rows(&dir.path().join("compare.csv"));
+    let wait = (rows.iter())
+        .find(|r| r["lab"] == "all" && r["metric"] == "queue_wait_days_mean_threat")
+        .unwrap();
+    let value = |c: &str| wait[c].parse::<f64>().unwrap();
+    assert!(value("baseline_mean") > 1.0, "one team queues: {wait:?}");
+    assert!(
+        value("difference_ci95_high") < 0.0,
+        "hiring shortens the wait: {wait:?}"
+    );
+}
