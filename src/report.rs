@@ -183,7 +183,7 @@ pub fn write(dir: &Path) -> Result<Written, ReportError> {
 /// `path`: a reader sees the old page or the whole new one, and a failed
 /// write leaves nothing behind. The file is created as any other output
 /// (its mode from the umask).
-fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let staged = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
     let written = std::fs::write(&staged, bytes).and_then(|()| std::fs::rename(&staged, path));

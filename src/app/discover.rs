@@ -211,25 +211,25 @@ fn limits_text(found: &Discovery) -> String {
     text
 }
 
-/// Writes the trajectory and the chosen box beside the run's tables.
+/// Writes the trajectory and the chosen box beside the run's tables, each
+/// whole or not at all.
 fn write(dir: &Path, found: &Discovery) -> Result<Vec<PathBuf>, AppError> {
-    let io = |path: &Path, e: &dyn std::fmt::Display| {
-        AppError::Request(format!("{}: cannot write: {e}", path.display()))
-    };
     let mut files = Vec::new();
     for (name, trajectory) in [
         ("discover_trajectory.csv", true),
         ("discover_box.csv", false),
     ] {
         let path = dir.join(name);
-        let staged = dir.join(format!(".{name}.partial"));
-        let file = std::fs::File::create(&staged).map_err(|e| io(&staged, &e))?;
-        let written = match trajectory {
-            true => found.write_trajectory_csv(file),
-            false => found.write_box_csv(file),
+        let failed = |e: &dyn std::fmt::Display| {
+            AppError::Request(format!("{}: cannot write: {e}", path.display()))
         };
-        written.map_err(|e| io(&staged, &e))?;
-        std::fs::rename(&staged, &path).map_err(|e| io(&path, &e))?;
+        let mut bytes = Vec::new();
+        match trajectory {
+            true => found.write_trajectory_csv(&mut bytes),
+            false => found.write_box_csv(&mut bytes),
+        }
+        .map_err(|e| failed(&e))?;
+        crate::report::write_whole(&path, &bytes).map_err(|e| failed(&e))?;
         files.push(path);
     }
     Ok(files)
