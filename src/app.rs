@@ -169,6 +169,8 @@ pub struct RunReport {
     pub threads: usize,
     /// The sensitivity indices written, for a sensitivity design run whole.
     pub sensitivity: Vec<crate::output::IndexRow>,
+    /// The robustness rows written, for a robustness study run whole.
+    pub robustness: Vec<crate::robustness::RobustnessRow>,
     /// The headline differences from the baseline point, for a comparison
     /// of a few points run whole (`compare`, a small sweep).
     pub differences: Vec<crate::output::Difference>,
@@ -211,7 +213,11 @@ fn limits(allow_large: bool) -> Limits {
 /// The outputs a request asks for, checked against the experiment.
 fn outputs_for(request: &RunRequest, experiment: &Experiment) -> Result<Outputs, AppError> {
     let compare = experiment.baseline().is_some();
+    let robustness = experiment.robustness().is_some();
     let mut outputs = request.outputs.clone().unwrap_or_else(|| {
+        if robustness {
+            return Outputs::robustness();
+        }
         Outputs::default_for(
             experiment.sweep.is_some(),
             compare,
@@ -232,6 +238,13 @@ fn outputs_for(request: &RunRequest, experiment: &Experiment) -> Result<Outputs,
              ({} has {})",
             request.scenario.file.display(),
             experiment.points.len()
+        )));
+    }
+    if outputs.has(OutputKind::Robustness) && !robustness {
+        return Err(AppError::Request(format!(
+            "--outputs {outputs}: robustness needs a [sweep] with method = \"robustness\"; \
+             {} has none",
+            request.scenario.file.display()
         )));
     }
     if outputs.has(OutputKind::Sensitivity) && experiment.plan().is_none() {

@@ -48,6 +48,7 @@ mod design;
 mod expand;
 mod spec;
 mod study;
+mod worlds;
 
 use std::path::Path;
 
@@ -154,6 +155,10 @@ pub struct Sweep {
     pub raw: RawSweep,
     /// The study of a `sobol` or `morris` sweep.
     pub plan: Option<crate::sensitivity::Plan>,
+    /// How many of the first `paths` only label the points (a robustness
+    /// study's `world` and `option`): written in the outputs, never set in
+    /// a scenario.
+    pub labels: usize,
 }
 
 /// One point of an experiment: its values, not its scenario, which is built
@@ -326,6 +331,13 @@ impl Experiment {
         self.sweep.as_ref().and_then(|s| s.plan.as_ref())
     }
 
+    /// The robustness study, for a `robustness` sweep.
+    pub fn robustness(&self) -> Option<crate::robustness::Study> {
+        (self.sweep.as_ref())
+            .filter(|s| s.method == Method::Robustness)
+            .map(|s| crate::robustness::Study::of(&s.raw))
+    }
+
     /// Points × replications.
     pub fn work_units(&self) -> u64 {
         self.points.len() as u64 * self.base.replications()
@@ -338,6 +350,7 @@ impl Experiment {
         self.sweep
             .as_ref()
             .filter(|s| self.points.len() > 1 && s.plan.is_none())
+            .filter(|s| s.method != Method::Robustness)
             .map(|s| s.baseline)
     }
 }
@@ -505,10 +518,8 @@ fn point(
     values: &[Value],
     file: &str,
 ) -> Result<Scenario, ExperimentError> {
-    let assignments: Vec<Override> = sweep
-        .paths
-        .iter()
-        .zip(values)
+    let assignments: Vec<Override> = (sweep.paths.iter().zip(values))
+        .skip(sweep.labels)
         .map(|(path, value)| assignment(path, value))
         .collect();
     let label = format!(

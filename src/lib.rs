@@ -59,6 +59,7 @@ pub mod output;
 pub mod params;
 pub mod progress;
 pub mod report;
+pub mod robustness;
 pub mod runner;
 pub mod scenario;
 pub mod sensitivity;

@@ -251,6 +251,19 @@ pub const SYSTEM: &[Metric<SystemOutcome>] = &[
         value: |s| s.review_completion_days_mean,
     },
     Metric {
+        name: "hazardous_unreviewed_releases",
+        kind: Kind::Count,
+        about: "hazardous models released without a completed review, every lab's \
+                (the sum of lab_outcomes' hazardous_unreviewed_releases)",
+        value: |s| Some(s.hazardous_unreviewed_releases as f64),
+    },
+    Metric {
+        name: "hazardous_unreviewed_open_weights",
+        kind: Kind::Count,
+        about: "of those, the open-weights models (whose safeguards derivatives can strip)",
+        value: |s| Some(s.hazardous_unreviewed_open_weights as f64),
+    },
+    Metric {
         name: "incidents_open_weights",
         kind: Kind::Count,
         about: "incidents from open-weights models",

@@ -8,6 +8,7 @@ pub mod format;
 mod kinds;
 mod manifest;
 mod points;
+mod robustness;
 mod sensitivity;
 mod summary;
 mod table;
@@ -22,8 +23,9 @@ pub use dir::{FileDigest, OutputDir, OutputError, TalliedFile, Tally};
 pub use kinds::{OutputKind, Outputs};
 pub use manifest::{Manifest, ShardInfo, scenario_digest};
 pub use points::{points_schema, write_points};
+pub use robustness::{RobustnessTable, robustness_schema, write_row as write_robustness_row};
 pub use sensitivity::{IndexRow, NOISE_TARGET, SensitivityTable, sensitivity_schema};
-pub use summary::{Estimate, SUMMARY_STATISTICS, SummaryTable, cell, summary_schema};
+pub use summary::{Estimate, SUMMARY_STATISTICS, SummaryTable, cell, rounded, summary_schema};
 pub use table::{Format, Swept, SweptValue, Table, open};
 pub use tables::{Tables, UnitTables, columns, date_of, recorded_tables_markdown, schema};
 

@@ -109,6 +109,7 @@ pub fn arms_sweep(arms: &[Arm]) -> RawSweep {
                 })
                 .collect(),
         ),
+        ..RawSweep::default()
     }
 }
 

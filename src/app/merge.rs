@@ -19,8 +19,8 @@ use super::staging::Staging;
 use crate::output::format::{Column, Schema};
 use crate::output::{
     CompareTable, FileDigest, Format, Layout, OutputError, OutputKind, PointAggregate,
-    PointConsumer, STATE_FORMAT, SensitivityTable, SummaryTable, Tally, compare_schema, files,
-    sensitivity_schema, summary_schema,
+    PointConsumer, RobustnessTable, STATE_FORMAT, SensitivityTable, SummaryTable, Tally,
+    compare_schema, files, robustness_schema, sensitivity_schema, summary_schema,
 };
 use crate::runner::{RunError, Stop};
 
@@ -301,7 +301,10 @@ pub fn merge(
     if (outputs.iter()).any(|k| {
         matches!(
             k,
-            OutputKind::Summary | OutputKind::Compare | OutputKind::Sensitivity
+            OutputKind::Summary
+                | OutputKind::Compare
+                | OutputKind::Sensitivity
+                | OutputKind::Robustness
         )
     }) {
         merge_aggregates(&shards, &outputs, &mut target, stop)?;
@@ -535,7 +538,12 @@ fn merge_aggregates(
         .transpose()?
         .and_then(|table| SensitivityTable::new(table, &layout))
         .map(Box::new);
-    let mut tables = (summary, (compare, sensitivity));
+    let robustness = (outputs.contains(&OutputKind::Robustness))
+        .then(|| target.table(OutputKind::Robustness, robustness_schema()))
+        .transpose()?
+        .and_then(|table| RobustnessTable::new(table, &layout))
+        .map(Box::new);
+    let mut tables = (summary, (compare, (sensitivity, robustness)));
     let failed = |e: std::io::Error| MergeError::Output(target.write_error("summary", e));
     let mut expected = 0;
     while let Some(point) = readers.iter().filter_map(|r| r.next_point()).min() {
@@ -564,8 +572,8 @@ fn merge_aggregates(
     for reader in readers {
         reader.finish()?;
     }
-    let (summary, (compare, sensitivity)) = tables;
-    super::sinks::finish_tables(summary, compare, sensitivity).map_err(failed)?;
+    let (summary, (compare, (sensitivity, robustness))) = tables;
+    super::sinks::finish_tables(summary, compare, sensitivity, robustness).map_err(failed)?;
     Ok(())
 }
 

@@ -17,9 +17,10 @@ use crate::experiment::{Experiment, Point};
 use crate::model::Recording;
 use crate::output::format::ColumnType;
 use crate::output::{
-    Aggregates, CompareTable, Layout, Manifest, OutputKind, Outputs, SensitivityTable, ShardInfo,
-    StateLines, SummaryTable, Swept, Tables, UnitTables, block_points, compare_schema, files,
-    points_schema, schema, sensitivity_schema, summary_schema, write_points,
+    Aggregates, CompareTable, Layout, Manifest, OutputKind, Outputs, RobustnessTable,
+    SensitivityTable, ShardInfo, StateLines, SummaryTable, Swept, Tables, UnitTables, block_points,
+    compare_schema, files, points_schema, robustness_schema, schema, sensitivity_schema,
+    summary_schema, write_points,
 };
 use crate::runner::{self, RunConfig, RunError, Schedule};
 use crate::scenario::value_at_path;
@@ -118,7 +119,8 @@ fn run_experiment(
         &swept,
         experiment.baseline(),
         experiment.plan().cloned(),
-    );
+    )
+    .with_robustness(experiment.robustness());
     let schedule = schedule(&experiment, &outputs, &layout);
     let rounds = (request.shard)
         .map(|shard| shard.rounds(schedule.rounds()))
@@ -171,6 +173,7 @@ fn run_experiment(
         wall_time_seconds: started.elapsed().as_secs_f64(),
         threads,
         sensitivity: finished.sensitivity,
+        robustness: finished.robustness,
         differences: finished.differences,
         estimates: finished.estimates,
         point_names: point_names(&experiment),
@@ -378,10 +381,16 @@ fn open_sinks<'e>(
             .transpose()?
             .and_then(|table| SensitivityTable::new(table, layout))
             .map(Box::new);
+        let robustness = (outputs.has(OutputKind::Robustness))
+            .then(|| staging.table(OutputKind::Robustness, robustness_schema()))
+            .transpose()?
+            .and_then(|table| RobustnessTable::new(table, layout))
+            .map(Box::new);
         Some(AggregateOutput::Tables {
             summary,
             compare,
             sensitivity,
+            robustness,
         })
     };
     let point_values: Vec<Vec<String>> = experiment.points.iter().map(Point::shown).collect();

@@ -116,6 +116,7 @@ pub fn sensitivity_sweep(
         metrics: (!request.metrics.is_empty()).then(|| request.metrics.clone()),
         contrast: request.contrast.clone(),
         arms: None,
+        ..RawSweep::default()
     };
     Ok(sweep)
 }

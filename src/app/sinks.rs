@@ -6,8 +6,9 @@ use std::ops::Range;
 
 use crate::output::{
     Aggregates, CompareTable, Difference, Estimate, IndexRow, Layout, PointAggregate,
-    PointConsumer, SensitivityTable, StateLines, SummaryTable, UnitTables,
+    PointConsumer, RobustnessTable, SensitivityTable, StateLines, SummaryTable, UnitTables,
 };
+use crate::robustness::RobustnessRow;
 use crate::runner::{UnitResult, UnitSink};
 
 /// A file being written.
@@ -26,6 +27,8 @@ pub enum AggregateOutput {
         compare: Option<CompareTable>,
         /// `sensitivity` (boxed: it holds every point's means).
         sensitivity: Option<Box<SensitivityTable>>,
+        /// `robustness` (boxed: it holds every point's means).
+        robustness: Option<Box<RobustnessTable>>,
     },
 }
 
@@ -37,10 +40,12 @@ impl PointConsumer for AggregateOutput {
                 summary,
                 compare,
                 sensitivity,
+                robustness,
             } => {
                 summary.point_done(layout, point)?;
                 compare.point_done(layout, point)?;
-                sensitivity.point_done(layout, point)
+                sensitivity.point_done(layout, point)?;
+                robustness.point_done(layout, point)
             }
         }
     }
@@ -56,6 +61,8 @@ pub struct Finished {
     pub estimates: Vec<Estimate>,
     /// The differences kept.
     pub differences: Vec<Difference>,
+    /// The robustness rows written.
+    pub robustness: Vec<RobustnessRow>,
 }
 
 impl AggregateOutput {
@@ -67,7 +74,8 @@ impl AggregateOutput {
                 summary,
                 compare,
                 sensitivity,
-            } => finish_tables(summary, compare, sensitivity),
+                robustness,
+            } => finish_tables(summary, compare, sensitivity, robustness),
         }
     }
 }
@@ -78,6 +86,7 @@ pub fn finish_tables(
     summary: Option<SummaryTable>,
     compare: Option<CompareTable>,
     sensitivity: Option<Box<SensitivityTable>>,
+    robustness: Option<Box<RobustnessTable>>,
 ) -> std::io::Result<Finished> {
     let (compare, differences) = compare.map(CompareTable::into_parts).unzip();
     let (summary, estimates) = summary.map(SummaryTable::into_parts).unzip();
@@ -92,6 +101,10 @@ pub fn finish_tables(
         },
         differences: differences.unwrap_or_default(),
         estimates: estimates.unwrap_or_default(),
+        robustness: match robustness {
+            Some(robustness) => (*robustness).finish()?,
+            None => Vec::new(),
+        },
     })
 }
 

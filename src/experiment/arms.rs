@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use toml::Value;
 
-use super::spec::{FIXED_PATHS, RawSweep};
+use super::spec::{FIXED_PATHS, RawArm, RawSweep};
 use super::{ExperimentError, Limits, Sweep};
 use crate::scenario::{Scenario, value_at_path};
 
@@ -42,7 +42,7 @@ pub(super) fn expand(
                 .into(),
         ));
     }
-    let paths = paths(raw, &refuse)?;
+    let paths = paths(arms, "arms", &refuse)?;
     let resolved = toml::Table::try_from(base.resolved()).unwrap_or_default();
     let mut own = Vec::new();
     for path in &paths {
@@ -88,26 +88,29 @@ pub(super) fn expand(
         baseline: raw.baseline as usize,
         raw: raw.clone(),
         plan: None,
+        labels: 0,
     };
     Ok((sweep, values))
 }
 
-/// Every path the arms set, in the order they first appear, each checked;
-/// the arms' names checked too.
-fn paths(
-    raw: &RawSweep,
+/// Every path the arms (or a robustness study's options, `field`) set, in
+/// the order they first appear, each checked; their names checked too.
+pub(super) fn paths(
+    arms: &[RawArm],
+    field: &str,
     refuse: &impl Fn(String, String) -> ExperimentError,
 ) -> Result<Vec<String>, ExperimentError> {
     let mut names = HashSet::new();
     let mut paths: Vec<String> = Vec::new();
-    for (index, arm) in raw.arms.iter().flatten().enumerate() {
-        let at = |what: &str| format!("sweep.arms[{index}].{what}");
+    let noun = field.trim_end_matches('s');
+    for (index, arm) in arms.iter().enumerate() {
+        let at = |what: &str| format!("sweep.{field}[{index}].{what}");
         let name = arm.name.trim();
         if name.is_empty() || name == "baseline" || !names.insert(name.to_string()) {
             return Err(refuse(
                 at("name"),
                 format!(
-                    "`{name}`: each arm needs a name of its own, not empty and not \
+                    "`{name}`: each {noun} needs a name of its own, not empty and not \
                      `baseline` (the scenario as written)"
                 ),
             ));
@@ -127,8 +130,8 @@ fn paths(
                 return Err(refuse(
                     at("set"),
                     format!(
-                        "`{path}`: every arm runs the same replications, seed and ids, so \
-                         that they pair; it cannot change"
+                        "`{path}`: every {noun} runs the same replications, seed and ids, \
+                         so that they pair; it cannot change"
                     ),
                 ));
             }

@@ -28,6 +28,9 @@ pub(super) fn expand(
     if raw.method == Method::Arms {
         return super::arms::expand(raw, base, file, limits);
     }
+    if raw.method == Method::Robustness {
+        return super::worlds::expand(raw, base_table, base, file, limits);
+    }
     let axes = axes(raw, base_table, base, file)?;
     let plan = (raw.method.is_sensitivity())
         .then(|| study::plan(raw, base))
@@ -70,6 +73,7 @@ pub(super) fn expand(
         baseline: raw.baseline as usize,
         raw: raw.clone(),
         plan,
+        labels: 0,
     };
     Ok((sweep, values))
 }
@@ -115,7 +119,7 @@ fn study_values(
 
 /// Each swept parameter's axis, refusing paths that cannot be swept, that
 /// name nothing, or that are swept twice.
-fn axes(
+pub(super) fn axes(
     raw: &RawSweep,
     base_table: &toml::Table,
     base: &Scenario,
@@ -161,7 +165,8 @@ fn axes(
         if !seen.insert(path.to_string()) {
             return Err(refuse(at, "this path is swept twice".into()));
         }
-        let axis = if raw.method.is_sensitivity() && study::is_bare(parameter) {
+        let declared = raw.method.is_sensitivity() || raw.method == Method::Robustness;
+        let axis = if declared && study::is_bare(parameter) {
             study::declared_axis(base, path)
         } else {
             spec::axis(parameter)
@@ -217,7 +222,7 @@ fn design_values(
             Ok(design::grid(axes))
         }
         Method::Sobol | Method::Morris => unreachable!("sensitivity designs come from their plan"),
-        Method::Arms => unreachable!("arms are expanded on their own"),
+        Method::Arms | Method::Robustness => unreachable!("expanded on their own"),
         Method::LatinHypercube | Method::Random => {
             let samples = match raw.samples {
                 Some(n) if n >= 1 => n,

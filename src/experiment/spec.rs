@@ -7,7 +7,7 @@ use toml::Value;
 use crate::scenario::short_number;
 
 /// `[sweep]`
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSweep {
     /// How points are chosen.
@@ -43,6 +43,22 @@ pub struct RawSweep {
     /// `arms`: the named alternatives to the scenario as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub arms: Option<Vec<RawArm>>,
+    /// `robustness`: the policy options, each a name and the values it sets
+    /// (as `arms`), every one run in every world.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<RawArm>>,
+    /// `robustness`: how the `samples` worlds are drawn from the
+    /// uncertainties' ranges: `latin_hypercube` (the default), `sobol` (a
+    /// scrambled Sobol' sequence) or `random`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampler: Option<Method>,
+    /// `robustness`: outputs (`METRIC:LAB`, or `METRIC` for `all`) where
+    /// less is better, in the order `robustness.csv` gives them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimize: Option<Vec<String>>,
+    /// `robustness`: outputs where more is better, after those minimized.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximize: Option<Vec<String>>,
 }
 
 /// `[[sweep.arms]]`: one alternative, named, as the values it sets.
@@ -128,6 +144,12 @@ pub enum Method {
     /// written, then one point per arm, each the scenario with the arm's
     /// settings (what `reviewsim compare` runs).
     Arms,
+    /// Policy options against uncertainties: `samples` worlds drawn from
+    /// the uncertainties' ranges (`[[sweep.parameters]]`, by default every
+    /// assumption's plausible range), and every option
+    /// (`[[sweep.options]]`) run in every world on common random numbers;
+    /// `robustness.csv` says how each option fares across the worlds.
+    Robustness,
 }
 
 impl Method {
@@ -140,6 +162,7 @@ impl Method {
             Method::Sobol => "sobol",
             Method::Morris => "morris",
             Method::Arms => "arms",
+            Method::Robustness => "robustness",
         }
     }
 

@@ -93,8 +93,8 @@ pub fn check_fields(raw: &RawSweep) -> Result<(), Refusal> {
     only(
         "metrics",
         raw.metrics.is_some(),
-        method.is_sensitivity(),
-        "\"sobol\" or \"morris\"",
+        method.is_sensitivity() || method == Method::Robustness,
+        "\"sobol\", \"morris\" or \"robustness\"",
     )?;
     only(
         "contrast",
@@ -114,6 +114,15 @@ pub fn check_fields(raw: &RawSweep) -> Result<(), Refusal> {
         method == Method::Arms,
         "\"arms\"",
     )?;
+    let robustness = method == Method::Robustness;
+    for (field, set) in [
+        ("options", raw.options.is_some()),
+        ("sampler", raw.sampler.is_some()),
+        ("minimize", raw.minimize.is_some()),
+        ("maximize", raw.maximize.is_some()),
+    ] {
+        only(field, set, robustness, "\"robustness\"")?;
+    }
     if let Some(index) = (raw.parameters.iter()).position(|p| p.group.is_some())
         && !method.is_sensitivity()
     {
@@ -280,6 +289,16 @@ fn contrast(raw: &RawSweep, parameters: &[String]) -> Result<Option<Contrast>, R
 
 /// Refuses a metric selector that names no metric or lab of the scenario.
 fn check_metrics(selectors: &[String], base: &Scenario) -> Result<(), Refusal> {
+    check_outputs("metrics", selectors, base)
+}
+
+/// Refuses a selector of `sweep.FIELD` that names no metric or lab of the
+/// scenario.
+pub(super) fn check_outputs(
+    field: &str,
+    selectors: &[String],
+    base: &Scenario,
+) -> Result<(), Refusal> {
     let lab_metrics = metrics::lab_metric_names(base);
     let system_metrics = metrics::system_metric_names(base);
     for (index, selector) in selectors.iter().enumerate() {
@@ -311,7 +330,7 @@ fn check_metrics(selectors: &[String], base: &Scenario) -> Result<(), Refusal> {
             _ => None,
         };
         if let Some(problem) = problem {
-            return Err((format!("sweep.metrics[{index}] ({selector})"), problem));
+            return Err((format!("sweep.{field}[{index}] ({selector})"), problem));
         }
     }
     Ok(())

@@ -117,6 +117,10 @@ pub struct SystemOutcome {
     pub reviews_completed: u64,
     /// Mean days from submission to completion, over completed reviews.
     pub review_completion_days_mean: Option<f64>,
+    /// Hazardous models released without a completed review, every lab's.
+    pub hazardous_unreviewed_releases: u64,
+    /// Of those, the open-weights models.
+    pub hazardous_unreviewed_open_weights: u64,
     /// Incidents from open-weights models (and their derivatives).
     pub incidents_open_weights: u64,
     /// Incidents from API models.
@@ -135,6 +139,9 @@ pub struct SystemOutcome {
 /// shares, political history) are filled in at the horizon.
 pub(crate) struct Tallies {
     labs: Vec<LabOutcome>,
+    /// Hazardous open-weights models released without a completed review,
+    /// every lab's together.
+    pub(crate) hazardous_unreviewed_open_weights: u64,
     /// Each lab's total delay, for the mean at the horizon.
     delay_days_total: Vec<f64>,
 }
@@ -143,6 +150,7 @@ impl Tallies {
     pub(crate) fn new(labs: usize) -> Self {
         Tallies {
             labs: vec![LabOutcome::default(); labs],
+            hazardous_unreviewed_open_weights: 0,
             delay_days_total: vec![0.0; labs],
         }
     }
@@ -256,6 +264,10 @@ impl Books<'_, '_> {
             reviews_submitted,
             reviews_completed,
             review_completion_days_mean,
+            hazardous_unreviewed_releases: (self.tallies.labs.iter())
+                .map(|lab| lab.hazardous_unreviewed_releases)
+                .sum(),
+            hazardous_unreviewed_open_weights: self.tallies.hazardous_unreviewed_open_weights,
             incidents_open_weights: self.harm.incidents_open_weights,
             incidents_api: self.harm.incidents_api,
             hazardous_exposure_days: self.harm.hazardous_exposure_days,

@@ -243,10 +243,12 @@ impl<'s> World<'s> {
         }
         let released = self.harm.release(model);
         if released.hazardous {
+            let open_weights = self.harm.open_weights(model);
             let tally = self.tallies.lab(lab);
             tally.hazardous_releases += 1;
             if how != ReleaseHow::Reviewed {
                 tally.hazardous_unreviewed_releases += 1;
+                self.tallies.hazardous_unreviewed_open_weights += u64::from(open_weights);
             }
         }
         if let Some(days) = released.strip_after {

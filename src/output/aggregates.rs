@@ -49,6 +49,10 @@ pub struct Layout {
     pub baseline: Option<usize>,
     /// The sensitivity study the points are the design of, if any.
     pub sensitivity: Option<Plan>,
+    /// The robustness study the points are the worlds and options of, if
+    /// any: `summary` keeps only the outputs it names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub robustness: Option<crate::robustness::Study>,
 }
 
 impl Layout {
@@ -68,7 +72,20 @@ impl Layout {
             system_metrics: metrics::system_metric_names(scenario),
             baseline,
             sensitivity,
+            robustness: None,
         }
+    }
+
+    /// The same layout for the points of a robustness study.
+    pub fn with_robustness(self, robustness: Option<crate::robustness::Study>) -> Self {
+        Layout { robustness, ..self }
+    }
+
+    /// Whether `summary` has rows for a slot: every slot, but in a
+    /// robustness study (thousands of points) only those it names.
+    pub fn summarizes(&self, slot: usize) -> bool {
+        let (lab, metric) = self.slot_name(slot);
+        (self.robustness.as_ref()).is_none_or(|study| study.summarizes(lab, metric))
     }
 
     /// The point whose values each replication of `point` is paired with:

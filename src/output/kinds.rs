@@ -24,6 +24,8 @@ pub enum OutputKind {
     Compare,
     /// `sensitivity.csv`
     Sensitivity,
+    /// `robustness.csv`
+    Robustness,
 }
 
 impl OutputKind {
@@ -38,6 +40,7 @@ impl OutputKind {
                 OutputKind::Summary,
                 OutputKind::Compare,
                 OutputKind::Sensitivity,
+                OutputKind::Robustness,
             ])
     }
 
@@ -73,6 +76,7 @@ impl OutputKind {
             OutputKind::Summary => "summary",
             OutputKind::Compare => "compare",
             OutputKind::Sensitivity => "sensitivity",
+            OutputKind::Robustness => "robustness",
         }
     }
 
@@ -147,6 +151,16 @@ impl Outputs {
         Outputs::from_kinds(self.0)
     }
 
+    /// The default of a robustness study (thousands of points): its
+    /// points, the summary of the outputs it judges, and their robustness.
+    pub fn robustness() -> Self {
+        Outputs::from_kinds([
+            OutputKind::Points,
+            OutputKind::Summary,
+            OutputKind::Robustness,
+        ])
+    }
+
     /// The selected kinds, in canonical order.
     pub fn kinds(&self) -> &[OutputKind] {
         &self.0
@@ -157,6 +171,7 @@ impl Outputs {
         self.has(OutputKind::Summary)
             || self.has(OutputKind::Compare)
             || self.has(OutputKind::Sensitivity)
+            || self.has(OutputKind::Robustness)
     }
 }
 

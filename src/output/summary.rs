@@ -24,9 +24,18 @@ pub const SUMMARY_STATISTICS: [&str; 9] = [
 pub fn cell(value: Option<f64>) -> Cell<'static> {
     match value {
         None => Cell::Null,
-        Some(0.0) => Cell::Number(0.0),
-        Some(v) => Cell::Number(format!("{v:.9e}").parse::<f64>().unwrap_or(v)),
+        Some(v) => Cell::Number(rounded(v)),
     }
+}
+
+/// A statistic as the aggregate tables write it: ten significant digits
+/// (0 stays 0), so that what is computed from a written table is what the
+/// run computed.
+pub fn rounded(value: f64) -> f64 {
+    if value == 0.0 {
+        return 0.0;
+    }
+    format!("{value:.9e}").parse::<f64>().unwrap_or(value)
 }
 
 /// `point`, the swept columns, `lab` and `metric`: the columns the
@@ -158,6 +167,9 @@ impl PointConsumer for SummaryTable {
     fn point_done(&mut self, layout: &Layout, point: &PointAggregate) -> std::io::Result<()> {
         let swept = swept_values(layout, point);
         for (slot, accumulator) in point.summary.iter().enumerate() {
+            if !layout.summarizes(slot) {
+                continue;
+            }
             let s = accumulator.summary();
             let mut row = aggregate_cells(layout, point, &swept, slot);
             row.push(Cell::Integer(s.n as i64));

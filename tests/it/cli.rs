@@ -59,13 +59,15 @@ fn system_outcomes_have_the_documented_columns(out: &std::path::Path) {
     let system = std::fs::read_to_string(out.join("system_outcomes.csv")).unwrap();
     let header: Vec<&str> = system.lines().next().unwrap().split(',').collect();
     assert_eq!(
-        &header[..10],
+        &header[..12],
         [
             "point",
             "replication",
             "reviews_submitted",
             "reviews_completed",
             "review_completion_days_mean",
+            "hazardous_unreviewed_releases",
+            "hazardous_unreviewed_open_weights",
             "incidents_open_weights",
             "incidents_api",
             "hazardous_exposure_days",

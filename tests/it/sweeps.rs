@@ -102,9 +102,9 @@ fn grid_summary_has_every_metric_at_every_point(
     point_values: &HashMap<String, Vec<String>>,
 ) {
     let summary = csv_rows(&out.join("summary.csv"));
-    // 6 labs × (28 lab metrics + 3 segments × 4 market metrics), then 8
+    // 6 labs × (28 lab metrics + 3 segments × 4 market metrics), then 10
     // system metrics and 3 tracks × 7 track metrics under lab `all`.
-    let metrics_per_point = 6 * (28 + 3 * 4) + 8 + 3 * 7;
+    let metrics_per_point = 6 * (28 + 3 * 4) + 10 + 3 * 7;
     assert_eq!(summary.len(), 8 * metrics_per_point);
     for point in 0..8 {
         let rows: Vec<_> = summary
