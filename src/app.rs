@@ -9,6 +9,7 @@ mod discover;
 mod merge;
 mod observed;
 mod precision;
+mod robustness;
 mod run;
 mod sensitivity;
 mod sinks;
@@ -27,6 +28,7 @@ pub use observed::{ObservedReport, ObservedRequest, backtest, replay};
 pub use precision::{
     DEFAULT_MAX_REPLICATIONS, Precision, PrecisionReport, Target, Widest, describe_rule, slots_of,
 };
+pub use robustness::{RobustnessReport, SATISFICING_FILE, figure, robustness, robustness_text};
 pub use run::{compare, run, sensitivity, swept_of};
 pub use sensitivity::{
     DEFAULT_BASE_ROWS, DEFAULT_TRAJECTORIES, HEADLINE_METRICS, SensitivityRequest, ranked_text,

@@ -95,6 +95,27 @@ enum Command {
     /// writes discover_trajectory.csv and discover_box.csv beside the
     /// run's tables.
     Discover(DiscoverArgs),
+    /// The options of a finished robustness study ranked by their regret
+    /// over the worlds, per output judged (as `run` prints them); with
+    /// --satisfy, the share of worlds in which each option meets the
+    /// thresholds, also written to satisficing.csv.
+    Robustness(RobustnessArgs),
+}
+
+#[derive(Debug, Args)]
+struct RobustnessArgs {
+    /// The output directory of a finished robustness study (its --out).
+    #[arg(value_name = "OUT")]
+    dir: PathBuf,
+    /// A threshold an option should meet in a world: METRIC[:LAB] OP NUMBER
+    /// with OP one of > >= < <=, on the world's mean (LAB defaults to all),
+    /// e.g. 'hazardous_unreviewed_open_weights <= 2'. Repeat for several;
+    /// the output must be one the study judges or keeps.
+    #[arg(long = "satisfy", value_name = "CONDITION")]
+    conditions: Vec<app::Condition>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -107,6 +128,10 @@ struct DiscoverArgs {
     /// 'hazardous_unreviewed_releases:meta > 1'.
     #[arg(long = "where", value_name = "CONDITION")]
     condition: app::Condition,
+    /// In a robustness study, only the worlds of this option (its name):
+    /// where in the uncertainties the condition holds under it.
+    #[arg(long, value_name = "NAME")]
+    option: Option<String>,
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
@@ -712,7 +737,14 @@ impl Cli {
             }
             Command::Report(args) => report(out, &args),
             Command::Discover(args) => {
-                let found = app::discover(&args.dir, &args.condition)?;
+                let found = app::discover(&args.dir, &args.condition, args.option.as_deref())?;
+                match args.quiet {
+                    true => Ok(()),
+                    false => print(out, &found.text),
+                }
+            }
+            Command::Robustness(args) => {
+                let found = app::robustness(&args.dir, &args.conditions)?;
                 match args.quiet {
                     true => Ok(()),
                     false => print(out, &found.text),
@@ -979,6 +1011,9 @@ fn run(out: &mut dyn Write, args: &RunArgs, job: Job<'_>) -> anyhow::Result<app:
         }
         if let Some(precision) = &report.precision {
             print(out, &precision_text(precision))?;
+        }
+        if !report.robustness.is_empty() {
+            print(out, &app::robustness_text(&report.robustness))?;
         }
         let mut text = format!(
             "{} work units in {:.2} s on {} thread(s); wrote\n",

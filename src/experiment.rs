@@ -58,6 +58,7 @@ pub use crate::scenario::render;
 pub use design::{design_rng, value_at};
 pub use spec::{Axis, FIXED_PATHS, Method, RawArm, RawContrast, RawParameter, RawSweep};
 pub use study::DEFAULT_LEVELS;
+pub use worlds::LABELS as ROBUSTNESS_LABELS;
 
 use expand::expand;
 

@@ -310,10 +310,87 @@ fn labs(text: &mut String, scenario: &Scenario) {
     }
 }
 
+/// A robustness study: its options, what judges them, and the range each
+/// uncertainty takes over the worlds drawn.
+fn robustness(text: &mut String, experiment: &Experiment, sweep: &crate::experiment::Sweep) {
+    let options = sweep.raw.options.as_deref().unwrap_or_default();
+    let worlds = experiment.points.len() / options.len().max(1);
+    let sampler = (sweep.raw.sampler).unwrap_or(crate::experiment::Method::LatinHypercube);
+    line!(
+        text,
+        "study     robustness: {worlds} worlds ({}) x {} options = {} points, {} replications each",
+        sampler.as_str(),
+        options.len(),
+        experiment.points.len(),
+        experiment.replications()
+    );
+    for option in options {
+        let set: Vec<String> = (option.set.iter())
+            .map(|(path, value)| format!("{path}={}", crate::experiment::render(value)))
+            .collect();
+        line!(text, "  option  {}: {}", option.name, set.join(", "));
+    }
+    if let Some(study) = experiment.robustness() {
+        for objective in &study.objectives {
+            line!(
+                text,
+                "  judged  {} {}",
+                objective.direction.as_str(),
+                objective.name()
+            );
+        }
+    }
+    let first = sweep.labels;
+    let uncertain = sweep.paths.len() - first - option_paths(options).len();
+    line!(text, "  {uncertain} uncertainties, over the worlds drawn:");
+    for (index, path) in sweep.paths.iter().enumerate().skip(first).take(uncertain) {
+        let values = experiment.points.iter().filter_map(|p| {
+            p.values[index]
+                .as_float()
+                .or_else(|| p.values[index].as_integer().map(|i| i as f64))
+        });
+        let (low, high) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+            (l.min(v), h.max(v))
+        });
+        if low <= high {
+            line!(text, "    {path:<56} {} to {}", short(low), short(high));
+        } else {
+            line!(text, "    {path}");
+        }
+    }
+}
+
+/// Every path the options set, once.
+fn option_paths(options: &[crate::experiment::RawArm]) -> Vec<&str> {
+    let mut paths: Vec<&str> = Vec::new();
+    for path in options.iter().flat_map(|o| o.set.keys()) {
+        if !paths.contains(&path.as_str()) {
+            paths.push(path);
+        }
+    }
+    paths
+}
+
+/// Four significant digits, without trailing zeros: 0.2752, 11.15, 5052.
+fn short(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let decimals = (3 - x.abs().log10().floor() as i32).max(0) as usize;
+    let text = format!("{x:.decimals$}");
+    match text.contains('.') {
+        true => text.trim_end_matches('0').trim_end_matches('.').to_string(),
+        false => text,
+    }
+}
+
 fn sweep(text: &mut String, experiment: &Experiment) {
     let Some(sweep) = &experiment.sweep else {
         return;
     };
+    if sweep.method == crate::experiment::Method::Robustness {
+        return robustness(text, experiment, sweep);
+    }
     match &sweep.plan {
         None => {
             line!(

@@ -78,13 +78,23 @@ pub struct DiscoverReport {
 }
 
 /// Finds with PRIM where `condition` holds among the points of the run in
-/// `dir`, and writes `discover_trajectory.csv` and `discover_box.csv` there.
-pub fn discover(dir: &Path, condition: &Condition) -> Result<DiscoverReport, AppError> {
+/// `dir` (in a robustness study, with `option`, among that option's
+/// worlds), and writes `discover_trajectory.csv` and `discover_box.csv`
+/// there.
+pub fn discover(
+    dir: &Path,
+    condition: &Condition,
+    option: Option<&str>,
+) -> Result<DiscoverReport, AppError> {
     let output = Output::open(dir).map_err(|e| AppError::Request(e.to_string()))?;
     let (names, rows) = swept_numbers(&output)?;
+    let chosen = option_points(&output, option)?;
     let means = point_means(&output, condition)?;
     let (mut kept, mut holds, mut undefined) = (Vec::new(), Vec::new(), 0usize);
     for (point, row) in rows.into_iter().enumerate() {
+        if chosen.as_ref().is_some_and(|chosen| !chosen[point]) {
+            continue;
+        }
         match means.get(point).copied().flatten() {
             Some(mean) => {
                 holds.push(condition.holds(mean));
@@ -124,7 +134,11 @@ fn swept_numbers(output: &Output) -> Result<(Vec<String>, Vec<Vec<f64>>), AppErr
         .ok_or_else(|| missing("no points table"))?;
     let read = |e: crate::report::ReportError| AppError::Request(e.to_string());
     let columns = table.columns().map_err(read)?;
-    let swept: Vec<&str> = columns.iter().skip(1).map(String::as_str).collect();
+    // A robustness study's `world` and `option` label its points.
+    let labels = robustness_labels(output);
+    let swept: Vec<&str> = (columns.iter().skip(1).map(String::as_str))
+        .filter(|c| !labels.contains(c))
+        .collect();
     let mut values: Vec<Vec<Option<f64>>> = Vec::new();
     let wanted: Vec<&str> = std::iter::once("point")
         .chain(swept.iter().copied())
@@ -152,6 +166,48 @@ fn swept_numbers(output: &Output) -> Result<(Vec<String>, Vec<Vec<f64>>), AppErr
         })
         .collect();
     Ok((names, rows))
+}
+
+/// The columns that label a robustness study's points (none for another
+/// run).
+fn robustness_labels(output: &Output) -> &'static [&'static str] {
+    match output.manifest["sweep"]["method"].as_str() {
+        Some("robustness") => &crate::experiment::ROBUSTNESS_LABELS,
+        _ => &[],
+    }
+}
+
+/// With `option`, which points are that option's (in a robustness study).
+fn option_points(output: &Output, option: Option<&str>) -> Result<Option<Vec<bool>>, AppError> {
+    let Some(option) = option else {
+        return Ok(None);
+    };
+    let options: Vec<String> = (output.manifest["sweep"]["options"].as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o["name"].as_str().map(str::to_string))
+        .collect();
+    if robustness_labels(output).is_empty() || !options.iter().any(|o| o == option) {
+        return Err(AppError::Request(format!(
+            "--option {option}: {} {}",
+            output.dir.display(),
+            match options.is_empty() {
+                true => "is not a robustness study, whose options --option chooses among".into(),
+                false => format!("has the options {}", options.join(", ")),
+            }
+        )));
+    }
+    let table = output
+        .table("points")
+        .ok_or_else(|| AppError::Request(format!("{}: no points table", output.dir.display())))?;
+    let mut chosen = Vec::new();
+    table
+        .rows(&["option"], |c| {
+            chosen.push(c[0] == Some(option));
+            true
+        })
+        .map_err(|e| AppError::Request(e.to_string()))?;
+    Ok(Some(chosen))
 }
 
 /// Each point's mean of the condition's metric (`None` where undefined).
