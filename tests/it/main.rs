@@ -30,6 +30,7 @@ mod reads;
 mod recorded_tables;
 mod report;
 mod review_policy;
+mod robustness;
 mod scenario_errors;
 mod sensitivity;
 mod sharding;
