@@ -139,6 +139,9 @@ pub enum Shape {
     /// Whiskers from the 5th to the 95th percentile, a box from the 25th
     /// to the 75th, the median as a bar, and the mean as a dot.
     Spread { q: [f64; 5], mean: f64 },
+    /// Whiskers from the 5th to the 95th percentile, the median as a bar,
+    /// and the mean as a dot (when the quartiles are not known).
+    Range { q: [f64; 3], mean: f64 },
     /// A bar from zero to the estimate, its 95% interval as a whisker, and
     /// an optional second estimate as a dot.
     Bar {
@@ -153,6 +156,7 @@ impl Shape {
     fn extent(&self) -> Vec<f64> {
         match self {
             Shape::Spread { q, mean } => vec![q[0], q[4], *mean],
+            Shape::Range { q, mean } => vec![q[0], q[2], *mean],
             Shape::Bar { value, ci95, dot } => {
                 let mut values = vec![0.0, *value];
                 values.extend(ci95.iter().flat_map(|(l, h)| [*l, *h]));
@@ -235,6 +239,13 @@ fn shapes<DB: DrawingBackend>(row: &Row, y: f64) -> Vec<DynElement<'static, DB, 
             Rectangle::new([(q[1], y - 0.3), (q[3], y + 0.3)], c.mix(0.35).filled()).into_dyn(),
             Rectangle::new([(q[1], y - 0.3), (q[3], y + 0.3)], c.stroke_width(1)).into_dyn(),
             line((q[2], y - 0.3), (q[2], y + 0.3), 3),
+            Circle::new((*mean, y), 4, BLACK.filled()).into_dyn(),
+        ],
+        Shape::Range { q, mean } => vec![
+            line((q[0], y), (q[2], y), 2),
+            line((q[0], y - 0.15), (q[0], y + 0.15), 2),
+            line((q[2], y - 0.15), (q[2], y + 0.15), 2),
+            line((q[1], y - 0.3), (q[1], y + 0.3), 5),
             Circle::new((*mean, y), 4, BLACK.filled()).into_dyn(),
         ],
         Shape::Bar { value, ci95, dot } => {
