@@ -1,12 +1,16 @@
 //! `reviewsim report OUT`: one self-contained HTML page of what a run, a
 //! compare or a study wrote to `OUT` — its provenance, the headline table,
 //! fan charts of shares over time, delays per lab, the differences between
-//! arms and the sensitivity ranking, each where the run wrote what it needs.
+//! arms, the sensitivity ranking, the robustness of policy options and
+//! where a condition holds (scenario discovery), each where the run wrote
+//! what it needs.
 //! Charts are inline SVG; the page needs no network and no script.
 
 mod charts;
+mod discovery;
 mod figures;
 mod page;
+mod robustness;
 mod sections;
 pub mod tables;
 
@@ -165,6 +169,8 @@ pub fn write(dir: &Path) -> Result<Written, ReportError> {
     sections::shares(&output, &mut page)?;
     sections::delays(&output, &mut page)?;
     sections::sensitivity(&output, &mut page)?;
+    robustness::section(&output, &mut page)?;
+    discovery::section(&output, &mut page)?;
     sections::provenance(&output, &mut page);
     sections::files(&output, &mut page);
     let path = dir.join(FILE_NAME);

@@ -1,10 +1,12 @@
 //! The report's charts, drawn by plotters as SVG text to be inlined in the
-//! page: fan charts of shares over time, the spread of a metric per lab,
-//! and horizontal bars with 95% intervals (differences, sensitivity
-//! indices).
+//! page: fan charts of shares over time, the spread of a metric per lab
+//! (or per option over the worlds), horizontal bars with 95% intervals
+//! (differences, sensitivity indices), and the trade-off of density
+//! against coverage along PRIM's trajectory.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Colours for labs, in the scenario's order: the Okabe-Ito palette, which
 /// colour-blind readers tell apart, with a brown in place of its sky blue
@@ -139,6 +141,9 @@ pub enum Shape {
     /// Whiskers from the 5th to the 95th percentile, a box from the 25th
     /// to the 75th, the median as a bar, and the mean as a dot.
     Spread { q: [f64; 5], mean: f64 },
+    /// Whiskers from the 5th to the 95th percentile, the median as a bar,
+    /// and the mean as a dot (when the quartiles are not known).
+    Range { q: [f64; 3], mean: f64 },
     /// A bar from zero to the estimate, its 95% interval as a whisker, and
     /// an optional second estimate as a dot.
     Bar {
@@ -153,6 +158,7 @@ impl Shape {
     fn extent(&self) -> Vec<f64> {
         match self {
             Shape::Spread { q, mean } => vec![q[0], q[4], *mean],
+            Shape::Range { q, mean } => vec![q[0], q[2], *mean],
             Shape::Bar { value, ci95, dot } => {
                 let mut values = vec![0.0, *value];
                 values.extend(ci95.iter().flat_map(|(l, h)| [*l, *h]));
@@ -237,6 +243,13 @@ fn shapes<DB: DrawingBackend>(row: &Row, y: f64) -> Vec<DynElement<'static, DB, 
             line((q[2], y - 0.3), (q[2], y + 0.3), 3),
             Circle::new((*mean, y), 4, BLACK.filled()).into_dyn(),
         ],
+        Shape::Range { q, mean } => vec![
+            line((q[0], y), (q[2], y), 2),
+            line((q[0], y - 0.15), (q[0], y + 0.15), 2),
+            line((q[2], y - 0.15), (q[2], y + 0.15), 2),
+            line((q[1], y - 0.3), (q[1], y + 0.3), 5),
+            Circle::new((*mean, y), 4, BLACK.filled()).into_dyn(),
+        ],
         Shape::Bar { value, ci95, dot } => {
             let mut elements = vec![
                 Rectangle::new([(0.0, y - 0.3), (*value, y + 0.3)], c.mix(0.6).filled()).into_dyn(),
@@ -255,6 +268,114 @@ fn shapes<DB: DrawingBackend>(row: &Row, y: f64) -> Vec<DynElement<'static, DB, 
             elements
         }
     }
+}
+
+/// A box of a PRIM trajectory, as the trade-off chart draws it.
+pub struct Boxed {
+    /// Its coverage and density, as shares (0 to 1).
+    pub coverage: f64,
+    /// The share of the worlds inside where the condition holds.
+    pub density: f64,
+    /// How many parameters it restricts.
+    pub restricted: usize,
+}
+
+/// Viridis (from dark violet through teal and green to yellow) at `t` in
+/// [0, 1].
+fn ramp(t: f64) -> RGBColor {
+    const STOPS: [(f64, f64, f64); 5] = [
+        (68.0, 1.0, 84.0),
+        (59.0, 82.0, 139.0),
+        (33.0, 145.0, 140.0),
+        (94.0, 201.0, 98.0),
+        (253.0, 231.0, 37.0),
+    ];
+    let at = t.clamp(0.0, 1.0) * (STOPS.len() - 1) as f64;
+    let i = (at.floor() as usize).min(STOPS.len() - 2);
+    let (a, b, f) = (STOPS[i], STOPS[i + 1], at - i as f64);
+    let mix = |x: f64, y: f64| (x + f * (y - x)).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// The trade-off of a PRIM trajectory: each box's density against its
+/// coverage, in percent, coloured by the number of parameters it
+/// restricts, the boxes joined in trajectory order, and the box at
+/// `chosen` ringed and labelled `label`.
+pub fn tradeoff_chart(
+    boxes: &[Boxed],
+    chosen: Option<usize>,
+    label: &str,
+) -> Result<String, String> {
+    let most = boxes.iter().map(|b| b.restricted).max().unwrap_or(0);
+    let colour_of = |k: usize| ramp(k as f64 / most.max(1) as f64);
+    let at = |b: &Boxed| (100.0 * b.coverage, 100.0 * b.density);
+    svg(520, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .margin(14)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d(0.0..104.0, 0.0..104.0)
+            .map_err(failed)?;
+        chart
+            .configure_mesh()
+            .x_desc("coverage: % of the worlds where the condition holds that are in the box")
+            .y_desc("density: % of the box's worlds where it holds")
+            .x_label_formatter(&|x| tick(*x))
+            .y_label_formatter(&|y| tick(*y))
+            .label_style((FONT, 16))
+            .axis_desc_style((FONT, 17))
+            .light_line_style(WHITE.mix(0.0))
+            .draw()
+            .map_err(failed)?;
+        let path = LineSeries::new(boxes.iter().map(at), BLACK.mix(0.25).stroke_width(1));
+        chart.draw_series(path).map_err(failed)?;
+        for k in 0..=most {
+            let colour = colour_of(k);
+            let mine = boxes.iter().filter(|b| b.restricted == k);
+            // Outlined, so that the yellow end shows on white.
+            let dot = move |at: (f64, f64)| {
+                EmptyElement::at(at)
+                    + Circle::new((0, 0), 5, colour.filled())
+                    + Circle::new((0, 0), 5, BLACK.mix(0.55).stroke_width(1))
+            };
+            let dots = mine.map(|b| dot(at(b)));
+            let words = match k {
+                1 => "1 parameter restricted".to_string(),
+                _ => format!("{k} parameters restricted"),
+            };
+            chart
+                .draw_series(dots)
+                .map_err(failed)?
+                .label(words)
+                .legend(move |(x, y)| {
+                    EmptyElement::at((x + 9, y))
+                        + Circle::new((0, 0), 5, colour.filled())
+                        + Circle::new((0, 0), 5, BLACK.mix(0.55).stroke_width(1))
+                });
+        }
+        if let Some(b) = chosen.and_then(|i| boxes.get(i)) {
+            let (x, y) = at(b);
+            // The label on the side with room for it.
+            let (h, dx) = if x > 55.0 {
+                (HPos::Right, -14)
+            } else {
+                (HPos::Left, 14)
+            };
+            let style = TextStyle::from((FONT, 16).into_font()).pos(Pos::new(h, VPos::Center));
+            let ring = EmptyElement::at((x, y))
+                + Circle::new((0, 0), 10, BLACK.stroke_width(2))
+                + Text::new(label.to_string(), (dx, 0), style);
+            chart.draw_series(std::iter::once(ring)).map_err(failed)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerLeft)
+            .label_font((FONT, 16))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .draw()
+            .map_err(failed)
+    })
 }
 
 /// A tick's number: whole numbers without decimals, others as short as
@@ -306,6 +427,23 @@ mod tests {
         let text = fan_chart(&fans, "day", "share, %").unwrap();
         assert!(text.starts_with("<svg"), "{}", &text[..40]);
         assert!(text.contains("Meta") && text.contains("share, %"));
+    }
+
+    #[test]
+    fn a_trade_off_chart_rings_and_labels_the_chosen_box() {
+        let boxes: Vec<Boxed> = (0..4)
+            .map(|k| Boxed {
+                coverage: 1.0 - 0.1 * k as f64,
+                density: 0.4 + 0.2 * k as f64,
+                restricted: k.min(2),
+            })
+            .collect();
+        let text = tradeoff_chart(&boxes, Some(2), "chosen box (step 2)").unwrap();
+        assert!(text.contains("chosen box (step 2)") && text.contains("2 parameters restricted"));
+        // Each box a dot and its outline, the legend's two per count, the ring.
+        assert_eq!(text.matches("<circle").count(), 2 * 4 + 2 * 3 + 1);
+        assert_eq!(ramp(0.0), RGBColor(68, 1, 84));
+        assert_eq!(ramp(1.0), RGBColor(253, 231, 37));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::ReportError;
+use crate::app::three_significant;
 use crate::output::Format;
 
 /// One table of an output directory.
@@ -17,6 +18,12 @@ impl TableFile {
     pub fn find(dir: &Path, name: &str, format: Format) -> Option<TableFile> {
         let path = dir.join(format!("{name}.{}", format.extension()));
         path.is_file().then_some(TableFile { path, format })
+    }
+
+    /// The CSV table `name` of `dir`, whatever the run's format: a
+    /// robustness study and `discover` write theirs as CSV only.
+    pub fn csv(dir: &Path, name: &str) -> Option<TableFile> {
+        TableFile::find(dir, name, Format::Csv)
     }
 
     /// Calls `visit` with each row's cells in the columns `wanted` (`None`
@@ -166,4 +173,35 @@ pub fn number(cell: Option<&str>) -> Option<f64> {
 /// A cell as a whole number, if it is one.
 pub fn whole(cell: Option<&str>) -> Option<u64> {
     cell.and_then(|c| c.parse::<u64>().ok())
+}
+
+/// A number as the tables of a study show it, in the page and on the
+/// terminal alike: three significant digits, `n/a` when undefined.
+pub fn significant(value: Option<f64>) -> String {
+    value.map_or_else(|| "n/a".into(), three_significant)
+}
+
+/// A share (0 to 1) as a percentage with three significant digits:
+/// `12.5%`, `n/a` when undefined.
+pub fn share_percent(share: Option<f64>) -> String {
+    share.map_or_else(
+        || "n/a".into(),
+        |s| format!("{}%", three_significant(100.0 * s)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_shares_keep_three_significant_digits() {
+        assert_eq!(significant(Some(12.345)), "12.3");
+        assert_eq!(significant(Some(0.0)), "0");
+        assert_eq!(significant(None), "n/a");
+        assert_eq!(share_percent(Some(0.125)), "12.5%");
+        assert_eq!(share_percent(Some(1.0)), "100%");
+        assert_eq!(share_percent(Some(0.0)), "0%");
+        assert_eq!(share_percent(None), "n/a");
+    }
 }

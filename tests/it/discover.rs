@@ -6,7 +6,7 @@
 use crate::common::{BASELINE, csv_rows, reviewsim, reviewsim_ok};
 
 /// The window at ten values by the hazard scale at three, 30 points.
-const GRID: &str = "sweep.parameters=[{path=\"review.window_days\", values=[0,5,10,15,20,25,30,35,40,45]}, {path=\"hazard.scale_months\", values=[6.0,9.0,12.0]}]";
+pub const GRID: &str = "sweep.parameters=[{path=\"review.window_days\", values=[0,5,10,15,20,25,30,35,40,45]}, {path=\"hazard.scale_months\", values=[6.0,9.0,12.0]}]";
 
 fn discovered(dir: &str, condition: &str) -> String {
     let out = reviewsim_ok(&["discover", dir, "--where", condition]);

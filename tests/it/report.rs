@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::{BASELINE, reviewsim, reviewsim_ok};
+use crate::common::{BASELINE, csv_rows, reviewsim, reviewsim_ok};
 
 const SIGNED: &str = "signed:labs.meta.participation.signed=true";
 
@@ -160,6 +160,15 @@ fn printed_indices(printed: &str) -> Vec<String> {
         .collect()
 }
 
+/// Sections shown only when the run's directory holds a file.
+const SECTIONS_FROM_FILES: [(&str, &str); 2] = [
+    ("robustness.csv", "Robustness of the options"),
+    (
+        "discover_trajectory.csv",
+        "Where the condition holds (scenario discovery)",
+    ),
+];
+
 /// Writes the report of `dir`, checks the page as a file, then in the
 /// browser: the screenshot, every chart title and every expected number
 /// in the DOM. Returns the page's source.
@@ -178,6 +187,14 @@ fn check_report(dir: &Path, numbers: &[String], titles: &[String]) -> String {
             found.is_none() || allowed,
             "{}: {banned} in {found:?}",
             page.display()
+        );
+    }
+    // A section only where its file is.
+    for (file, heading) in SECTIONS_FROM_FILES {
+        assert_eq!(
+            html.contains(&format!(">{heading}</h2>")),
+            dir.join(file).exists(),
+            "the section `{heading}` and the file {file}"
         );
     }
     let in_page = chart_titles(&html);
@@ -331,6 +348,209 @@ fn the_report_of_a_study_shows_the_ranking_with_intervals() {
     let titles = ["What moves Meta: delay per release, change when review.window_days: 0 -> 30"]
         .map(String::from);
     check_report(&out, &numbers, &titles);
+}
+
+/// A table row as the page holds it: the first cell text, the others
+/// numbers.
+fn row_html(cells: &[&str]) -> String {
+    let cells: Vec<String> = (cells.iter().enumerate())
+        .map(|(i, cell)| match i {
+            0 => format!("<td>{cell}</td>"),
+            _ => format!("<td class=\"num\">{cell}</td>"),
+        })
+        .collect();
+    format!("<tr>{}</tr>", cells.concat())
+}
+
+/// The limits `discover` printed, each as the row of the box's table:
+/// parameter, from, to, and the quasi-p of each side ("not limited"
+/// where the printed side has none).
+fn printed_limits(printed: &str) -> Vec<String> {
+    (printed.lines())
+        .filter_map(|line| {
+            let (parameter, sides) = line.strip_prefix("  ")?.split_once(": from ")?;
+            let (lower, upper) = sides.split_once(" to ")?;
+            let side = |text: &str| match text.split_once(" (quasi-p ") {
+                Some((value, qp)) => (value.to_string(), qp.trim_end_matches(')').to_string()),
+                None => (text.to_string(), "not limited".to_string()),
+            };
+            let ((from, qp_from), (to, qp_to)) = (side(lower), side(upper));
+            Some(row_html(&[parameter, &from, &to, &qp_from, &qp_to]))
+        })
+        .collect()
+}
+
+#[test]
+fn the_report_of_a_discovery_shows_the_trade_off_and_the_box_as_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let o = out.to_str().unwrap();
+    let args = ["run", BASELINE, "--set", crate::discover::GRID];
+    reviewsim_ok(&[&args[..], &["--replications", "20", "--quiet", "--out", o]].concat());
+    let printed = reviewsim_ok(&["discover", o, "--where", "delay_days_mean:openai > 12"]);
+    let printed = String::from_utf8(printed.stdout).unwrap();
+    let limits = printed_limits(&printed);
+    assert!(!limits.is_empty(), "{printed}");
+    let trajectory = csv_rows(&out.join("discover_trajectory.csv"));
+    let chosen = (trajectory.iter())
+        .find(|row| row["chosen"] == "true")
+        .unwrap();
+    // The chosen box's label in the chart, and its limits as discover
+    // printed them.
+    let mut numbers = limits;
+    numbers.push(format!("chosen box (step {})", chosen["step"]));
+    numbers.push(format!(
+        "It comes from step {} of the trajectory",
+        chosen["step"]
+    ));
+    let titles = ["Scenario discovery: density against coverage of each box"].map(String::from);
+    let html = check_report(&out, &numbers, &titles);
+    assert_eq!(
+        html.matches("Scenario discovery: density").count(),
+        1,
+        "one trade-off chart"
+    );
+    // One dot per box, in a chart the page shows after the heading.
+    let chart = &html[html.find(">Where the condition holds").unwrap()..];
+    let chart = &chart[..chart.find("</svg>").unwrap()];
+    let dots = chart.matches("<circle").count();
+    // Each box a filled dot and its outline, the legend's two per restricted
+    // count, and the ring round the chosen box.
+    let counts: std::collections::BTreeSet<&str> = trajectory
+        .iter()
+        .map(|r| r["restricted"].as_str())
+        .collect();
+    assert_eq!(dots, 2 * trajectory.len() + 2 * counts.len() + 1);
+}
+
+/// A robustness study's table, written by hand: three options, an output
+/// to minimise with a satisficing condition, one to maximise, and one
+/// named by a condition only.
+const ROBUSTNESS: &str = "\
+option,metric,lab,direction,worlds,mean,p5,p50,p95,sd_worlds,noise_sd,between_worlds_sd,regret_mean,regret_p90,regret_max,best_share,satisfy,satisficing_share
+status quo,hazardous_unreviewed_releases,all,minimize,40,2.4567,0.8123,2.2222,4.9876,1.234,0.2345,1.2115,0.9876,2.3456,3.4567,0.125,hazardous_unreviewed_releases:all <= 1,0.075
+signed,hazardous_unreviewed_releases,all,minimize,40,1.5123,0.2468,1.3579,3.1415,0.9,0.21,0.875,0.0432,0.1234,0.5678,0.675,hazardous_unreviewed_releases:all <= 1,0.425
+mandate,hazardous_unreviewed_releases,all,minimize,40,1.7321,0.4142,1.618,3.3333,0.95,0.22,0.924,0.2718,0.8765,1.4142,0.2,hazardous_unreviewed_releases:all <= 1,0.3
+status quo,share_all,meta,maximize,38,0.3456,0.2012,0.3321,0.4987,0.09,0.01,0.0894,0.0123,0.0456,0.0789,0.4737,,
+signed,share_all,meta,maximize,38,0.3321,0.1987,0.3303,0.4801,0.088,0.011,0.0873,0.0258,0.0612,0.0934,0.2632,,
+mandate,share_all,meta,maximize,38,0.3398,0.2001,0.3355,0.4899,0.089,0.0105,0.0884,0.0183,0.0534,0.0867,0.2632,,
+status quo,delay_days_mean,openai,none,40,3.2109,1.0101,2.9999,6.5432,1.5,0.3,1.47,,,,,delay_days_mean:openai <= 10,0.95
+signed,delay_days_mean,openai,none,40,12.3456,8.7654,12.1212,17.1717,2.5,0.4,2.47,,,,,delay_days_mean:openai <= 10,0.225
+mandate,delay_days_mean,openai,none,40,9.8765,6.5432,9.7531,13.5791,2.1,0.35,2.07,,,,,delay_days_mean:openai <= 10,0.55
+";
+
+/// Each output's rows of [`ROBUSTNESS`] as the page must show them, in
+/// the order it must rank them: three significant digits, shares in
+/// percent.
+fn robustness_rows() -> [Vec<String>; 3] {
+    let rows = |rows: &[&[&str]]| rows.iter().map(|cells| row_html(cells)).collect();
+    [
+        rows(&[
+            &[
+                "signed",
+                "1.51",
+                "0.247 – 3.14",
+                "0.0432",
+                "0.123",
+                "0.568",
+                "67.5%",
+                "42.5%",
+            ],
+            &[
+                "mandate",
+                "1.73",
+                "0.414 – 3.33",
+                "0.272",
+                "0.876",
+                "1.41",
+                "20.0%",
+                "30.0%",
+            ],
+            &[
+                "status quo",
+                "2.46",
+                "0.812 – 4.99",
+                "0.988",
+                "2.35",
+                "3.46",
+                "12.5%",
+                "7.50%",
+            ],
+        ]),
+        rows(&[
+            &[
+                "status quo",
+                "0.346",
+                "0.201 – 0.499",
+                "0.0123",
+                "0.0456",
+                "0.0789",
+                "47.4%",
+            ],
+            &[
+                "mandate",
+                "0.340",
+                "0.200 – 0.490",
+                "0.0183",
+                "0.0534",
+                "0.0867",
+                "26.3%",
+            ],
+            &[
+                "signed",
+                "0.332",
+                "0.199 – 0.480",
+                "0.0258",
+                "0.0612",
+                "0.0934",
+                "26.3%",
+            ],
+        ]),
+        // No direction: no regret, and the study's order.
+        rows(&[
+            &["status quo", "3.21", "1.01 – 6.54", "95.0%"],
+            &["signed", "12.3", "8.77 – 17.2", "22.5%"],
+            &["mandate", "9.88", "6.54 – 13.6", "55.0%"],
+        ]),
+    ]
+}
+
+#[test]
+fn the_report_of_a_robustness_study_ranks_the_options_by_regret() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("study");
+    let o = out.to_str().unwrap();
+    // The table is CSV whatever the format of the run's own tables.
+    let format = if cfg!(feature = "parquet") {
+        "parquet"
+    } else {
+        "csv"
+    };
+    let args = ["compare", BASELINE, "--arm", SIGNED, "--replications", "4"];
+    reviewsim_ok(&[&args[..], &["--format", format, "--quiet", "--out", o]].concat());
+    std::fs::write(out.join("robustness.csv"), ROBUSTNESS).unwrap();
+    let expected = robustness_rows();
+    let numbers: Vec<String> = expected.iter().flatten().cloned().collect();
+    let titles = [
+        "Hazardous releases that reached the public unreviewed: All labs (system): each option over the worlds",
+        "Market share at the horizon: Meta: each option over the worlds",
+        "Delay per release: OpenAI: each option over the worlds",
+    ]
+    .map(String::from);
+    let html = check_report(&out, &numbers, &titles);
+    for rows in &expected {
+        let at: Vec<usize> = rows
+            .iter()
+            .map(|row| html.find(row.as_str()).unwrap())
+            .collect();
+        assert!(at.is_sorted(), "rows out of order: {rows:?}");
+    }
+    assert!(
+        !html.contains("2.4567"),
+        "numbers rounded as the terminal rounds them"
+    );
+    assert_eq!(html.matches("<th>meets the condition</th>").count(), 2);
+    assert_eq!(html.matches("<th>mean regret</th>").count(), 2);
 }
 
 #[test]
