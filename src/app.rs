@@ -28,7 +28,7 @@ pub use observed::{ObservedReport, ObservedRequest, backtest, replay};
 pub use precision::{
     DEFAULT_MAX_REPLICATIONS, Precision, PrecisionReport, Target, Widest, describe_rule, slots_of,
 };
-pub use robustness::{RobustnessReport, SATISFICING_FILE, figure, robustness, robustness_text};
+pub use robustness::{RobustnessReport, SATISFICING_FILE, robustness, robustness_text};
 pub use run::{compare, run, sensitivity, swept_of};
 pub use sensitivity::{
     DEFAULT_BASE_ROWS, DEFAULT_TRAJECTORIES, HEADLINE_METRICS, SensitivityRequest, ranked_text,

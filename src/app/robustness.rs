@@ -8,7 +8,7 @@ use super::AppError;
 use super::discover::Condition;
 use crate::experiment::{Method, RawSweep};
 use crate::report::Output;
-use crate::report::tables::{number, whole};
+use crate::report::tables::{number, share_percent, significant, whole};
 use crate::robustness::{RobustnessRow, Study, WorldValue, assess, satisficing};
 
 /// What `robustness` found and wrote.
@@ -111,32 +111,6 @@ fn point_values(
     Ok(values)
 }
 
-/// Three significant digits (whole numbers as they are): 0.75, 21.8,
-/// 0.0403, 1.2e+04.
-pub fn figure(x: f64) -> String {
-    if x == 0.0 {
-        return "0".into();
-    }
-    if !x.is_finite() {
-        return format!("{x}");
-    }
-    let magnitude = x.abs().log10().floor() as i32;
-    if !(-4..6).contains(&magnitude) {
-        return format!("{x:.2e}");
-    }
-    let decimals = (2 - magnitude).max(0) as usize;
-    let text = format!("{x:.decimals$}");
-    match text.contains('.') {
-        true => text.trim_end_matches('0').trim_end_matches('.').to_string(),
-        false => text,
-    }
-}
-
-/// A figure, or `n/a` when undefined.
-fn shown(x: Option<f64>) -> String {
-    x.map_or_else(|| "n/a".into(), figure)
-}
-
 /// The options ranked by mean regret, one block per output judged.
 pub fn robustness_text(rows: &[RobustnessRow]) -> String {
     let mut text = String::new();
@@ -148,16 +122,13 @@ pub fn robustness_text(rows: &[RobustnessRow]) -> String {
                 .take_while(|r| r.lab == first.lab && r.metric == first.metric)
                 .count();
         let mut block: Vec<&RobustnessRow> = rows[start..end].iter().collect();
-        block.sort_by(|a, b| {
-            let key = |r: &RobustnessRow| {
-                (
-                    r.regret_mean.unwrap_or(f64::INFINITY),
-                    r.regret_max.unwrap_or(f64::INFINITY),
-                )
-            };
-            key(a)
-                .partial_cmp(&key(b))
-                .unwrap_or(std::cmp::Ordering::Equal)
+        // Least mean regret first, undefined last, ties in the study's
+        // order (as the report ranks them).
+        block.sort_by(|a, b| match (a.regret_mean, b.regret_mean) {
+            (Some(a), Some(b)) => a.total_cmp(&b),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
         });
         text.push_str(&format!(
             "{}:{} ({}; {} worlds; regret is the shortfall from the best option of each world)\n",
@@ -173,24 +144,24 @@ pub fn robustness_text(rows: &[RobustnessRow]) -> String {
             .unwrap_or(6)
             .max(6);
         text.push_str(&format!(
-            "  rank  {:<width$}  {:>9} {:>9} {:>9} {:>9}   {:>11} {:>9} {:>9}  {:>5}  {:>9} {:>9}\n",
+            "  rank  {:<width$}  {:>9} {:>9} {:>9} {:>9}   {:>11} {:>9} {:>9}  {:>6}  {:>9} {:>9}\n",
             "option", "mean", "p5", "p50", "p95", "regret mean", "p90", "max", "best", "sd worlds", "noise"
         ));
         for (rank, row) in block.iter().enumerate() {
             text.push_str(&format!(
-                "  {:<4}  {:<width$}  {:>9} {:>9} {:>9} {:>9}   {:>11} {:>9} {:>9}  {:>5}  {:>9} {:>9}\n",
+                "  {:<4}  {:<width$}  {:>9} {:>9} {:>9} {:>9}   {:>11} {:>9} {:>9}  {:>6}  {:>9} {:>9}\n",
                 rank + 1,
                 row.option,
-                shown(row.mean),
-                shown(row.p5),
-                shown(row.p50),
-                shown(row.p95),
-                shown(row.regret_mean),
-                shown(row.regret_p90),
-                shown(row.regret_max),
-                row.best_share.map_or_else(|| "n/a".into(), |s| format!("{:.0}%", 100.0 * s)),
-                shown(row.sd_worlds),
-                shown(row.noise_sd),
+                significant(row.mean),
+                significant(row.p5),
+                significant(row.p50),
+                significant(row.p95),
+                significant(row.regret_mean),
+                significant(row.regret_p90),
+                significant(row.regret_max),
+                share_percent(row.best_share),
+                significant(row.sd_worlds),
+                significant(row.noise_sd),
             ));
         }
         start = end;
@@ -220,12 +191,12 @@ fn satisficing_text(
         .max(6);
     for o in order {
         let each: Vec<String> = (names.iter().zip(&shares[o].0))
-            .map(|(name, share)| format!("{name}: {:.0}%", 100.0 * share))
+            .map(|(name, share)| format!("{name}: {}", share_percent(Some(*share))))
             .collect();
         text.push_str(&format!(
-            "  {:<width$}  all: {:>4.0}%   {}\n",
+            "  {:<width$}  all: {:>6}   {}\n",
             study.options[o],
-            100.0 * shares[o].1,
+            share_percent(Some(shares[o].1)),
             each.join("   ")
         ));
     }

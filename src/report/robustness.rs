@@ -1,10 +1,10 @@
-//! The report's section on a robustness study (`robustness.csv`, CSV
-//! whatever the run's format): per output, the options ranked by their
+//! The report's section on a robustness study (`robustness`, CSV or
+//! Parquet as the run's tables): per output, the options ranked by their
 //! mean regret, and the spread over the worlds of each option's mean.
 
 use std::cmp::Ordering;
 
-use super::page::{Page, escape};
+use super::page::Page;
 use super::sections::title_of;
 use super::tables::{TableFile, number, share_percent, significant, whole};
 use super::{Output, ReportError, charts};
@@ -16,7 +16,7 @@ pub const TABLE: &str = "robustness";
 pub const HEADING: &str = "Robustness of the options";
 
 /// The columns read, in this order.
-const COLUMNS: [&str; 16] = [
+const COLUMNS: [&str; 14] = [
     "option",
     "metric",
     "lab",
@@ -31,8 +31,6 @@ const COLUMNS: [&str; 16] = [
     "regret_p90",
     "regret_max",
     "best_share",
-    "satisfy",
-    "satisficing_share",
 ];
 
 /// One option's numbers for one output.
@@ -49,8 +47,6 @@ struct OptionRow {
     /// Mean, 90th percentile and maximum of the regret.
     regret: [Option<f64>; 3],
     best_share: Option<f64>,
-    satisfy: Option<String>,
-    satisficing_share: Option<f64>,
 }
 
 /// One output of the study: its metric, lab and direction, and each
@@ -83,8 +79,6 @@ fn read(table: &TableFile) -> Result<Vec<Outcome>, ReportError> {
             noise_sd: number(c[9]),
             regret: [number(c[10]), number(c[11]), number(c[12])],
             best_share: number(c[13]),
-            satisfy: c[14].map(String::from),
-            satisficing_share: number(c[15]),
         };
         let (metric, lab) = (text(1), text(2));
         match (outputs.iter_mut()).find(|o| o.metric == metric && o.lab == lab) {
@@ -118,7 +112,7 @@ fn ranked(outcome: &Outcome) -> Vec<&OptionRow> {
 /// Per output of a robustness study: a table of the options ranked by
 /// mean regret, and a chart of each option's spread over the worlds.
 pub fn section(output: &Output, page: &mut Page) -> Result<(), ReportError> {
-    let Some(table) = TableFile::csv(&output.dir, TABLE) else {
+    let Some(table) = output.table(TABLE) else {
         return Ok(());
     };
     let outcomes = read(&table)?;
@@ -137,7 +131,7 @@ pub fn section(output: &Output, page: &mut Page) -> Result<(), ReportError> {
     for outcome in &outcomes {
         figure(output, page, outcome)?;
     }
-    Ok(())
+    satisficing(output, page)
 }
 
 /// One output: its heading, its table and its chart.
@@ -210,7 +204,6 @@ fn figure(output: &Output, page: &mut Page, outcome: &Outcome) -> Result<(), Rep
 fn table(page: &mut Page, outcome: &Outcome, options: &[&OptionRow]) {
     let regret = outcome.direction != "none"
         && (options.iter()).any(|o| o.regret[0].is_some() || o.best_share.is_some());
-    let satisfy = options.iter().find_map(|o| o.satisfy.clone());
     let mut header: Vec<String> = ["option", "mean", "5th – 95th percentile"]
         .map(String::from)
         .to_vec();
@@ -225,9 +218,6 @@ fn table(page: &mut Page, outcome: &Outcome, options: &[&OptionRow]) {
             .map(String::from),
         );
     }
-    if satisfy.is_some() {
-        header.push("meets the condition".into());
-    }
     let rows: Vec<Vec<String>> = (options.iter())
         .map(|o| {
             let mut row = vec![
@@ -239,23 +229,41 @@ fn table(page: &mut Page, outcome: &Outcome, options: &[&OptionRow]) {
                 row.extend(o.regret.map(significant));
                 row.push(share_percent(o.best_share));
             }
-            if satisfy.is_some() {
-                row.push(match o.satisfy {
-                    Some(_) => share_percent(o.satisficing_share),
-                    None => String::new(),
-                });
-            }
             row
         })
         .collect();
     page.table("robustness", &header, &rows);
-    if satisfy.is_some() {
-        page.raw(&format!(
-            "<p class=\"lede\">Meets the condition: the share of the worlds in which the \
-             option's mean meets <code>{}</code>.</p>\n",
-            escape(satisfy.as_deref().unwrap_or_default())
-        ));
-    }
+}
+
+/// The shares of worlds in which each option meets the thresholds given to
+/// `reviewsim robustness --satisfy` (`satisficing.csv`), if it was run.
+fn satisficing(output: &Output, page: &mut Page) -> Result<(), ReportError> {
+    let Some(table) = TableFile::csv(&output.dir, "satisficing") else {
+        return Ok(());
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut worlds = None;
+    table.rows(&["option", "condition", "worlds", "share"], |c| {
+        worlds = worlds.or(whole(c[2]));
+        rows.push(vec![
+            c[0].unwrap_or_default().to_string(),
+            c[1].unwrap_or_default().to_string(),
+            share_percent(number(c[3])),
+        ]);
+        true
+    })?;
+    let worlds = worlds.map_or("the worlds".to_string(), |n| format!("the {n} worlds"));
+    page.heading(&format!(
+        "Satisficing: the share of {worlds} meeting each threshold"
+    ));
+    let header = ["option", "condition", "share of worlds"].map(String::from);
+    page.table("satisficing", &header, &rows);
+    page.raw(
+        "<p class=\"lede\">From <code>reviewsim robustness --satisfy</code>: in what share \
+         of the worlds each option's mean meets each threshold, and (joined by <i>and</i>) \
+         every one of them.</p>\n",
+    );
+    Ok(())
 }
 
 #[cfg(test)]
@@ -272,8 +280,6 @@ mod tests {
             noise_sd: None,
             regret: [regret, None, None],
             best_share: None,
-            satisfy: None,
-            satisficing_share: None,
         }
     }
 

@@ -40,9 +40,20 @@ pub const TITLES: [(&str, &str, &str); 9] = [
     ("incidents_api", "Incidents from API models", "incidents"),
 ];
 
+/// Titles of metrics that are not headline metrics but are named in
+/// charts (a robustness study judges them).
+const MORE_TITLES: [(&str, &str, &str); 2] = [
+    (
+        "hazardous_unreviewed_open_weights",
+        "Hazardous open-weights releases that reached the public unreviewed",
+        "releases",
+    ),
+    ("hazardous_releases", "Hazardous releases", "releases"),
+];
+
 /// A metric's title and unit for a chart.
 pub fn title_of(metric: &str) -> (&str, &str) {
-    (TITLES.iter())
+    (TITLES.iter().chain(&MORE_TITLES))
         .find(|(m, ..)| *m == metric)
         .map_or((metric, ""), |(_, title, unit)| (*title, *unit))
 }
@@ -236,6 +247,10 @@ fn scenario_digest(manifest: &Value) -> String {
 /// The headline table: per lab and for the system, each headline metric's
 /// mean with its 95% interval, per point.
 pub fn headline(output: &Output, page: &mut Page) -> Result<(), ReportError> {
+    // A robustness study's points are worlds: its own section sums them up.
+    if output.table(super::robustness::TABLE).is_some() {
+        return Ok(());
+    }
     let Some(table) = output.table("summary") else {
         if output.table("sensitivity").is_none() {
             page.section("Headline");

@@ -162,9 +162,9 @@ fn printed_indices(printed: &str) -> Vec<String> {
 
 /// Sections shown only when the run's directory holds a file.
 const SECTIONS_FROM_FILES: [(&str, &str); 2] = [
-    ("robustness.csv", "Robustness of the options"),
+    ("robustness", "Robustness of the options"),
     (
-        "discover_trajectory.csv",
+        "discover_trajectory",
         "Where the condition holds (scenario discovery)",
     ),
 ];
@@ -193,7 +193,9 @@ fn check_report(dir: &Path, numbers: &[String], titles: &[String]) -> String {
     for (file, heading) in SECTIONS_FROM_FILES {
         assert_eq!(
             html.contains(&format!(">{heading}</h2>")),
-            dir.join(file).exists(),
+            ["csv", "parquet"]
+                .iter()
+                .any(|e| dir.join(format!("{file}.{e}")).exists()),
             "the section `{heading}` and the file {file}"
         );
     }
@@ -423,134 +425,91 @@ fn the_report_of_a_discovery_shows_the_trade_off_and_the_box_as_printed() {
     assert_eq!(dots, 2 * trajectory.len() + 2 * counts.len() + 1);
 }
 
-/// A robustness study's table, written by hand: three options, an output
-/// to minimise with a satisficing condition, one to maximise, and one
-/// named by a condition only.
-const ROBUSTNESS: &str = "\
-option,metric,lab,direction,worlds,mean,p5,p50,p95,sd_worlds,noise_sd,between_worlds_sd,regret_mean,regret_p90,regret_max,best_share,satisfy,satisficing_share
-status quo,hazardous_unreviewed_releases,all,minimize,40,2.4567,0.8123,2.2222,4.9876,1.234,0.2345,1.2115,0.9876,2.3456,3.4567,0.125,hazardous_unreviewed_releases:all <= 1,0.075
-signed,hazardous_unreviewed_releases,all,minimize,40,1.5123,0.2468,1.3579,3.1415,0.9,0.21,0.875,0.0432,0.1234,0.5678,0.675,hazardous_unreviewed_releases:all <= 1,0.425
-mandate,hazardous_unreviewed_releases,all,minimize,40,1.7321,0.4142,1.618,3.3333,0.95,0.22,0.924,0.2718,0.8765,1.4142,0.2,hazardous_unreviewed_releases:all <= 1,0.3
-status quo,share_all,meta,maximize,38,0.3456,0.2012,0.3321,0.4987,0.09,0.01,0.0894,0.0123,0.0456,0.0789,0.4737,,
-signed,share_all,meta,maximize,38,0.3321,0.1987,0.3303,0.4801,0.088,0.011,0.0873,0.0258,0.0612,0.0934,0.2632,,
-mandate,share_all,meta,maximize,38,0.3398,0.2001,0.3355,0.4899,0.089,0.0105,0.0884,0.0183,0.0534,0.0867,0.2632,,
-status quo,delay_days_mean,openai,none,40,3.2109,1.0101,2.9999,6.5432,1.5,0.3,1.47,,,,,delay_days_mean:openai <= 10,0.95
-signed,delay_days_mean,openai,none,40,12.3456,8.7654,12.1212,17.1717,2.5,0.4,2.47,,,,,delay_days_mean:openai <= 10,0.225
-mandate,delay_days_mean,openai,none,40,9.8765,6.5432,9.7531,13.5791,2.1,0.35,2.07,,,,,delay_days_mean:openai <= 10,0.55
-";
-
-/// Each output's rows of [`ROBUSTNESS`] as the page must show them, in
-/// the order it must rank them: three significant digits, shares in
-/// percent.
-fn robustness_rows() -> [Vec<String>; 3] {
-    let rows = |rows: &[&[&str]]| rows.iter().map(|cells| row_html(cells)).collect();
-    [
-        rows(&[
-            &[
-                "signed",
-                "1.51",
-                "0.247 – 3.14",
-                "0.0432",
-                "0.123",
-                "0.568",
-                "67.5%",
-                "42.5%",
-            ],
-            &[
-                "mandate",
-                "1.73",
-                "0.414 – 3.33",
-                "0.272",
-                "0.876",
-                "1.41",
-                "20.0%",
-                "30.0%",
-            ],
-            &[
-                "status quo",
-                "2.46",
-                "0.812 – 4.99",
-                "0.988",
-                "2.35",
-                "3.46",
-                "12.5%",
-                "7.50%",
-            ],
-        ]),
-        rows(&[
-            &[
-                "status quo",
-                "0.346",
-                "0.201 – 0.499",
-                "0.0123",
-                "0.0456",
-                "0.0789",
-                "47.4%",
-            ],
-            &[
-                "mandate",
-                "0.340",
-                "0.200 – 0.490",
-                "0.0183",
-                "0.0534",
-                "0.0867",
-                "26.3%",
-            ],
-            &[
-                "signed",
-                "0.332",
-                "0.199 – 0.480",
-                "0.0258",
-                "0.0612",
-                "0.0934",
-                "26.3%",
-            ],
-        ]),
-        // No direction: no regret, and the study's order.
-        rows(&[
-            &["status quo", "3.21", "1.01 – 6.54", "95.0%"],
-            &["signed", "12.3", "8.77 – 17.2", "22.5%"],
-            &["mandate", "9.88", "6.54 – 13.6", "55.0%"],
-        ]),
-    ]
+/// The rows `reviewsim robustness` printed, block by block (one per output
+/// judged), each as the row of the page's table: option, mean, 5th – 95th
+/// percentile, regret mean, 90th percentile and largest, best share.
+fn printed_robustness(printed: &str) -> Vec<Vec<String>> {
+    let mut blocks: Vec<Vec<String>> = Vec::new();
+    for line in printed.lines() {
+        if !line.starts_with(' ') && line.contains("worlds; regret") {
+            blocks.push(Vec::new());
+            continue;
+        }
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        let ranked = cells.first().is_some_and(|c| c.parse::<usize>().is_ok());
+        if let (true, Some(block), 12) = (ranked, blocks.last_mut(), cells.len()) {
+            let spread = format!("{} – {}", cells[3], cells[5]);
+            let row = [
+                cells[1], cells[2], &spread, cells[6], cells[7], cells[8], cells[9],
+            ];
+            block.push(row_html(&row));
+        }
+    }
+    blocks
 }
 
 #[test]
-fn the_report_of_a_robustness_study_ranks_the_options_by_regret() {
+fn the_report_of_a_robustness_study_shows_the_ranking_and_satisficing_as_printed() {
     let dir = tempfile::tempdir().unwrap();
+    let study = crate::common::baseline_sweep(dir.path(), crate::robustness::STUDY);
     let out = dir.path().join("study");
     let o = out.to_str().unwrap();
-    // The table is CSV whatever the format of the run's own tables.
+    // The run's tables, robustness among them, in either format;
+    // satisficing.csv, which the command writes, is CSV.
     let format = if cfg!(feature = "parquet") {
         "parquet"
     } else {
         "csv"
     };
-    let args = ["compare", BASELINE, "--arm", SIGNED, "--replications", "4"];
-    reviewsim_ok(&[&args[..], &["--format", format, "--quiet", "--out", o]].concat());
-    std::fs::write(out.join("robustness.csv"), ROBUSTNESS).unwrap();
-    let expected = robustness_rows();
-    let numbers: Vec<String> = expected.iter().flatten().cloned().collect();
+    reviewsim_ok(&[
+        "run",
+        &study,
+        "--replications",
+        "4",
+        "--set",
+        "simulation.horizon_days=365",
+        "--format",
+        format,
+        "--quiet",
+        "--out",
+        o,
+    ]);
+    let printed = reviewsim_ok(&[
+        "robustness",
+        o,
+        "--satisfy",
+        "hazardous_unreviewed_releases <= 1",
+        "--satisfy",
+        "incidents_open_weights < 0.5",
+    ]);
+    let printed = String::from_utf8(printed.stdout).unwrap();
+    let blocks = printed_robustness(&printed);
+    assert_eq!(blocks.len(), 3, "{printed}");
+    assert!(blocks.iter().all(|b| b.len() == 4), "{printed}");
+    let mut numbers: Vec<String> = blocks.iter().flatten().cloned().collect();
+    for row in csv_rows(&out.join("satisficing.csv")) {
+        let share = format!(
+            "{}%",
+            reviewsim::app::three_significant(100.0 * row["share"].parse::<f64>().unwrap())
+        );
+        numbers.push(row_html(&[&row["option"], &row["condition"], &share]));
+    }
+    assert_eq!(numbers.len(), 12 + 4 * 3);
     let titles = [
         "Hazardous releases that reached the public unreviewed: All labs (system): each option over the worlds",
-        "Market share at the horizon: Meta: each option over the worlds",
         "Delay per release: OpenAI: each option over the worlds",
+        "Market share at the horizon: OpenAI: each option over the worlds",
     ]
     .map(String::from);
     let html = check_report(&out, &numbers, &titles);
-    for rows in &expected {
-        let at: Vec<usize> = rows
-            .iter()
+    // Ranked as printed: least mean regret first.
+    for rows in &blocks {
+        let at: Vec<usize> = (rows.iter())
             .map(|row| html.find(row.as_str()).unwrap())
             .collect();
         assert!(at.is_sorted(), "rows out of order: {rows:?}");
     }
-    assert!(
-        !html.contains("2.4567"),
-        "numbers rounded as the terminal rounds them"
-    );
-    assert_eq!(html.matches("<th>meets the condition</th>").count(), 2);
-    assert_eq!(html.matches("<th>mean regret</th>").count(), 2);
+    assert_eq!(html.matches("<th>mean regret</th>").count(), 3);
 }
 
 #[test]

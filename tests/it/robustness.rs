@@ -12,7 +12,7 @@ use crate::common::{baseline_sweep, csv_rows, reviewsim, reviewsim_ok};
 
 /// Four options, two of them the same design under different names, over
 /// eight worlds of three uncertainties.
-const STUDY: &str = r#"
+pub const STUDY: &str = r#"
 [sweep]
 method = "robustness"
 samples = 8
