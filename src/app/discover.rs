@@ -107,7 +107,8 @@ pub fn discover(
         .map_err(|e| AppError::Request(format!("{}: {e}", dir.display())))?;
     let found = prim(&points, &Options::default())
         .map_err(|e| AppError::Request(format!("{}: {e}", dir.display())))?;
-    let files = write(dir, &found)?;
+    let mut files = write(dir, &found)?;
+    files.push(write_condition(dir, condition, option)?);
     let mut text = format!("{}\n", found.describe_as(&condition.text));
     if undefined > 0 {
         text.push_str(&format!(
@@ -265,6 +266,23 @@ fn limits_text(found: &Discovery) -> String {
         ));
     }
     text
+}
+
+/// The file that says what `discover` looked for, for the report.
+pub const CONDITION_FILE: &str = "discover.json";
+
+/// Writes `discover.json`: the condition as given, and the option.
+fn write_condition(
+    dir: &Path,
+    condition: &Condition,
+    option: Option<&str>,
+) -> Result<PathBuf, AppError> {
+    let path = dir.join(CONDITION_FILE);
+    let json = serde_json::json!({ "condition": condition.text, "option": option });
+    let text = format!("{json:#}\n");
+    crate::report::write_whole(&path, text.as_bytes())
+        .map_err(|e| AppError::Request(format!("{}: cannot write: {e}", path.display())))?;
+    Ok(path)
 }
 
 /// Writes the trajectory and the chosen box beside the run's tables, each

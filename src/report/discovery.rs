@@ -90,6 +90,27 @@ fn read_box(table: &TableFile) -> Result<Vec<Limit>, ReportError> {
     Ok(limits)
 }
 
+/// What `discover` was asked (from `discover.json`), as HTML: the
+/// condition, and which option's worlds it looked at.
+fn asked(output: &Output) -> (String, String) {
+    let json: Option<serde_json::Value> = std::fs::read_to_string(output.dir.join("discover.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok());
+    let field = |name: &str| {
+        (json.as_ref())
+            .and_then(|j| j[name].as_str())
+            .map(|s| super::page::escape(s).to_string())
+    };
+    let condition = field("condition").map_or_else(
+        || "the condition given to it".to_string(),
+        |c| format!("<code>{c}</code>"),
+    );
+    let option = field("option").map_or_else(String::new, |o| {
+        format!(" where the policy option was <code>{o}</code>")
+    });
+    (condition, option)
+}
+
 /// The trade-off of PRIM's trajectory and the chosen box's limits, when
 /// `discover` ran on this output.
 pub fn section(output: &Output, page: &mut Page) -> Result<(), ReportError> {
@@ -98,14 +119,16 @@ pub fn section(output: &Output, page: &mut Page) -> Result<(), ReportError> {
     };
     let steps = read_trajectory(&table)?;
     page.section(HEADING);
-    page.raw(
+    page.raw(&format!(
         "<p class=\"lede\">PRIM (<code>reviewsim discover</code>) looked among the points \
-         of this run, each a world of the swept parameters, for a box of parameter ranges \
-         where the condition given to it holds: from the box of all the worlds, it peeled \
+         of this run{}, each a world of the swept parameters, for a box of parameter ranges \
+         where {} holds: from the box of all the worlds, it peeled \
          away a slice of one parameter's range at a time, then pasted back what raised the \
          density, and chose the densest box once the limits that are not significant were \
          dropped.</p>\n",
-    );
+        asked(output).1,
+        asked(output).0,
+    ));
     let Some(first) = steps.first() else {
         page.note("discover_trajectory.csv has no rows: there is no trajectory to show.");
         return Ok(());

@@ -405,6 +405,8 @@ fn the_report_of_a_discovery_shows_the_trade_off_and_the_box_as_printed() {
         "It comes from step {} of the trajectory",
         chosen["step"]
     ));
+    // The condition, as given (discover.json).
+    numbers.push("<code>delay_days_mean:openai > 12</code> holds".into());
     let titles = ["Scenario discovery: density against coverage of each box"].map(String::from);
     let html = check_report(&out, &numbers, &titles);
     assert_eq!(
