@@ -316,6 +316,7 @@ impl<'a> EventLog<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn record(
         &mut self,
         time: SimTime,
@@ -323,6 +324,11 @@ impl<'a> EventLog<'a> {
         model: Option<ModelRef>,
         track: Option<u32>,
     ) {
+        // Without --events every call ends here, before a record is built:
+        // inlined, a test of one flag at each event.
+        if !self.records.enabled() {
+            return;
+        }
         self.records.push(EventRecord {
             time,
             kind,
@@ -333,7 +339,11 @@ impl<'a> EventLog<'a> {
     }
 
     /// Records an event about a lab as a whole.
+    #[inline]
     pub(crate) fn record_lab(&mut self, time: SimTime, kind: EventKind, lab: usize) {
+        if !self.records.enabled() {
+            return;
+        }
         self.records.push(EventRecord {
             time,
             kind,

@@ -407,6 +407,12 @@ impl<'a> Recorder<'a> {
         }
     }
 
+    /// Whether rows are kept.
+    #[inline]
+    pub(crate) fn enabled(&self) -> bool {
+        self.enabled
+    }
+
     /// Keeps a row.
     pub(crate) fn push<T: Row>(&mut self, row: T) {
         if !self.enabled {
