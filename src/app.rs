@@ -119,6 +119,17 @@ impl ScenarioSource {
         Experiment::load(&self.file, &self.overrides(), limits)
     }
 
+    /// Whether the file (or a `--set sweep.*`) has a `[sweep]`, found
+    /// without expanding it.
+    pub fn has_sweep(&self) -> Result<bool, ScenarioError> {
+        let file = self.file.display().to_string();
+        let table =
+            crate::scenario::resolve_table(&crate::scenario::read_file(&self.file)?, &file)?;
+        let set =
+            (self.overrides.iter()).any(|o| o.path == "sweep" || o.path.starts_with("sweep."));
+        Ok(table.contains_key("sweep") || set)
+    }
+
     /// Reads the file once and validates it (without a sweep).
     pub fn scenario(&self) -> Result<Scenario, ScenarioError> {
         Scenario::load(&self.file, &self.overrides())

@@ -48,6 +48,12 @@ pub fn sensitivity(
 ) -> Result<RunReport, AppError> {
     let started = Instant::now();
     let limits = run_limits(request);
+    if request.scenario.has_sweep()? {
+        // Refused before its points are expanded (thousands, for a study).
+        return Err(super::sensitivity::has_a_sweep(
+            &request.scenario.file.display().to_string(),
+        ));
+    }
     let experiment = request.scenario.experiment(limits)?;
     let sweep = sensitivity_sweep(&experiment, study)?;
     let experiment = experiment.with_sweep(&sweep, limits)?;

@@ -47,6 +47,15 @@ pub fn matches(pattern: &str, path: &str) -> bool {
     }
 }
 
+/// The refusal of a scenario that has a `[sweep]` of its own.
+pub fn has_a_sweep(file: &str) -> AppError {
+    AppError::Request(format!(
+        "{file} has a [sweep]; the sensitivity command makes its own: run a copy \
+         without it, or write the study as [sweep] method = \"sobol\" or \"morris\" \
+         and use `reviewsim run`"
+    ))
+}
+
 /// The sweep that turns the scenario into the study asked for: the
 /// parameters chosen from the scenario's declarations, each over its
 /// plausible range.
@@ -56,11 +65,7 @@ pub fn sensitivity_sweep(
 ) -> Result<RawSweep, AppError> {
     let file = &experiment.base.file;
     if experiment.sweep.is_some() {
-        return Err(AppError::Request(format!(
-            "{file} has a [sweep]; the sensitivity command makes its own: run a copy \
-             without it, or write the study as [sweep] method = \"sobol\" or \"morris\" \
-             and use `reviewsim run`"
-        )));
+        return Err(has_a_sweep(file));
     }
     // A parameter that the market's calibration solves for has no effect
     // of its own: it is not one to vary.

@@ -403,3 +403,23 @@ fn a_study_says_how_many_rows_its_indices_rest_on() {
     assert!(printed.contains(&format!("{microsoft} of 32")), "{printed}");
     assert!(printed.contains("32 of 32 base rows"), "{printed}");
 }
+
+/// A scenario with a `[sweep]` of its own is refused before its points are
+/// expanded (the shipped study has 9,216), and nothing is written.
+#[test]
+fn sensitivity_refuses_a_scenario_with_a_sweep_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let study = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/studies/window_cost.toml"
+    );
+    let refused = crate::common::reviewsim(&["sensitivity", study, "--out", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("has a [sweep]; the sensitivity command makes its own"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
