@@ -84,16 +84,8 @@ pub fn sensitivity_sweep(
             .find(|(_, patterns)| patterns.iter().any(|p| matches(p, &param.path)))
             .map(|(name, _)| name.clone());
         parameters.push(RawParameter {
-            path: param.path.clone(),
-            values: None,
-            from: None,
-            to: None,
-            step: None,
-            low: None,
-            high: None,
-            log: None,
-            integer: None,
             group,
+            ..RawParameter::bare(&param.path)
         });
     }
     for (name, patterns) in &request.groups {

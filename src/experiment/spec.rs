@@ -122,6 +122,25 @@ pub struct RawParameter {
     pub group: Option<String>,
 }
 
+impl RawParameter {
+    /// A parameter written as its path alone: in a study, its declared
+    /// plausible range.
+    pub fn bare(path: &str) -> RawParameter {
+        RawParameter {
+            path: path.to_string(),
+            values: None,
+            from: None,
+            to: None,
+            step: None,
+            low: None,
+            high: None,
+            log: None,
+            integer: None,
+            group: None,
+        }
+    }
+}
+
 /// How points are chosen.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

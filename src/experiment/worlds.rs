@@ -151,26 +151,10 @@ fn uncertainties(
             .filter(|p| matches!(p.entry.source, Source::Assumption(_) | Source::Fitted(_)))
             .filter(|p| p.entry.plausible.is_some() && !solved.contains(&p.path))
             .filter(|p| !option_paths.contains(&p.path))
-            .map(|p| bare(&p.path))
+            .map(|p| RawParameter::bare(&p.path))
             .collect();
     }
     Ok(uncertain)
-}
-
-/// A parameter written as its path alone: its declared plausible range.
-fn bare(path: &str) -> RawParameter {
-    RawParameter {
-        path: path.to_string(),
-        values: None,
-        from: None,
-        to: None,
-        step: None,
-        low: None,
-        high: None,
-        log: None,
-        integer: None,
-        group: None,
-    }
 }
 
 /// The `samples` worlds, drawn as `sampler` says from the design's own
