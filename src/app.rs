@@ -119,15 +119,10 @@ impl ScenarioSource {
         Experiment::load(&self.file, &self.overrides(), limits)
     }
 
-    /// Whether the file (or a `--set sweep.*`) has a `[sweep]`, found
-    /// without expanding it.
-    pub fn has_sweep(&self) -> Result<bool, ScenarioError> {
-        let file = self.file.display().to_string();
-        let table =
-            crate::scenario::resolve_table(&crate::scenario::read_file(&self.file)?, &file)?;
-        let set =
-            (self.overrides.iter()).any(|o| o.path == "sweep" || o.path.starts_with("sweep."));
-        Ok(table.contains_key("sweep") || set)
+    /// Reads the file once without its sweep's points: the scenario
+    /// alone, and whether it has a `[sweep]`.
+    pub fn unswept(&self, limits: Limits) -> Result<(Experiment, bool), ExperimentError> {
+        Experiment::load_unswept(&self.file, &self.overrides(), limits)
     }
 
     /// Reads the file once and validates it (without a sweep).

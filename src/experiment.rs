@@ -214,6 +214,29 @@ impl Experiment {
         overrides: &[Override],
         limits: Limits,
     ) -> Result<Experiment, ExperimentError> {
+        Experiment::build(text, file, overrides, limits, true).map(|(experiment, _)| experiment)
+    }
+
+    /// Reads a scenario file without its sweep's points (thousands, in a
+    /// study): the experiment of the scenario alone, and whether the file
+    /// (or an override) has a `[sweep]`, for a command that makes its own.
+    pub fn load_unswept(
+        path: &Path,
+        overrides: &[Override],
+        limits: Limits,
+    ) -> Result<(Experiment, bool), ExperimentError> {
+        let file = path.display().to_string();
+        let text = crate::scenario::read_file(path)?;
+        Experiment::build(&text, &file, overrides, limits, false)
+    }
+
+    fn build(
+        text: &str,
+        file: &str,
+        overrides: &[Override],
+        limits: Limits,
+        with_sweep: bool,
+    ) -> Result<(Experiment, bool), ExperimentError> {
         let mut table = resolve_table(text, file)?;
         let (sweep_overrides, scenario_overrides): (Vec<Override>, Vec<Override>) = overrides
             .iter()
@@ -235,10 +258,11 @@ impl Experiment {
             base_table,
             file: file.to_string(),
         };
-        if let Some(raw_sweep) = raw_sweep {
+        let has_sweep = raw_sweep.is_some();
+        if let Some(raw_sweep) = raw_sweep.filter(|_| with_sweep) {
             experiment.add_sweep(&raw_sweep, limits)?;
         }
-        Ok(experiment)
+        Ok((experiment, has_sweep))
     }
 
     /// The same experiment with `raw` as its sweep (one it has not got):

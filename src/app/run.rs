@@ -48,13 +48,12 @@ pub fn sensitivity(
 ) -> Result<RunReport, AppError> {
     let started = Instant::now();
     let limits = run_limits(request);
-    if request.scenario.has_sweep()? {
-        // Refused before its points are expanded (thousands, for a study).
-        return Err(super::sensitivity::has_a_sweep(
-            &request.scenario.file.display().to_string(),
-        ));
+    // A [sweep] of its own is refused before its points are expanded
+    // (thousands, for a study).
+    let (experiment, has_sweep) = request.scenario.unswept(limits)?;
+    if has_sweep {
+        return Err(super::sensitivity::has_a_sweep(&experiment.base.file));
     }
-    let experiment = request.scenario.experiment(limits)?;
     let sweep = sensitivity_sweep(&experiment, study)?;
     let experiment = experiment.with_sweep(&sweep, limits)?;
     run_experiment(request, experiment, started, progress)
