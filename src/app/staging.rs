@@ -3,7 +3,7 @@
 //! then the manifest, last, with every other file's checksum.
 
 use std::collections::BTreeMap;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -52,7 +52,7 @@ impl Staging {
         &mut self,
         kind: OutputKind,
         schema: Schema,
-    ) -> Result<(String, BufWriter<TalliedFile>), OutputError> {
+    ) -> Result<(String, TalliedFile), OutputError> {
         let name = kind.file(self.format);
         let writer = self.dir.stage(&name)?;
         self.resources.push((kind, name.clone(), schema));
@@ -60,7 +60,7 @@ impl Staging {
     }
 
     /// A file that is not a table (a shard's aggregate state).
-    pub fn file(&mut self, name: &str) -> Result<BufWriter<TalliedFile>, OutputError> {
+    pub fn file(&mut self, name: &str) -> Result<TalliedFile, OutputError> {
         self.dir.stage(name)
     }
 

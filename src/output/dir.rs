@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -103,24 +103,118 @@ impl Tally {
     }
 }
 
-/// A staged file that counts and hashes what is written to it.
+/// A staged file that counts and hashes what is written to it, on a
+/// thread of its own: writes fill a 64 KiB buffer, which is handed whole
+/// to the writer thread (no copy) while the caller fills a spare one; the
+/// writer thread writes each buffer to the file and hashes it, in order.
+/// `flush` waits until everything handed over is written and hashed (and
+/// reports a failed write); dropping the file hands over what is left and
+/// waits for the thread to finish.
 pub struct TalliedFile {
-    file: File,
-    tally: Arc<Mutex<Tally>>,
+    buffer: Vec<u8>,
+    sender: Option<std::sync::mpsc::SyncSender<Chunk>>,
+    worker: Option<std::thread::JoinHandle<std::io::Result<()>>>,
+    /// Buffers the writer thread has finished with, to fill again.
+    spare: std::sync::mpsc::Receiver<Vec<u8>>,
+}
+
+/// What the writer thread is handed.
+enum Chunk {
+    /// Bytes to write and hash.
+    Data(Vec<u8>),
+    /// Flush the file, then say how it went.
+    Flush(std::sync::mpsc::SyncSender<std::io::Result<()>>),
+}
+
+/// Buffers in flight to a writer thread: at most half a megabyte a file.
+const CHUNKS_IN_FLIGHT: usize = 8;
+
+/// The size of a buffer handed to the writer thread.
+const CHUNK_BYTES: usize = 1 << 16;
+
+impl TalliedFile {
+    fn new(mut file: File, tally: Arc<Mutex<Tally>>) -> std::io::Result<Self> {
+        let (sender, chunks) = std::sync::mpsc::sync_channel::<Chunk>(CHUNKS_IN_FLIGHT);
+        let (give_back, spare) = std::sync::mpsc::sync_channel::<Vec<u8>>(CHUNKS_IN_FLIGHT);
+        let worker = std::thread::Builder::new()
+            .name("reviewsim-writer".into())
+            .spawn(move || {
+                for chunk in chunks {
+                    match chunk {
+                        Chunk::Data(mut bytes) => {
+                            file.write_all(&bytes)?;
+                            (tally.lock().unwrap_or_else(PoisonError::into_inner)).update(&bytes);
+                            bytes.clear();
+                            let _ = give_back.try_send(bytes);
+                        }
+                        Chunk::Flush(done) => {
+                            let _ = done.send(file.flush());
+                        }
+                    }
+                }
+                file.flush()
+            })?;
+        Ok(TalliedFile {
+            buffer: Vec::with_capacity(CHUNK_BYTES),
+            sender: Some(sender),
+            worker: Some(worker),
+            spare,
+        })
+    }
+
+    /// The writer thread's error, once it has stopped.
+    fn stopped(&mut self) -> std::io::Error {
+        self.sender = None;
+        match self.worker.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(Err(err))) => err,
+            _ => std::io::Error::other("the file's writer thread stopped"),
+        }
+    }
+}
+
+impl TalliedFile {
+    /// Hands the buffer to the writer thread, taking a spare in its place.
+    fn hand_over(&mut self) -> std::io::Result<()> {
+        if self.buffer.is_empty() {
+            return Ok(());
+        }
+        let spare = (self.spare.try_recv()).unwrap_or_else(|_| Vec::with_capacity(CHUNK_BYTES));
+        let bytes = std::mem::replace(&mut self.buffer, spare);
+        let sent = (self.sender.as_ref()).map(|sender| sender.send(Chunk::Data(bytes)));
+        match sent {
+            Some(Ok(())) => Ok(()),
+            _ => Err(self.stopped()),
+        }
+    }
 }
 
 impl Write for TalliedFile {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let written = self.file.write(buf)?;
-        self.tally
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .update(&buf[..written]);
-        Ok(written)
+        self.buffer.extend_from_slice(buf);
+        if self.buffer.len() >= CHUNK_BYTES {
+            self.hand_over()?;
+        }
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.file.flush()
+        self.hand_over()?;
+        let (done, result) = std::sync::mpsc::sync_channel(1);
+        let sent = (self.sender.as_ref()).map(|sender| sender.send(Chunk::Flush(done)));
+        match (sent, result.recv()) {
+            (Some(Ok(())), Ok(flushed)) => flushed,
+            _ => Err(self.stopped()),
+        }
+    }
+}
+
+impl Drop for TalliedFile {
+    fn drop(&mut self) {
+        let _ = self.hand_over();
+        self.sender = None;
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
     }
 }
 
@@ -207,7 +301,7 @@ impl OutputDir {
 
     /// A buffered writer for `name`, under a temporary name until commit,
     /// counted and hashed as it is written.
-    pub fn stage(&mut self, name: &str) -> Result<BufWriter<TalliedFile>, OutputError> {
+    pub fn stage(&mut self, name: &str) -> Result<TalliedFile, OutputError> {
         let temporary = self.dir.join(format!(".{name}.partial"));
         let target = self.dir.join(name);
         let file = File::create(&temporary).map_err(|source| OutputError::File {
@@ -221,10 +315,11 @@ impl OutputDir {
             target,
             tally: Arc::clone(&tally),
         });
-        Ok(BufWriter::with_capacity(
-            1 << 16,
-            TalliedFile { file, tally },
-        ))
+        let tallied = TalliedFile::new(file, tally).map_err(|source| OutputError::File {
+            file: self.dir.join(name).display().to_string(),
+            source,
+        })?;
+        Ok(tallied)
     }
 
     /// Size, lines and hash of every file staged so far, by name (call it
@@ -290,6 +385,53 @@ impl Drop for OutputDir {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the writer thread writes, and the tally it keeps, are the bytes
+    /// handed to it, in order, whatever the sizes of the writes.
+    #[test]
+    fn the_writer_thread_writes_and_hashes_every_byte_in_order() {
+        let dir = scratch("tallied");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("file");
+        let tally = Arc::new(Mutex::new(Tally::default()));
+        let mut file = TalliedFile::new(File::create(&path).unwrap(), Arc::clone(&tally)).unwrap();
+        let mut expected = Vec::new();
+        for (i, size) in [1usize, 70_000, 3, 65_535, 200_000, 17]
+            .into_iter()
+            .enumerate()
+        {
+            let bytes: Vec<u8> = (0..size).map(|k| ((k * 31 + i) % 251) as u8).collect();
+            file.write_all(&bytes).unwrap();
+            expected.extend(bytes);
+            if i == 2 {
+                expected.push(b'\n');
+                file.write_all(b"\n").unwrap();
+            }
+        }
+        file.flush().unwrap();
+        let mut direct = Tally::default();
+        direct.update(&expected);
+        assert_eq!(tally.lock().unwrap().digest(), direct.digest());
+        drop(file);
+        assert_eq!(std::fs::read(&path).unwrap(), expected);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A write the writer thread cannot make (a full disk) is reported by
+    /// the next write or by the flush, not lost.
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_failed_write_on_the_writer_thread_is_reported() {
+        let full = File::options().write(true).open("/dev/full").unwrap();
+        let mut file = TalliedFile::new(full, Arc::new(Mutex::new(Tally::default()))).unwrap();
+        let written = file.write_all(&vec![7u8; 1 << 20]);
+        let flushed = file.flush();
+        let error = written
+            .err()
+            .or(flushed.err())
+            .expect("the full disk is reported");
+        assert_eq!(error.raw_os_error(), Some(28), "{error}");
+    }
 
     fn scratch(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("reviewsim-dir-{name}-{}", std::process::id()));
