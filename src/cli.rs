@@ -186,7 +186,9 @@ struct RunOptions {
     /// Master seed (overrides simulation.seed).
     #[arg(long, value_name = "S", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
-    /// Worker threads [default: every core]. Results do not depend on it.
+    /// Threads that simulate [default: every core]; the tables are
+    /// formatted and written beside them, on threads of their own. Results
+    /// do not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1024))]
     threads: Option<u64>,
     /// Print nothing but errors.

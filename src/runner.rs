@@ -318,10 +318,22 @@ pub fn run(
             }
             scenarios.prepare(&chunk)?;
             let previous = ready.take();
-            let (written, results) = rayon::join(
-                || previous.map_or(Ok(()), |results| delivery.deliver(results)),
-                || simulate_chunk(&chunk, &scenarios, config, recording, &progress),
-            );
+            // The last chunk's results are written on a thread of their own
+            // while the pool simulates this one: formatting and writing
+            // the tables never hold up the simulating threads.
+            let (written, results) = std::thread::scope(|scope| {
+                let writer = previous.map(|results| {
+                    let delivery = &mut delivery;
+                    scope.spawn(move || delivery.deliver(results))
+                });
+                let results = simulate_chunk(&chunk, &scenarios, config, recording, &progress);
+                let written = match writer.map(|writer| writer.join()) {
+                    None => Ok(()),
+                    Some(Ok(written)) => written,
+                    Some(Err(panic)) => std::panic::resume_unwind(panic),
+                };
+                (written, results)
+            });
             written?;
             ready = Some(results?);
         }
