@@ -315,12 +315,18 @@ impl Experiment {
         self.points = (assignments.into_iter().enumerate())
             .map(|(id, values)| Point { id, values })
             .collect();
-        for id in 0..self.points.len() {
-            let scenario = self.point_scenario(id)?;
-            let label = format!("{} [sweep point {id}]", self.file);
-            check_work(&scenario, &label, limits)?;
-        }
-        Ok(())
+        // Every point checked in parallel; the first error in point order
+        // is the one told, as a loop would tell it.
+        use rayon::prelude::*;
+        let checked: Vec<Result<(), ExperimentError>> = (0..self.points.len())
+            .into_par_iter()
+            .map(|id| {
+                let scenario = self.point_scenario(id)?;
+                let label = format!("{} [sweep point {id}]", self.file);
+                check_work(&scenario, &label, limits).map_err(ExperimentError::from)
+            })
+            .collect();
+        checked.into_iter().collect()
     }
 
     /// The scenario of point `id`, validated.

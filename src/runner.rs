@@ -403,14 +403,19 @@ impl<'p> Scenarios<'p> {
         let keep = self.keep;
         self.built
             .retain(|point, _| needed.contains(point) || Some(*point) == keep);
-        for &point in &needed {
-            if !self.built.contains_key(&point) {
-                let scenario = self
-                    .source
-                    .scenario(point)
-                    .map_err(|message| RunError::Point { point, message })?;
-                self.built.insert(point, scenario);
-            }
+        // Built in parallel (a robustness study's chunk is hundreds of
+        // points), and the first error in point order is the one told.
+        let missing: Vec<usize> = (needed.iter().copied())
+            .filter(|point| !self.built.contains_key(point))
+            .collect();
+        let source = self.source;
+        let built: Vec<Result<Scenario, String>> = missing
+            .par_iter()
+            .map(|&point| source.scenario(point))
+            .collect();
+        for (point, scenario) in missing.into_iter().zip(built) {
+            let scenario = scenario.map_err(|message| RunError::Point { point, message })?;
+            self.built.insert(point, scenario);
         }
         Ok(())
     }
