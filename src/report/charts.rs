@@ -114,14 +114,7 @@ pub fn fan_chart(fans: &[Fan], x_desc: &str, y_desc: &str) -> Result<String, Str
                     PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3))
                 });
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font((FONT, 16))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(failed)
+        legend(&mut chart, SeriesLabelPosition::UpperRight)
     })
 }
 
@@ -367,15 +360,26 @@ pub fn tradeoff_chart(
                 + Text::new(label.to_string(), (dx, 0), style);
             chart.draw_series(std::iter::once(ring)).map_err(failed)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerLeft)
-            .label_font((FONT, 16))
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .draw()
-            .map_err(failed)
+        legend(&mut chart, SeriesLabelPosition::LowerLeft)
     })
+}
+
+/// Draws a chart's legend at `position`, in the report's style.
+fn legend<'a, CT>(
+    chart: &mut ChartContext<'a, SVGBackend<'a>, CT>,
+    position: SeriesLabelPosition,
+) -> Result<(), String>
+where
+    CT: CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .label_font((FONT, 16))
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .draw()
+        .map_err(failed)
 }
 
 /// A tick's number: whole numbers without decimals, others as short as
