@@ -200,9 +200,12 @@ impl Write for TalliedFile {
     fn flush(&mut self) -> std::io::Result<()> {
         self.hand_over()?;
         let (done, result) = std::sync::mpsc::sync_channel(1);
-        let sent = (self.sender.as_ref()).map(|sender| sender.send(Chunk::Flush(done)));
-        match (sent, result.recv()) {
-            (Some(Ok(())), Ok(flushed)) => flushed,
+        // A refused send gives the message back, and with it `done`: it is
+        // dropped here, before waiting, or the wait below would never end.
+        let sent =
+            (self.sender.as_ref()).is_some_and(|sender| sender.send(Chunk::Flush(done)).is_ok());
+        match result.recv() {
+            Ok(flushed) if sent => flushed,
             _ => Err(self.stopped()),
         }
     }
@@ -431,6 +434,24 @@ mod tests {
             .or(flushed.err())
             .expect("the full disk is reported");
         assert_eq!(error.raw_os_error(), Some(28), "{error}");
+    }
+
+    /// A flush that finds the writer thread already stopped by a failed
+    /// write returns the failure at once (it once waited for ever: the
+    /// refused message kept the answer's channel open).
+    #[test]
+    fn a_flush_after_the_writer_thread_has_stopped_returns_its_error() {
+        let full = File::options().write(true).open("/dev/full").unwrap();
+        let mut file = TalliedFile::new(full, Arc::new(Mutex::new(Tally::default()))).unwrap();
+        file.write_all(&vec![7u8; 1 << 20]).unwrap();
+        let worker = file.worker.as_ref().unwrap();
+        while !worker.is_finished() {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let (answer, flushed) = std::sync::mpsc::channel();
+        std::thread::spawn(move || answer.send(file.flush().map_err(|e| e.raw_os_error())));
+        let flushed = flushed.recv_timeout(std::time::Duration::from_secs(60));
+        assert_eq!(flushed, Ok(Err(Some(28))), "the flush did not return");
     }
 
     fn scratch(name: &str) -> PathBuf {
