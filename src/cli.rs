@@ -633,6 +633,7 @@ fn overrides(set: &[String]) -> anyhow::Result<Vec<Override>> {
 pub fn main() -> ExitCode {
     let words: Vec<OsString> = std::env::args_os().collect();
     let cli = Cli::parse_from(&words).given(&words);
+    fail_writes_past_the_file_size_limit();
     let stdout = &mut StdoutUnlessClosed;
     match cli.dispatch(stdout) {
         Ok(()) => ExitCode::SUCCESS,
@@ -682,6 +683,18 @@ fn signal_name(signal: usize) -> &'static str {
         SIGTERM => "SIGTERM",
         _ => "a signal",
     }
+}
+
+/// A write past the file size limit (`ulimit -f`, a cluster's job limits)
+/// raises SIGXFSZ, which kills the process and leaves its partial files;
+/// handled, the write fails instead ("File too large") and the run stops
+/// like any failed write: an error naming the directory, nothing left.
+fn fail_writes_past_the_file_size_limit() {
+    #[cfg(unix)]
+    let _ = flag::register(
+        signal_hook::consts::SIGXFSZ,
+        Arc::new(AtomicBool::new(false)),
+    );
 }
 
 /// Turns SIGINT and SIGTERM into a request to stop between work units, so

@@ -422,8 +422,14 @@ fn join_table(
     let schema = schema_of(schemas, shards, &name)?;
     let (name, mut writer) = target.table_bytes(kind, schema)?;
     match format {
-        Format::Csv => concatenate(shards, &name, &mut writer, stop)?,
-        Format::Parquet => concatenate_parquet(shards, &name, &mut writer, stop)?,
+        Format::Csv => {
+            let failed = |e| MergeError::Output(target.write_error(&name, e));
+            concatenate(shards, &name, &mut writer, &failed, stop)?;
+        }
+        Format::Parquet => {
+            let failed = |e| MergeError::Output(target.write_error(&name, e));
+            concatenate_parquet(shards, &name, &mut writer, &failed, stop)?;
+        }
     }
     writer
         .flush()
@@ -437,6 +443,7 @@ fn concatenate_parquet(
     shards: &[ShardDir],
     name: &str,
     writer: &mut (impl Write + Send),
+    failed: &dyn Fn(std::io::Error) -> MergeError,
     stop: &Stop,
 ) -> Result<(), MergeError> {
     let mut paths = Vec::with_capacity(shards.len());
@@ -449,9 +456,12 @@ fn concatenate_parquet(
         file.finish()?;
     }
     stop.check()?;
-    crate::output::format::concat_parquet(&paths, writer)
-        .map(|_| ())
-        .map_err(|e| MergeError::Shards(error_chain(&e)))
+    use crate::output::format::{ConcatError, FormatError, concat_parquet};
+    match concat_parquet(&paths, writer) {
+        Ok(_) => Ok(()),
+        Err(ConcatError::Write(e)) => Err(failed(FormatError::from(e).into_io())),
+        Err(e) => Err(MergeError::Shards(error_chain(&e))),
+    }
 }
 
 #[cfg(not(feature = "parquet"))]
@@ -459,6 +469,7 @@ fn concatenate_parquet(
     shards: &[ShardDir],
     name: &str,
     _: &mut (impl Write + Send),
+    _: &dyn Fn(std::io::Error) -> MergeError,
     _: &Stop,
 ) -> Result<(), MergeError> {
     Err(read_error(
@@ -658,10 +669,13 @@ fn read_line<T: serde::de::DeserializeOwned>(
 /// Writes the first shard's file whole, then every other shard's rows
 /// without its header (which must be the same), checking each file against
 /// its shard's manifest.
+/// `failed` is the error of a write to `writer` (the merged file, not the
+/// shard's).
 fn concatenate(
     shards: &[ShardDir],
     name: &str,
     writer: &mut impl Write,
+    failed: &dyn Fn(std::io::Error) -> MergeError,
     stop: &Stop,
 ) -> Result<(), MergeError> {
     let mut header: Option<Vec<u8>> = None;
@@ -676,9 +690,7 @@ fn concatenate(
         file.tally.update(&first_line);
         match &header {
             None => {
-                writer
-                    .write_all(&first_line)
-                    .map_err(|e| read_error(&path, e.to_string()))?;
+                writer.write_all(&first_line).map_err(failed)?;
                 header = Some(first_line);
             }
             Some(expected) if *expected != first_line => {
@@ -697,9 +709,7 @@ fn concatenate(
             if read == 0 {
                 break;
             }
-            writer
-                .write_all(&buffer[..read])
-                .map_err(|e| read_error(&path, e.to_string()))?;
+            writer.write_all(&buffer[..read]).map_err(failed)?;
         }
         file.finish()?;
     }

@@ -17,7 +17,7 @@ use crate::experiment::{Experiment, Point};
 use crate::model::Recording;
 use crate::output::format::ColumnType;
 use crate::output::{
-    Aggregates, CompareTable, Layout, Manifest, OutputKind, Outputs, RobustnessTable,
+    Aggregates, CompareTable, Layout, Manifest, OutputError, OutputKind, Outputs, RobustnessTable,
     SensitivityTable, ShardInfo, StateLines, SummaryTable, Swept, Tables, UnitTables, block_points,
     compare_schema, files, points_schema, robustness_schema, schema, sensitivity_schema,
     summary_schema, write_points,
@@ -150,13 +150,14 @@ fn run_experiment(
         stop: request.stop.clone(),
         spill_dir: Some(request.out.clone()),
     };
-    let work_units = runner::run(&experiment, &config, &mut sink, progress)?;
-    let finished = sink.finish().map_err(RunError::from)?;
+    let work_units = (runner::run(&experiment, &config, &mut sink, progress))
+        .map_err(|e| results_error(request, e))?;
+    let finished = sink.finish().map_err(|e| results_error(request, e))?;
     if outputs.has(OutputKind::Points) {
         let mut table = staging.table(OutputKind::Points, points_schema(&swept))?;
         write_points(&swept, experiment.points.len(), &mut table)
             .and_then(|()| table.finish())
-            .map_err(|e| RunError::from(std::io::Error::other(e)))?;
+            .map_err(|e| results_error(request, std::io::Error::other(e)))?;
     }
     staging.finish_files(|names, checksums| {
         let mut manifest = manifest(request, &experiment, &outputs, rounds);
@@ -342,6 +343,19 @@ fn recording(request: &RunRequest, outputs: &Outputs) -> Recording {
 }
 
 /// Stages the selected tables and the sinks that write them as units come.
+/// A run's error; a failure to write the results names the output directory
+/// (which file failed the sinks do not say; the cause, a full disk say, is
+/// the same for all).
+fn results_error(request: &RunRequest, error: impl Into<RunError>) -> AppError {
+    match error.into() {
+        RunError::Sink(source) => AppError::Output(OutputError::Results {
+            dir: request.out.display().to_string(),
+            source,
+        }),
+        other => other.into(),
+    }
+}
+
 fn open_sinks<'e>(
     request: &RunRequest,
     experiment: &'e Experiment,
@@ -361,7 +375,7 @@ fn open_sinks<'e>(
         None
     } else if request.shard.is_some() {
         let writer: Writer = Box::new(staging.file(files::SUMMARY_STATE)?);
-        let lines = StateLines::new(writer, layout).map_err(RunError::from)?;
+        let lines = StateLines::new(writer, layout).map_err(|e| results_error(request, e))?;
         Some(AggregateOutput::Shard(lines))
     } else {
         // The headline means and differences are kept to be shown, for a

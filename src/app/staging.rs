@@ -114,9 +114,6 @@ impl Staging {
 pub fn format_error(dir: &Path, name: &str, source: FormatError) -> OutputError {
     OutputError::File {
         file: dir.join(name).display().to_string(),
-        source: match source {
-            FormatError::Io(source) => source,
-            other => std::io::Error::other(other),
-        },
+        source: source.into_io(),
     }
 }

@@ -49,6 +49,15 @@ pub enum OutputError {
         /// The earlier run's files found there.
         files: Vec<String>,
     },
+    /// The results could not be written into the directory (a full disk).
+    #[error("{dir}: cannot write the results")]
+    Results {
+        /// The directory.
+        dir: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// A file could not be written.
     #[error("{file}: cannot write")]
     File {

@@ -211,13 +211,6 @@ impl<'s> RowIds<'s> {
     }
 }
 
-fn io(error: FormatError) -> std::io::Error {
-    match error {
-        FormatError::Io(error) => error,
-        other => std::io::Error::other(other),
-    }
-}
-
 /// A metric value as a cell of its column.
 fn metric_cell(value: Option<f64>, kind: Kind) -> Cell<'static> {
     match (value, kind) {
@@ -244,7 +237,7 @@ impl<'s> UnitTables<'s> {
     /// Finishes every table (footers, flushes).
     pub fn finish(mut self) -> std::io::Result<()> {
         for table in self.tables.all_mut() {
-            table.finish().map_err(io)?;
+            table.finish().map_err(FormatError::into_io)?;
         }
         Ok(())
     }
@@ -329,7 +322,7 @@ fn write<'s>(
     row.extend(swept.cells(unit.point));
     row.push(Cell::Integer(unit.replication as i64));
     row.extend_from_slice(cells);
-    table.write_row(row).map_err(io)
+    table.write_row(row).map_err(FormatError::into_io)
 }
 /// Calendar dates of simulated times, the last one kept: rows come in runs
 /// of the same day.

@@ -176,3 +176,79 @@ fn after_sigkill_the_next_run_leaves_no_partial_file() {
         ["datapackage.json", "manifest.json", "summary.csv"]
     );
 }
+
+/// A write that fails (here past the file size limit, `ulimit -f`, as a
+/// full disk or a cluster's job limits make it fail) stops the run with an
+/// error naming the directory, and leaves nothing behind; the limit's
+/// signal, SIGXFSZ, does not kill the process mid-write.
+#[test]
+fn a_write_past_the_file_size_limit_fails_cleanly_naming_the_directory() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("limited");
+    let output = Command::new("bash")
+        .args(["-c", "ulimit -f 200 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_reviewsim"))
+        .args(["run", BASELINE, "--out"])
+        .arg(&out)
+        .args(["--replications", "200", "--events", "--quiet"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let expected = format!("error: {}: cannot write the results: ", out.display());
+    assert!(stderr.starts_with(&expected), "{stderr}");
+    assert!(stderr.contains("os error 27"), "{stderr}");
+    assert!(!out.exists(), "left {:?}", names(&out));
+}
+
+/// A merge that cannot write its merged file names that file, not the
+/// shard it was copying from, and leaves nothing behind.
+#[test]
+fn a_merge_past_the_file_size_limit_names_the_merged_file() {
+    let scratch = tempfile::tempdir().unwrap();
+    let formats: &[&str] = if cfg!(feature = "parquet") {
+        &["csv", "parquet"]
+    } else {
+        &["csv"]
+    };
+    let sweep = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/window_sweep.toml");
+    for &format in formats {
+        let shards: Vec<String> = (0..2)
+            .map(|k| {
+                let dir = scratch.path().join(format!("{format}-{k}"));
+                let dir = dir.display().to_string();
+                let shard = format!("{k}/2");
+                reviewsim_ok(&[
+                    "run",
+                    sweep,
+                    "--out",
+                    &dir,
+                    "--replications",
+                    "40",
+                    "--shard",
+                    &shard,
+                    "--format",
+                    format,
+                    "--quiet",
+                ]);
+                dir
+            })
+            .collect();
+        let out = scratch.path().join(format!("{format}-merged"));
+        let output = Command::new("bash")
+            .args(["-c", "ulimit -f 5 && exec \"$0\" \"$@\""])
+            .arg(env!("CARGO_BIN_EXE_reviewsim"))
+            .args(["merge", &shards[0], &shards[1], "--out"])
+            .arg(&out)
+            .arg("--quiet")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        let merged = out.join(format!("lab_outcomes.{format}"));
+        let expected = format!("error: {}: cannot write: ", merged.display());
+        assert!(stderr.starts_with(&expected), "{stderr}");
+        assert!(stderr.contains("os error 27"), "{stderr}");
+        assert!(!out.exists(), "left {:?}", names(&out));
+    }
+}
