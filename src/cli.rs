@@ -850,18 +850,8 @@ fn fit(out: &mut dyn Write, args: &FitArgs) -> anyhow::Result<()> {
     // Each file is written whole beside its place and renamed into it, so
     // that a failure leaves no partial table or fragment.
     let write_whole = |path: &PathBuf, what: &str, bytes: &[u8]| -> anyhow::Result<()> {
-        let dir = match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let mut file = tempfile::NamedTempFile::new_in(&dir)
-            .with_context(|| format!("{}: cannot write the {what}", path.display()))?;
-        file.write_all(bytes)
-            .and_then(|()| file.flush())
-            .with_context(|| format!("{}: cannot write the {what}", path.display()))?;
-        file.persist(path)
-            .with_context(|| format!("{}: cannot write the {what}", path.display()))?;
-        Ok(())
+        crate::output::write_whole(path, bytes)
+            .with_context(|| format!("{}: cannot write the {what}", path.display()))
     };
     if let Some(path) = &args.table {
         let mut table = Vec::new();

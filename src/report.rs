@@ -174,27 +174,15 @@ pub fn write(dir: &Path) -> Result<Written, ReportError> {
     sections::provenance(&output, &mut page);
     sections::files(&output, &mut page);
     let path = dir.join(FILE_NAME);
-    write_whole(&path, page.html().as_bytes()).map_err(|source| ReportError::Write {
-        path: path.clone(),
-        source,
+    crate::output::write_whole(&path, page.html().as_bytes()).map_err(|source| {
+        ReportError::Write {
+            path: path.clone(),
+            source,
+        }
     })?;
     Ok(Written {
         path,
         charts: page.chart_titles,
         sections: page.section_titles,
     })
-}
-
-/// Writes `bytes` to a hidden file beside `path`, then renames it to
-/// `path`: a reader sees the old page or the whole new one, and a failed
-/// write leaves nothing behind. The file is created as any other output
-/// (its mode from the umask).
-pub(crate) fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let staged = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-    let written = std::fs::write(&staged, bytes).and_then(|()| std::fs::rename(&staged, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&staged);
-    }
-    written
 }

@@ -280,7 +280,7 @@ fn write_condition(
     let path = dir.join(CONDITION_FILE);
     let json = serde_json::json!({ "condition": condition.text, "option": option });
     let text = format!("{json:#}\n");
-    crate::report::write_whole(&path, text.as_bytes())
+    crate::output::write_whole(&path, text.as_bytes())
         .map_err(|e| AppError::Request(format!("{}: cannot write: {e}", path.display())))?;
     Ok(path)
 }
@@ -303,7 +303,7 @@ fn write(dir: &Path, found: &Discovery) -> Result<Vec<PathBuf>, AppError> {
             false => found.write_box_csv(&mut bytes),
         }
         .map_err(|e| failed(&e))?;
-        crate::report::write_whole(&path, &bytes).map_err(|e| failed(&e))?;
+        crate::output::write_whole(&path, &bytes).map_err(|e| failed(&e))?;
         files.push(path);
     }
     Ok(files)

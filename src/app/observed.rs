@@ -1,10 +1,13 @@
 //! `backtest` and `replay`: load the scenario and the data, run, and write
 //! the tables, each complete or not at all.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{AppError, ScenarioSource};
 use crate::observed::{self, ObservedError};
+use crate::output::format::FormatError;
+use crate::output::{OutputDir, OutputError};
 
 /// A `backtest` or `replay` request.
 #[derive(Debug, Clone)]
@@ -42,12 +45,16 @@ pub fn backtest(request: &ObservedRequest) -> Result<ObservedReport, AppError> {
     let releases = crate::fit::read_releases(&request.releases).map_err(ObservedError::from)?;
     let targets = observed::read_market_targets(&request.targets)?;
     let report = observed::backtest(&scenario, &releases, &targets, request.threads)?;
-    let file = write(&request.out, "backtest.csv", |out| {
-        observed::backtest::write_csv(&report, out)
-    })?;
+    let files = write(
+        &request.out,
+        vec![(
+            "backtest.csv",
+            Box::new(|out| observed::backtest::write_csv(&report, out)),
+        )],
+    )?;
     Ok(ObservedReport {
         text: observed::backtest::render(&report, &scenario.file),
-        files: vec![file],
+        files,
     })
 }
 
@@ -56,41 +63,43 @@ pub fn replay(request: &ObservedRequest) -> Result<ObservedReport, AppError> {
     let scenario = request.scenario.scenario()?;
     let releases = crate::fit::read_releases(&request.releases).map_err(ObservedError::from)?;
     let report = observed::replay(&scenario, &releases, request.threads)?;
-    let files = vec![
-        write(&request.out, "replay_releases.csv", |out| {
-            observed::replay::write_releases_csv(&report, out)
-        })?,
-        write(&request.out, "replay_labs.csv", |out| {
-            observed::replay::write_labs_csv(&report, out)
-        })?,
-    ];
+    let files = write(
+        &request.out,
+        vec![
+            (
+                "replay_releases.csv",
+                Box::new(|out| observed::replay::write_releases_csv(&report, out)),
+            ),
+            (
+                "replay_labs.csv",
+                Box::new(|out| observed::replay::write_labs_csv(&report, out)),
+            ),
+        ],
+    )?;
     Ok(ObservedReport {
         text: observed::replay::render(&report, &scenario.file),
         files,
     })
 }
 
-/// Writes `name` in `dir` (made if need be) through a temporary file that
-/// is renamed into place only when complete.
-fn write(
-    dir: &Path,
-    name: &str,
-    fill: impl FnOnce(&mut std::io::BufWriter<&mut tempfile::NamedTempFile>) -> csv::Result<()>,
-) -> Result<PathBuf, AppError> {
-    let refuse = |what: &str, err: &dyn std::fmt::Display| {
-        AppError::Request(format!(
-            "{}: cannot {what}: {err}",
-            dir.join(name).display()
-        ))
-    };
-    std::fs::create_dir_all(dir).map_err(|err| refuse("create its directory", &err))?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|err| refuse("write", &err))?;
-    {
-        let mut out = std::io::BufWriter::new(&mut file);
-        fill(&mut out).map_err(|err| refuse("write", &err))?;
-        std::io::Write::flush(&mut out).map_err(|err| refuse("write", &err))?;
+/// Writes a table: fills the writer it is given.
+type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> csv::Result<()> + 'a>;
+
+/// Writes `tables` into `dir`, made if need be: each under a temporary name,
+/// all renamed into place together once complete, replacing files of the
+/// same names; the directory's other files are left alone. If any fails,
+/// none is written, and a directory made for them is removed again.
+fn write(dir: &Path, tables: Vec<(&str, Fill<'_>)>) -> Result<Vec<PathBuf>, AppError> {
+    let mut out = OutputDir::beside(dir)?;
+    for (name, fill) in tables {
+        let mut file = out.stage(name)?;
+        fill(&mut file)
+            .map_err(|e| FormatError::from(e).into_io())
+            .and_then(|()| file.flush())
+            .map_err(|source| OutputError::File {
+                file: dir.join(name).display().to_string(),
+                source,
+            })?;
     }
-    let path = dir.join(name);
-    file.persist(&path).map_err(|err| refuse("write", &err))?;
-    Ok(path)
+    Ok(out.commit()?)
 }

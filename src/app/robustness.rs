@@ -49,7 +49,7 @@ pub fn robustness(dir: &Path, conditions: &[Condition]) -> Result<RobustnessRepo
         text.push_str(&satisficing_text(&study, conditions, worlds, &shares));
         let path = dir.join(SATISFICING_FILE);
         let bytes = satisficing_csv(&study, conditions, worlds, &shares)?;
-        crate::report::write_whole(&path, &bytes)
+        crate::output::write_whole(&path, &bytes)
             .map_err(|e| AppError::Request(format!("{}: cannot write: {e}", path.display())))?;
         files.push(path);
     }

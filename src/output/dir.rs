@@ -230,6 +230,20 @@ impl Drop for TalliedFile {
     }
 }
 
+/// Writes `bytes` to a hidden file beside `path`, then renames it to
+/// `path`: a reader sees the old page or the whole new one, and a failed
+/// write leaves nothing behind. The file is created as any other output
+/// (its mode from the umask).
+pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let staged = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
+    let written = std::fs::write(&staged, bytes).and_then(|()| std::fs::rename(&staged, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&staged);
+    }
+    written
+}
+
 struct Staged {
     name: String,
     temporary: PathBuf,
@@ -258,6 +272,31 @@ impl OutputDir {
     /// files of killed runs are removed. If the directory holds an earlier
     /// run's results, it is refused unless `replace`.
     pub fn create(dir: &Path, replace: bool) -> Result<Self, OutputError> {
+        let mut opened = Self::open(dir)?;
+        if !opened.earlier.is_empty() && !replace {
+            return Err(OutputError::Occupied {
+                dir: dir.display().to_string(),
+                files: (opened.earlier.drain(..))
+                    .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .collect(),
+            });
+        }
+        Ok(opened)
+    }
+
+    /// Opens `dir`, creating it (and missing parents) if needed, to add
+    /// files beside whatever it holds (a `backtest` or `replay` beside a
+    /// run): nothing is refused or removed but the temporary files of
+    /// killed runs, and a staged file replaces one of its name on commit.
+    pub fn beside(dir: &Path) -> Result<Self, OutputError> {
+        let mut opened = Self::open(dir)?;
+        opened.earlier.clear();
+        Ok(opened)
+    }
+
+    /// Opens `dir` as [`OutputDir::create`] does, with the earlier run's
+    /// files it holds listed to be removed on commit.
+    fn open(dir: &Path) -> Result<Self, OutputError> {
         let fail = |source| OutputError::Dir {
             dir: dir.display().to_string(),
             source,
@@ -287,16 +326,6 @@ impl OutputDir {
             }
         }
         earlier.sort();
-        if !earlier.is_empty() && !replace {
-            return Err(OutputError::Occupied {
-                dir: dir.display().to_string(),
-                files: earlier
-                    .iter()
-                    .filter_map(|p| p.file_name())
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .collect(),
-            });
-        }
         Ok(OutputDir {
             dir: dir.to_path_buf(),
             created,

@@ -48,6 +48,22 @@ fn long_run(out: &Path, extra: &[&str]) -> Child {
         .unwrap()
 }
 
+/// A run of four replications into `out`.
+fn small_run(out: &Path, extra: &[&str]) {
+    let out = out.display().to_string();
+    let mut args = vec![
+        "run",
+        BASELINE,
+        "--out",
+        &out,
+        "--replications",
+        "4",
+        "--quiet",
+    ];
+    args.extend(extra);
+    reviewsim_ok(&args);
+}
+
 /// Waits until the run has started writing (its partial files exist).
 fn wait_for_partial_files(out: &Path) {
     let started = Instant::now();
@@ -128,17 +144,7 @@ fn sigint_stops_a_run_and_removes_the_directory_it_created() {
 fn sigterm_stops_a_run_and_leaves_an_earlier_run_untouched() {
     let scratch = tempfile::tempdir().unwrap();
     let out = scratch.path().join("kept");
-    let out_arg = out.display().to_string();
-    reviewsim_ok(&[
-        "run",
-        BASELINE,
-        "--out",
-        &out_arg,
-        "--replications",
-        "4",
-        "--events",
-        "--quiet",
-    ]);
+    small_run(&out, &["--events"]);
     let before = snapshot(&out);
     let child = long_run(&out, &["--replace"]);
     wait_for_partial_files(&out);
@@ -177,6 +183,16 @@ fn after_sigkill_the_next_run_leaves_no_partial_file() {
     );
 }
 
+/// `reviewsim` with `args`, its files limited to `kib` KiB (`ulimit -f`).
+fn limited(kib: u32, args: &[&str]) -> std::process::Output {
+    Command::new("bash")
+        .args(["-c", &format!("ulimit -f {kib} && exec \"$0\" \"$@\"")])
+        .arg(env!("CARGO_BIN_EXE_reviewsim"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
 /// A write that fails (here past the file size limit, `ulimit -f`, as a
 /// full disk or a cluster's job limits make it fail) stops the run with an
 /// error naming the directory, and leaves nothing behind; the limit's
@@ -185,14 +201,20 @@ fn after_sigkill_the_next_run_leaves_no_partial_file() {
 fn a_write_past_the_file_size_limit_fails_cleanly_naming_the_directory() {
     let scratch = tempfile::tempdir().unwrap();
     let out = scratch.path().join("limited");
-    let output = Command::new("bash")
-        .args(["-c", "ulimit -f 200 && exec \"$0\" \"$@\""])
-        .arg(env!("CARGO_BIN_EXE_reviewsim"))
-        .args(["run", BASELINE, "--out"])
-        .arg(&out)
-        .args(["--replications", "200", "--events", "--quiet"])
-        .output()
-        .unwrap();
+    let out_arg = out.display().to_string();
+    let output = limited(
+        200,
+        &[
+            "run",
+            BASELINE,
+            "--out",
+            &out_arg,
+            "--replications",
+            "200",
+            "--events",
+            "--quiet",
+        ],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     let expected = format!("error: {}: cannot write the results: ", out.display());
@@ -235,14 +257,13 @@ fn a_merge_past_the_file_size_limit_names_the_merged_file() {
             })
             .collect();
         let out = scratch.path().join(format!("{format}-merged"));
-        let output = Command::new("bash")
-            .args(["-c", "ulimit -f 5 && exec \"$0\" \"$@\""])
-            .arg(env!("CARGO_BIN_EXE_reviewsim"))
-            .args(["merge", &shards[0], &shards[1], "--out"])
-            .arg(&out)
-            .arg("--quiet")
-            .output()
-            .unwrap();
+        let out_arg = out.display().to_string();
+        let output = limited(
+            5,
+            &[
+                "merge", &shards[0], &shards[1], "--out", &out_arg, "--quiet",
+            ],
+        );
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{stderr}");
         let merged = out.join(format!("lab_outcomes.{format}"));
@@ -251,4 +272,94 @@ fn a_merge_past_the_file_size_limit_names_the_merged_file() {
         assert!(stderr.contains("os error 27"), "{stderr}");
         assert!(!out.exists(), "left {:?}", names(&out));
     }
+}
+
+/// `backtest`, `replay` and `fit` that cannot write their tables name the
+/// file, write none of them, and remove the directory they made.
+#[test]
+fn backtest_replay_and_fit_past_the_file_size_limit_leave_nothing() {
+    let scratch = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let (backtest, replay) = (
+        format!("{root}/scenarios/backtest.toml"),
+        format!("{root}/scenarios/replay.toml"),
+    );
+    let (releases, targets) = (
+        format!("{root}/data/releases.csv"),
+        format!("{root}/data/market_targets.csv"),
+    );
+    let out = scratch.path().join("observed");
+    let out_arg = out.display().to_string();
+    let commands: [(&[&str], &str); 2] = [
+        (
+            &[
+                "backtest",
+                &backtest,
+                "--targets",
+                &targets,
+                "--replications",
+                "20",
+            ],
+            "backtest.csv",
+        ),
+        (&["replay", &replay], "replay_releases.csv"),
+    ];
+    for (command, first) in commands {
+        let mut args = command.to_vec();
+        args.extend(["--releases", &releases, "--out", &out_arg, "--quiet"]);
+        let output = limited(1, &args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{stderr}");
+        let expected = format!("error: {}: cannot write: ", out.join(first).display());
+        assert!(stderr.starts_with(&expected), "{stderr}");
+        assert!(stderr.trim_end().ends_with("(os error 27)"), "{stderr}");
+        assert!(!out.exists(), "left {:?}", names(&out));
+    }
+    let table = scratch.path().join("fits.csv");
+    let table_arg = table.display().to_string();
+    let output = limited(
+        1,
+        &[
+            "fit",
+            &releases,
+            "--as-of",
+            "2026-06-02",
+            "--table",
+            &table_arg,
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let expected = format!("error: {}: cannot write the table: ", table.display());
+    assert!(stderr.starts_with(&expected), "{stderr}");
+    assert!(stderr.trim_end().ends_with("(os error 27)"), "{stderr}");
+    assert_eq!(names(scratch.path()), Vec::<String>::new());
+}
+
+/// A replay written into a run's directory adds its tables beside the
+/// run's files, which stay as they were.
+#[test]
+fn a_replay_beside_a_run_leaves_the_run_untouched() {
+    let scratch = tempfile::tempdir().unwrap();
+    let out = scratch.path().join("run");
+    let out_arg = out.display().to_string();
+    small_run(&out, &[]);
+    let before = snapshot(&out);
+    let root = env!("CARGO_MANIFEST_DIR");
+    reviewsim_ok(&[
+        "replay",
+        &format!("{root}/scenarios/replay.toml"),
+        "--releases",
+        &format!("{root}/data/releases.csv"),
+        "--out",
+        &out_arg,
+        "--quiet",
+    ]);
+    let after = snapshot(&out);
+    let added: Vec<&str> = (after.iter())
+        .filter(|file| !before.contains(file))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    assert_eq!(added, ["replay_labs.csv", "replay_releases.csv"]);
+    assert!(before.iter().all(|file| after.contains(file)));
 }
