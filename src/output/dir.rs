@@ -311,9 +311,13 @@ impl OutputDir {
             ancestor = path.parent();
         }
         created.reverse();
+        let not_a_directory = || fail(std::io::Error::other("exists and is not a directory"));
+        if dir.exists() && !dir.is_dir() {
+            return Err(not_a_directory());
+        }
         std::fs::create_dir_all(dir).map_err(fail)?;
         if !dir.is_dir() {
-            return Err(fail(std::io::Error::other("exists and is not a directory")));
+            return Err(not_a_directory());
         }
         let mut earlier = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(fail)? {

@@ -226,6 +226,14 @@ fn an_unwritable_output_directory_is_refused_without_a_panic() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+    // The file itself as the directory: said so, not as "File exists".
+    let out = blocker.display().to_string();
+    let output = reviewsim(&["run", BASELINE, "--out", &out, "--replications", "2"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let expected =
+        format!("error: {out}: cannot use as the output directory: exists and is not a directory");
+    assert_eq!(stderr.trim_end(), expected);
 }
 
 #[test]
