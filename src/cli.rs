@@ -847,21 +847,26 @@ fn fit(out: &mut dyn Write, args: &FitArgs) -> anyhow::Result<()> {
     };
     let report = fit::run(&request)?;
     let mut text = fit::render_text(&report);
-    // Each file is written whole beside its place and renamed into it, so
-    // that a failure leaves no partial table or fragment.
-    let write_whole = |path: &PathBuf, what: &str, bytes: &[u8]| -> anyhow::Result<()> {
-        crate::output::write_whole(path, bytes)
-            .with_context(|| format!("{}: cannot write the {what}", path.display()))
-    };
+    // The table and the fragment are written whole beside their places and
+    // renamed into them together: a failure leaves neither, nor a part.
+    let mut files: Vec<(&PathBuf, &str, Vec<u8>)> = Vec::new();
     if let Some(path) = &args.table {
         let mut table = Vec::new();
         fit::write_table(&report, &mut table)
             .with_context(|| format!("{}: cannot write the table", path.display()))?;
-        write_whole(path, "table", &table)?;
-        text.push_str(&format!("wrote {}\n", path.display()));
+        files.push((path, "table", table));
     }
     if let Some(path) = &args.fragment {
-        write_whole(path, "fragment", fit::render_fragment(&report).as_bytes())?;
+        files.push((path, "fragment", fit::render_fragment(&report).into_bytes()));
+    }
+    let whole: Vec<(&std::path::Path, &[u8])> = (files.iter())
+        .map(|(path, _, bytes)| (path.as_path(), bytes.as_slice()))
+        .collect();
+    crate::output::write_all_whole(&whole).map_err(|(index, error)| {
+        let (path, what, _) = &files[index];
+        anyhow::Error::new(error).context(format!("{}: cannot write the {what}", path.display()))
+    })?;
+    for (path, _, _) in &files {
         text.push_str(&format!("wrote {}\n", path.display()));
     }
     print(out, &text)

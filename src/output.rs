@@ -19,7 +19,9 @@ pub use aggregates::{
     STATE_FORMAT, StateLines, block_points,
 };
 pub use compare::{COMPARE_STATISTICS, CompareTable, Difference, compare_schema};
-pub use dir::{FileDigest, OutputDir, OutputError, TalliedFile, Tally, write_whole};
+pub use dir::{
+    FileDigest, OutputDir, OutputError, TalliedFile, Tally, write_all_whole, write_whole,
+};
 pub use kinds::{OutputKind, Outputs};
 pub use manifest::{Manifest, ShardInfo, scenario_digest};
 pub use points::{points_schema, write_points};

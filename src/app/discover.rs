@@ -107,8 +107,7 @@ pub fn discover(
         .map_err(|e| AppError::Request(format!("{}: {e}", dir.display())))?;
     let found = prim(&points, &Options::default())
         .map_err(|e| AppError::Request(format!("{}: {e}", dir.display())))?;
-    let mut files = write(dir, &found)?;
-    files.push(write_condition(dir, condition, option)?);
+    let files = write(dir, &found, condition, option)?;
     let mut text = format!("{}\n", found.describe_as(&condition.text));
     if undefined > 0 {
         text.push_str(&format!(
@@ -271,40 +270,34 @@ fn limits_text(found: &Discovery) -> String {
 /// The file that says what `discover` looked for, for the report.
 pub const CONDITION_FILE: &str = "discover.json";
 
-/// Writes `discover.json`: the condition as given, and the option.
-fn write_condition(
+/// Writes the trajectory, the chosen box and `discover.json` (the
+/// condition as given, and the option) beside the run's tables, together:
+/// all three or none, so that they never mix two searches.
+fn write(
     dir: &Path,
+    found: &Discovery,
     condition: &Condition,
     option: Option<&str>,
-) -> Result<PathBuf, AppError> {
-    let path = dir.join(CONDITION_FILE);
+) -> Result<Vec<PathBuf>, AppError> {
+    let failed = |path: &Path, e: &dyn std::fmt::Display| {
+        AppError::Request(format!("{}: cannot write: {e}", path.display()))
+    };
+    let (trajectory, chosen) = (
+        dir.join("discover_trajectory.csv"),
+        dir.join("discover_box.csv"),
+    );
+    let mut trajectory_bytes = Vec::new();
+    (found.write_trajectory_csv(&mut trajectory_bytes)).map_err(|e| failed(&trajectory, &e))?;
+    let mut box_bytes = Vec::new();
+    (found.write_box_csv(&mut box_bytes)).map_err(|e| failed(&chosen, &e))?;
     let json = serde_json::json!({ "condition": condition.text, "option": option });
-    let text = format!("{json:#}\n");
-    crate::output::write_whole(&path, text.as_bytes())
-        .map_err(|e| AppError::Request(format!("{}: cannot write: {e}", path.display())))?;
-    Ok(path)
-}
-
-/// Writes the trajectory and the chosen box beside the run's tables, each
-/// whole or not at all.
-fn write(dir: &Path, found: &Discovery) -> Result<Vec<PathBuf>, AppError> {
-    let mut files = Vec::new();
-    for (name, trajectory) in [
-        ("discover_trajectory.csv", true),
-        ("discover_box.csv", false),
-    ] {
-        let path = dir.join(name);
-        let failed = |e: &dyn std::fmt::Display| {
-            AppError::Request(format!("{}: cannot write: {e}", path.display()))
-        };
-        let mut bytes = Vec::new();
-        match trajectory {
-            true => found.write_trajectory_csv(&mut bytes),
-            false => found.write_box_csv(&mut bytes),
-        }
-        .map_err(|e| failed(&e))?;
-        crate::output::write_whole(&path, &bytes).map_err(|e| failed(&e))?;
-        files.push(path);
-    }
-    Ok(files)
+    let condition_file = dir.join(CONDITION_FILE);
+    let condition_text = format!("{json:#}\n");
+    let files = [
+        (trajectory.as_path(), trajectory_bytes.as_slice()),
+        (chosen.as_path(), box_bytes.as_slice()),
+        (condition_file.as_path(), condition_text.as_bytes()),
+    ];
+    crate::output::write_all_whole(&files).map_err(|(index, e)| failed(files[index].0, &e))?;
+    Ok(files.iter().map(|(path, _)| path.to_path_buf()).collect())
 }

@@ -231,17 +231,43 @@ impl Drop for TalliedFile {
 }
 
 /// Writes `bytes` to a hidden file beside `path`, then renames it to
-/// `path`: a reader sees the old page or the whole new one, and a failed
+/// `path`: a reader sees the old file or the whole new one, and a failed
 /// write leaves nothing behind. The file is created as any other output
 /// (its mode from the umask).
 pub fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let staged = path.with_file_name(format!(".{name}.{}.partial", std::process::id()));
-    let written = std::fs::write(&staged, bytes).and_then(|()| std::fs::rename(&staged, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&staged);
+    write_all_whole(&[(path, bytes)]).map_err(|(_, error)| error)
+}
+
+/// Writes several files as [`write_whole`] writes one, together: each to a
+/// hidden file beside its path, and only once all are written is each
+/// renamed into place, so a failed write leaves the earlier files as they
+/// were, not a mix of old and new. The error says which file failed, by
+/// its index in `files`.
+pub fn write_all_whole(files: &[(&Path, &[u8])]) -> Result<(), (usize, std::io::Error)> {
+    let staged: Vec<PathBuf> = (files.iter())
+        .map(|(path, _)| {
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            path.with_file_name(format!(".{name}.{}.partial", std::process::id()))
+        })
+        .collect();
+    let remove = |staged: &[PathBuf]| {
+        for path in staged {
+            let _ = std::fs::remove_file(path);
+        }
+    };
+    for (index, ((_, bytes), temporary)) in files.iter().zip(&staged).enumerate() {
+        if let Err(error) = std::fs::write(temporary, bytes) {
+            remove(&staged[..=index]);
+            return Err((index, error));
+        }
     }
-    written
+    for (index, ((path, _), temporary)) in files.iter().zip(&staged).enumerate() {
+        if let Err(error) = std::fs::rename(temporary, path) {
+            remove(&staged[index..]);
+            return Err((index, error));
+        }
+    }
+    Ok(())
 }
 
 struct Staged {
@@ -494,6 +520,26 @@ mod tests {
         std::thread::spawn(move || answer.send(file.flush().map_err(|e| e.raw_os_error())));
         let flushed = flushed.recv_timeout(std::time::Duration::from_secs(60));
         assert_eq!(flushed, Ok(Err(Some(28))), "the flush did not return");
+    }
+
+    /// Files written together: if one cannot be written, none is, the
+    /// earlier files stay as they were, and no temporary file is left.
+    #[test]
+    fn files_written_together_are_all_written_or_none() {
+        let dir = scratch("together");
+        std::fs::create_dir_all(&dir).unwrap();
+        let (a, b) = (dir.join("a.csv"), dir.join("b.csv"));
+        std::fs::write(&a, "old a\n").unwrap();
+        let missing = dir.join("no such directory/c.csv");
+        let failed = write_all_whole(&[(&a, b"new a\n"), (&b, b"b\n"), (&missing, b"c\n")]);
+        let (index, error) = failed.unwrap_err();
+        assert_eq!((index, error.kind()), (2, std::io::ErrorKind::NotFound));
+        assert_eq!(names(&dir), ["a.csv"]);
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a\n");
+        write_all_whole(&[(&a, b"new a\n"), (&b, b"b\n")]).unwrap();
+        assert_eq!(names(&dir), ["a.csv", "b.csv"]);
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "new a\n");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     fn scratch(name: &str) -> PathBuf {

@@ -193,6 +193,18 @@ fn limited(kib: u32, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// Asserts that `output` failed with exit code 1 and a message starting
+/// with `start`; returns the message.
+fn failed_with(output: &std::process::Output, start: &str) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(start),
+        "expected {start:?}, got {stderr}"
+    );
+    stderr
+}
+
 /// A write that fails (here past the file size limit, `ulimit -f`, as a
 /// full disk or a cluster's job limits make it fail) stops the run with an
 /// error naming the directory, and leaves nothing behind; the limit's
@@ -215,10 +227,10 @@ fn a_write_past_the_file_size_limit_fails_cleanly_naming_the_directory() {
             "--quiet",
         ],
     );
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    let expected = format!("error: {}: cannot write the results: ", out.display());
-    assert!(stderr.starts_with(&expected), "{stderr}");
+    let stderr = failed_with(
+        &output,
+        &format!("error: {}: cannot write the results: ", out.display()),
+    );
     assert!(stderr.contains("os error 27"), "{stderr}");
     assert!(!out.exists(), "left {:?}", names(&out));
 }
@@ -264,11 +276,11 @@ fn a_merge_past_the_file_size_limit_names_the_merged_file() {
                 "merge", &shards[0], &shards[1], "--out", &out_arg, "--quiet",
             ],
         );
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{stderr}");
         let merged = out.join(format!("lab_outcomes.{format}"));
-        let expected = format!("error: {}: cannot write: ", merged.display());
-        assert!(stderr.starts_with(&expected), "{stderr}");
+        let stderr = failed_with(
+            &output,
+            &format!("error: {}: cannot write: ", merged.display()),
+        );
         assert!(stderr.contains("os error 27"), "{stderr}");
         assert!(!out.exists(), "left {:?}", names(&out));
     }
@@ -308,10 +320,8 @@ fn backtest_replay_and_fit_past_the_file_size_limit_leave_nothing() {
         let mut args = command.to_vec();
         args.extend(["--releases", &releases, "--out", &out_arg, "--quiet"]);
         let output = limited(1, &args);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{stderr}");
         let expected = format!("error: {}: cannot write: ", out.join(first).display());
-        assert!(stderr.starts_with(&expected), "{stderr}");
+        let stderr = failed_with(&output, &expected);
         assert!(stderr.trim_end().ends_with("(os error 27)"), "{stderr}");
         assert!(!out.exists(), "left {:?}", names(&out));
     }
@@ -328,11 +338,29 @@ fn backtest_replay_and_fit_past_the_file_size_limit_leave_nothing() {
             &table_arg,
         ],
     );
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
-    let expected = format!("error: {}: cannot write the table: ", table.display());
-    assert!(stderr.starts_with(&expected), "{stderr}");
+    let stderr = failed_with(
+        &output,
+        &format!("error: {}: cannot write the table: ", table.display()),
+    );
     assert!(stderr.trim_end().ends_with("(os error 27)"), "{stderr}");
+    assert_eq!(names(scratch.path()), Vec::<String>::new());
+    // A fragment that cannot be written: the table is not written either.
+    let fragment = scratch.path().join("no such directory/fits.toml");
+    let fragment_arg = fragment.display().to_string();
+    let output = reviewsim(&[
+        "fit",
+        &releases,
+        "--as-of",
+        "2026-06-02",
+        "--table",
+        &table_arg,
+        "--fragment",
+        &fragment_arg,
+    ]);
+    failed_with(
+        &output,
+        &format!("error: {}: cannot write the fragment: ", fragment.display()),
+    );
     assert_eq!(names(scratch.path()), Vec::<String>::new());
 }
 
