@@ -421,19 +421,12 @@ fn join_table(
     let name = kind.file(format);
     let schema = schema_of(schemas, shards, &name)?;
     let (name, mut writer) = target.table_bytes(kind, schema)?;
+    let failed = |e| MergeError::Output(target.write_error(&name, e));
     match format {
-        Format::Csv => {
-            let failed = |e| MergeError::Output(target.write_error(&name, e));
-            concatenate(shards, &name, &mut writer, &failed, stop)?;
-        }
-        Format::Parquet => {
-            let failed = |e| MergeError::Output(target.write_error(&name, e));
-            concatenate_parquet(shards, &name, &mut writer, &failed, stop)?;
-        }
+        Format::Csv => concatenate(shards, &name, &mut writer, &failed, stop)?,
+        Format::Parquet => concatenate_parquet(shards, &name, &mut writer, &failed, stop)?,
     }
-    writer
-        .flush()
-        .map_err(|e| MergeError::Output(target.write_error(&name, e)))
+    writer.flush().map_err(failed)
 }
 
 /// Checks every shard's Parquet file against its manifest, then writes

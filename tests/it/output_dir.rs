@@ -205,6 +205,15 @@ fn failed_with(output: &std::process::Output, start: &str) -> String {
     stderr
 }
 
+/// Asserts that `output` failed as [`failed_with`] says, past the file
+/// size limit, and left no `out`; returns the message.
+fn failed_past_the_limit(output: &std::process::Output, start: &str, out: &Path) -> String {
+    let stderr = failed_with(output, start);
+    assert!(stderr.contains("os error 27"), "{stderr}");
+    assert!(!out.exists(), "left {:?}", names(out));
+    stderr
+}
+
 /// A write that fails (here past the file size limit, `ulimit -f`, as a
 /// full disk or a cluster's job limits make it fail) stops the run with an
 /// error naming the directory, and leaves nothing behind; the limit's
@@ -227,12 +236,11 @@ fn a_write_past_the_file_size_limit_fails_cleanly_naming_the_directory() {
             "--quiet",
         ],
     );
-    let stderr = failed_with(
+    failed_past_the_limit(
         &output,
         &format!("error: {}: cannot write the results: ", out.display()),
+        &out,
     );
-    assert!(stderr.contains("os error 27"), "{stderr}");
-    assert!(!out.exists(), "left {:?}", names(&out));
 }
 
 /// A merge that cannot write its merged file names that file, not the
@@ -277,12 +285,11 @@ fn a_merge_past_the_file_size_limit_names_the_merged_file() {
             ],
         );
         let merged = out.join(format!("lab_outcomes.{format}"));
-        let stderr = failed_with(
+        failed_past_the_limit(
             &output,
             &format!("error: {}: cannot write: ", merged.display()),
+            &out,
         );
-        assert!(stderr.contains("os error 27"), "{stderr}");
-        assert!(!out.exists(), "left {:?}", names(&out));
     }
 }
 
@@ -321,9 +328,8 @@ fn backtest_replay_and_fit_past_the_file_size_limit_leave_nothing() {
         args.extend(["--releases", &releases, "--out", &out_arg, "--quiet"]);
         let output = limited(1, &args);
         let expected = format!("error: {}: cannot write: ", out.join(first).display());
-        let stderr = failed_with(&output, &expected);
+        let stderr = failed_past_the_limit(&output, &expected, &out);
         assert!(stderr.trim_end().ends_with("(os error 27)"), "{stderr}");
-        assert!(!out.exists(), "left {:?}", names(&out));
     }
     let table = scratch.path().join("fits.csv");
     let table_arg = table.display().to_string();
